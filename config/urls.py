@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from tongxin.api.api import api
+
+urlpatterns = [
+    path("", include("tongxin.dashboards.urls")),
+    path("accounts/", include("tongxin.core.urls")),
+    path("courts/", include("tongxin.orgs.urls")),
+    path("people/", include("tongxin.people.urls")),
+    path("transfer/", include("tongxin.transfer.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "tongxin.core.views.forbidden"
+handler404 = "tongxin.core.views.not_found"

@@ -1,0 +1,23 @@
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
+
+
+def tongxin(request):
+    """What the navigation may show for this user."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    scope = scope_for(user)
+    return {
+        "nav": {
+            "courts": scope.has(Perm.COURT_VIEW),
+            "organisations": scope.has(Perm.ORG_VIEW) or bool(scope.org_paths(Perm.ORG_VIEW)),
+            "people": scope.has(Perm.PERSON_VIEW),
+            "health": scope.has(Perm.HEALTH_VIEW),
+            "audit": scope.has(Perm.AUDIT_VIEW),
+            "imports": scope.has(Perm.IMPORT_RUN),
+            "grants": scope.has(Perm.GRANT_CHANGE),
+            "rules": scope.has(Perm.RULE_CHANGE),
+            "own_person": scope.person,
+        }
+    }

@@ -1,0 +1,104 @@
+"""What each role may do: the one module that says it.
+
+A user's reach is the union of their role grants. Each grant sits on a court subtree or on
+a Party-organisation subtree; a permission held through a grant reaches everything in that
+subtree. `tongxin.core.scoping` turns this table into querysets; views, the API and the
+import all go through it, so there is no second place where access is decided.
+
+Outsiders (nothing in scope) get 404; users who can see an object but whose roles lack the
+write permission get 403.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    PARTY_AFFAIRS = "party_affairs", _("Party-affairs staff")
+    BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
+    BRANCH_COMMITTEE = "branch_committee", _("Branch committee member")
+    MEMBER = "member", _("Member")
+    COURT_LEADER = "court_leader", _("Court leader (read-only)")
+    DISCIPLINE = "discipline", _("Discipline inspection")
+    TRIAL_MANAGEMENT = "trial_management", _("Trial management office")
+
+
+class Perm:
+    COURT_VIEW = "court.view"
+    COURT_CHANGE = "court.change"  # courts and departments
+    ORG_VIEW = "org.view"
+    ORG_CHANGE = "org.change"  # organisations, terms, committee posts
+    PERSON_VIEW = "person.view"
+    PERSON_CHANGE = "person.change"  # records, memberships, dues base
+    DUES_VIEW = "dues.view"
+    HEALTH_VIEW = "health.view"
+    RULE_CHANGE = "rule.change"  # health-rule thresholds (global data)
+    AUDIT_VIEW = "audit.view"
+    IMPORT_RUN = "import.run"
+    GRANT_CHANGE = "grant.change"
+
+
+READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(
+        READ
+        | {
+            Perm.COURT_CHANGE,
+            Perm.ORG_CHANGE,
+            Perm.PERSON_CHANGE,
+            Perm.DUES_VIEW,
+            Perm.RULE_CHANGE,
+            Perm.AUDIT_VIEW,
+            Perm.IMPORT_RUN,
+            Perm.GRANT_CHANGE,
+        }
+    ),
+    Role.PARTY_AFFAIRS: frozenset(
+        READ
+        | {
+            Perm.COURT_CHANGE,
+            Perm.ORG_CHANGE,
+            Perm.PERSON_CHANGE,
+            Perm.DUES_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.IMPORT_RUN,
+        }
+    ),
+    # Organisation-scoped roles: they see their organisation subtree and its members.
+    Role.BRANCH_SECRETARY: frozenset(
+        {
+            Perm.ORG_VIEW,
+            Perm.PERSON_VIEW,
+            Perm.HEALTH_VIEW,
+            Perm.ORG_CHANGE,
+            Perm.PERSON_CHANGE,
+            Perm.DUES_VIEW,
+        }
+    ),
+    Role.BRANCH_COMMITTEE: frozenset(
+        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW}
+    ),
+    # A member sees their own record and their branch (no other member's record).
+    Role.MEMBER: frozenset(),
+    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW}),
+    Role.DISCIPLINE: frozenset(READ),
+    Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
+}
+
+# Roles granted on a Party organisation rather than a court.
+ORGANISATION_ROLES = frozenset({Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE, Role.MEMBER})
+
+
+def role_has(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def write_counterpart(perm: str) -> str:
+    """The view permission a write permission presupposes (used to tell 404 from 403)."""
+    return {
+        Perm.COURT_CHANGE: Perm.COURT_VIEW,
+        Perm.ORG_CHANGE: Perm.ORG_VIEW,
+        Perm.PERSON_CHANGE: Perm.PERSON_VIEW,
+    }.get(perm, perm)

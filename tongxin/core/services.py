@@ -1,0 +1,67 @@
+"""Shared write path: validate, save, audit, in one transaction."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from tongxin.core.audit import audit_record, snapshot
+from tongxin.core.exceptions import ApplicationError
+
+
+def validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v)
+            for k, v in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def model_save(
+    *,
+    actor,
+    instance: models.Model,
+    changes: dict,
+    action: str,
+    m2m: dict | None = None,
+    save: Callable[[models.Model], None] | None = None,
+) -> models.Model:
+    """Apply `changes` to `instance`, validate, save and audit; returns the instance.
+
+    `action` is the dotted audit code without its verb (e.g. "orgs.court"): ".created" or
+    ".changed" is added. `save` replaces the plain save (tree nodes keep their paths).
+    """
+    created = instance.pk is None
+    before = None
+    if not created:
+        before = snapshot(type(instance)._default_manager.get(pk=instance.pk))
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    try:
+        with transaction.atomic():
+            instance.full_clean(exclude=[f for f in ("path", "depth") if hasattr(instance, f)])
+            (save or (lambda obj: obj.save()))(instance)
+            for name, values in (m2m or {}).items():
+                getattr(instance, name).set(values)
+            audit_record(
+                actor=actor,
+                action=f"{action}.{'created' if created else 'changed'}",
+                obj=instance,
+                before=before,
+                after=snapshot(instance),
+            )
+    except ValidationError as error:
+        if created:
+            instance.pk = None
+        raise ApplicationError(
+            validation_message(error), extra=getattr(error, "message_dict", {})
+        ) from error
+    except IntegrityError as error:
+        if created:
+            instance.pk = None
+        raise ApplicationError(
+            _("This record conflicts with an existing one."), extra={"detail": str(error)}
+        ) from error
+    return instance

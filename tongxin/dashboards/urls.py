@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tongxin.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

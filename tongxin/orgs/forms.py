@@ -1,0 +1,100 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tongxin.core.forms import BootstrapMixin
+from tongxin.orgs.models import CommitteePost, Court, Department, HealthRule, PartyOrganisation
+
+
+class CourtForm(BootstrapMixin, forms.ModelForm):
+    parent_code = forms.CharField(
+        label=_("Parent court code"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "The code of the court above, e.g. 京01; a people's tribunal gives its basic court's code."
+        ),
+    )
+
+    class Meta:
+        model = Court
+        fields = ["code", "name_zh", "name_en", "level", "kind", "province"]
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parents = parents
+        if self.instance.parent_id and not self.is_bound:
+            self.fields["parent_code"].initial = self.instance.parent.code
+
+    def clean_parent_code(self):
+        code = self.cleaned_data["parent_code"].strip()
+        if not code:
+            return None
+        parent = self.parents.filter(code=code).first()
+        if parent is None:
+            raise forms.ValidationError(
+                _("No court with code “%(code)s” that you may manage.") % {"code": code}
+            )
+        return parent
+
+
+class DepartmentForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name_zh", "name_en", "kind"]
+
+
+class OrganisationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PartyOrganisation
+        fields = ["kind", "name_zh", "name_en", "parent", "founded_on", "departments"]
+        widgets = {"departments": forms.CheckboxSelectMultiple, "founded_on": forms.DateInput}
+
+    def __init__(self, *args, court: Court, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+        self.fields["departments"].queryset = Department.objects.filter(court=court, is_active=True)
+
+
+class TermForm(BootstrapMixin, forms.Form):
+    starts_on = forms.DateField(label=_("Term starts"), widget=forms.DateInput)
+    ends_on = forms.DateField(
+        label=_("Term ends"),
+        widget=forms.DateInput,
+        required=False,
+        help_text=_(
+            "Leave empty for the regular term: 3 years for branches and general branches, 5 for committees."
+        ),
+    )
+
+
+class PostForm(BootstrapMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    post = forms.ChoiceField(label=_("Post"), choices=CommitteePost.Post.choices)
+    starts_on = forms.DateField(
+        label=_("From"), widget=forms.DateInput, initial=datetime.date.today
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class PostEndForm(BootstrapMixin, forms.Form):
+    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput, initial=datetime.date.today)
+
+
+class HealthRuleForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = HealthRule
+        fields = ["is_enabled", "value", "value_max"]
+
+    def clean(self):
+        data = super().clean()
+        value, value_max = data.get("value"), data.get("value_max")
+        if value is not None and value < 0:
+            self.add_error("value", _("A threshold cannot be negative."))
+        if value is not None and value_max is not None and value_max < value:
+            self.add_error("value_max", _("The upper threshold must not be below the lower one."))
+        return data

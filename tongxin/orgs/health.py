@@ -1,0 +1,274 @@
+"""Organisation health: every rule broken in a court subtree, each with its reason and a link.
+
+The rules live in code (what they check); their thresholds and on/off switch live in the
+HealthRule table (editable data, defaults from domain.md). The check runs a fixed number of
+grouped queries whatever the size of the subtree, then applies the rules in memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
+from tongxin.orgs.models import CommitteePost, CommitteeTerm, HealthRule, PartyOrganisation
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    label: str
+    value: int | None = None
+    value_max: int | None = None
+    value_help: str = ""
+
+
+RULES: dict[str, RuleSpec] = {
+    spec.code: spec
+    for spec in (
+        RuleSpec(
+            "branch_too_small",
+            gettext_lazy("Branch below the minimum of full members"),
+            3,
+            value_help=gettext_lazy("minimum full members"),
+        ),
+        RuleSpec(
+            "branch_too_large",
+            gettext_lazy("Branch above the maximum of full members"),
+            50,
+            value_help=gettext_lazy("maximum full members"),
+        ),
+        RuleSpec(
+            "committee_missing",
+            gettext_lazy("Branch large enough for a committee has none"),
+            7,
+            value_help=gettext_lazy("full members from which a committee is required"),
+        ),
+        RuleSpec(
+            "committee_size",
+            gettext_lazy("Committee size outside the allowed range"),
+            3,
+            7,
+            value_help=gettext_lazy("minimum and maximum committee members"),
+        ),
+        RuleSpec("secretary_missing", gettext_lazy("No secretary")),
+        RuleSpec(
+            "term_ending",
+            gettext_lazy("Committee term ends soon"),
+            6,
+            value_help=gettext_lazy("months before the end of the term"),
+        ),
+        RuleSpec("term_overdue", gettext_lazy("Committee term overdue")),
+        RuleSpec("term_missing", gettext_lazy("No committee term recorded")),
+        RuleSpec("member_unassigned", gettext_lazy("Party member not in any organisation")),
+    )
+}
+
+
+def rules_ensure() -> dict[str, HealthRule]:
+    """The rule rows, created with their defaults where missing."""
+    rows = {rule.code: rule for rule in HealthRule.objects.all()}
+    missing = [
+        HealthRule(code=spec.code, value=spec.value, value_max=spec.value_max)
+        for code, spec in RULES.items()
+        if code not in rows
+    ]
+    if missing:
+        HealthRule.objects.bulk_create(missing, ignore_conflicts=True)
+        rows = {rule.code: rule for rule in HealthRule.objects.all()}
+    return rows
+
+
+@dataclass
+class Finding:
+    rule: str
+    subject: str
+    court: str
+    reason: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        return str(RULES[self.rule].label)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def findings(*, user, court=None, today: datetime.date | None = None) -> list[Finding]:
+    """Every broken rule visible to the user, within the court subtree if one is given."""
+    from tongxin.people.models import Membership, Person
+
+    today = today or timezone.localdate()
+    rules = {code: row for code, row in rules_ensure().items() if row.is_enabled and code in RULES}
+    scope = scope_for(user)
+    orgs = scope.organisations(Perm.HEALTH_VIEW).filter(is_active=True)
+    people = scope.people(Perm.HEALTH_VIEW).filter(is_active=True)
+    if court is not None:
+        orgs = orgs.filter(court__path__startswith=court.path)
+        people = people.filter(court__path__startswith=court.path)
+    org_rows = list(
+        orgs.exclude(kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL])
+        .select_related("court")
+        .only("id", "kind", "name_zh", "name_en", "court__name_zh", "court__name_en", "path")
+    )
+    in_orgs = Q(organisation_id__in=orgs.values("pk"))
+    full_count = Counter(
+        dict(
+            Membership.objects.filter(
+                in_orgs,
+                ends_on__isnull=True,
+                person__is_active=True,
+                person__political_status=Person.PoliticalStatus.FULL,
+            )
+            .values_list("organisation_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    post_rows = CommitteePost.objects.filter(in_orgs, ends_on__isnull=True).values_list(
+        "organisation_id", "post"
+    )
+    committee = Counter()
+    secretaries = set()
+    for org_id, post in post_rows:
+        committee[org_id] += 1
+        if post == CommitteePost.Post.SECRETARY:
+            secretaries.add(org_id)
+    latest_term: dict[int, CommitteeTerm] = {}
+    for term in (
+        CommitteeTerm.objects.filter(in_orgs)
+        .order_by("organisation_id", "starts_on")
+        .only("organisation_id", "starts_on", "ends_on")
+    ):
+        latest_term[term.organisation_id] = term
+
+    out: list[Finding] = []
+
+    def add(rule: str, org: PartyOrganisation, reason: str) -> None:
+        out.append(
+            Finding(
+                rule,
+                org.name,
+                org.court.name,
+                reason,
+                reverse("orgs:organisation-detail", args=[org.pk]),
+            )
+        )
+
+    Kind = PartyOrganisation.Kind
+    for org in org_rows:
+        full = full_count.get(org.pk, 0)
+        size = committee.get(org.pk, 0)
+        if org.kind == Kind.BRANCH:
+            if "branch_too_small" in rules and full < rules["branch_too_small"].value:
+                add(
+                    "branch_too_small",
+                    org,
+                    _("%(n)s full members; a branch needs at least %(min)s.")
+                    % {"n": full, "min": rules["branch_too_small"].value},
+                )
+            if "branch_too_large" in rules and full > rules["branch_too_large"].value:
+                add(
+                    "branch_too_large",
+                    org,
+                    _(
+                        "%(n)s full members; a branch should have at most %(max)s "
+                        "(consider a general branch)."
+                    )
+                    % {"n": full, "max": rules["branch_too_large"].value},
+                )
+            if (
+                "committee_missing" in rules
+                and full >= rules["committee_missing"].value
+                and size <= 1
+            ):
+                add(
+                    "committee_missing",
+                    org,
+                    _("%(n)s full members (at least %(min)s) but no committee beyond a secretary.")
+                    % {"n": full, "min": rules["committee_missing"].value},
+                )
+        if org.kind in PartyOrganisation.ELECTED_KINDS:
+            has_committee = size > 1
+            rule = rules.get("committee_size")
+            if rule and has_committee and not (rule.value <= size <= rule.value_max):
+                add(
+                    "committee_size",
+                    org,
+                    _("The committee has %(n)s members; allowed %(min)s to %(max)s.")
+                    % {"n": size, "min": rule.value, "max": rule.value_max},
+                )
+            if "secretary_missing" in rules and org.pk not in secretaries:
+                add("secretary_missing", org, _("No one holds the secretary post today."))
+            term = latest_term.get(org.pk)
+            needs_term = has_committee or org.pk in secretaries
+            if term is None:
+                if "term_missing" in rules and needs_term:
+                    add("term_missing", org, _("The committee has no recorded term."))
+            elif term.ends_on < today:
+                if "term_overdue" in rules:
+                    add(
+                        "term_overdue",
+                        org,
+                        _("The term ended on %(date)s and no new term is recorded.")
+                        % {"date": term.ends_on.isoformat()},
+                    )
+            elif "term_ending" in rules and term.ends_on <= add_months(
+                today, rules["term_ending"].value
+            ):
+                add(
+                    "term_ending",
+                    org,
+                    _("The term ends on %(date)s: prepare the election.")
+                    % {"date": term.ends_on.isoformat()},
+                )
+
+    if "member_unassigned" in rules:
+        lonely = (
+            people.filter(
+                political_status__in=[
+                    Person.PoliticalStatus.FULL,
+                    Person.PoliticalStatus.PROBATIONARY,
+                ]
+            )
+            .exclude(memberships__ends_on__isnull=True)
+            .select_related("court")
+            .only("id", "name", "court__name_zh", "court__name_en", "political_status")
+        )
+        for person in lonely:
+            out.append(
+                Finding(
+                    "member_unassigned",
+                    person.name,
+                    person.court.name,
+                    _("%(status)s but not in any Party organisation.")
+                    % {"status": person.get_political_status_display()},
+                    reverse("people:person-detail", args=[person.pk]),
+                )
+            )
+    return out
+
+
+def counts(items: list[Finding]) -> list[tuple[str, str, int]]:
+    """(code, label, count) per rule, in rule order, including zeros."""
+    tally = defaultdict(int)
+    for item in items:
+        tally[item.rule] += 1
+    return [(code, str(spec.label), tally[code]) for code, spec in RULES.items()]

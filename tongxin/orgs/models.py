@@ -1,0 +1,243 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tongxin.core.tree import TreeNode
+
+
+class Bilingual:
+    """Objects with name_zh and name_en show the name in the active language."""
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Court(Bilingual, TreeNode):
+    class Level(models.TextChoices):
+        SPC = "spc", _("Supreme People's Court")
+        CIRCUIT = "circuit", _("Circuit court")
+        HIGH = "high", _("High court")
+        INTERMEDIATE = "intermediate", _("Intermediate court")
+        BASIC = "basic", _("Basic court")
+        TRIBUNAL = "tribunal", _("People's tribunal")
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary")
+        MILITARY = "military", _("Military")
+        MARITIME = "maritime", _("Maritime")
+        IP = "ip", _("Intellectual property")
+        FINANCIAL = "financial", _("Financial")
+        RAILWAY = "railway", _("Railway transport")
+        INTERNET = "internet", _("Internet")
+        FORESTRY = "forestry", _("Forestry")
+        RECLAMATION = "reclamation", _("Land reclamation")
+        OILFIELD = "oilfield", _("Oilfield")
+        OTHER_SPECIAL = "special", _("Other specialised")
+
+    code = models.CharField(
+        _("court code"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The code used in case numbers, e.g. 京0105. People's tribunals have none."),
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
+    province = models.CharField(
+        _("province"), max_length=4, blank=True, help_text=_("High-court code, e.g. 京")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent court"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("court")
+        verbose_name_plural = _("courts")
+        indexes = [
+            models.Index(fields=["path"], name="court_path", opclasses=["varchar_pattern_ops"]),
+        ]
+
+
+class Department(Bilingual, models.Model):
+    class Kind(models.TextChoices):
+        JUDICIAL = "judicial", _("Judicial")
+        ADMINISTRATIVE = "administrative", _("Administrative")
+        AFFILIATED = "affiliated", _("Directly affiliated")
+
+    court = models.ForeignKey(
+        Court, verbose_name=_("court"), on_delete=models.PROTECT, related_name="departments"
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["court__path", "id"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["court", "name_zh"], name="department_unique_name")
+        ]
+
+
+class PartyOrganisation(Bilingual, TreeNode):
+    class Kind(models.TextChoices):
+        PARTY_GROUP = "party_group", _("Party group (leading)")  # 党组
+        ORGAN_COMMITTEE = "organ_committee", _("Organ Party committee")  # 机关党委
+        GENERAL_BRANCH = "general_branch", _("General branch")  # 党总支
+        BRANCH = "branch", _("Branch")  # 党支部
+        CELL = "cell", _("Party group (cell)")  # 党小组
+
+    court = models.ForeignKey(
+        Court, verbose_name=_("court"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments covered"), blank=True, related_name="organisations"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    # Which kinds may sit under which: the organ committee leads general branches and
+    # branches; a general branch leads branches; party groups (cells) sit inside a branch.
+    ALLOWED_PARENTS = {
+        Kind.PARTY_GROUP: (),
+        Kind.ORGAN_COMMITTEE: (),
+        Kind.GENERAL_BRANCH: (Kind.ORGAN_COMMITTEE,),
+        Kind.BRANCH: (Kind.ORGAN_COMMITTEE, Kind.GENERAL_BRANCH),
+        Kind.CELL: (Kind.BRANCH,),
+    }
+    # Kinds that elect a committee with a term.
+    ELECTED_KINDS = (Kind.ORGAN_COMMITTEE, Kind.GENERAL_BRANCH, Kind.BRANCH)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("Party organisation")
+        verbose_name_plural = _("Party organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["court", "name_zh"], name="organisation_unique_name")
+        ]
+        indexes = [
+            models.Index(
+                fields=["path"], name="organisation_path", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+
+class CommitteeTerm(models.Model):
+    """One committee term of an organisation; the latest by start date is the current one."""
+
+    organisation = models.ForeignKey(
+        PartyOrganisation, on_delete=models.PROTECT, related_name="terms"
+    )
+    starts_on = models.DateField(_("term starts"))
+    ends_on = models.DateField(_("term ends"))
+
+    class Meta:
+        ordering = ["organisation", "-starts_on"]
+        verbose_name = _("committee term")
+        verbose_name_plural = _("committee terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="term_order"
+            ),
+            models.UniqueConstraint(fields=["organisation", "starts_on"], name="term_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} – {self.ends_on}"
+
+
+class CommitteePost(models.Model):
+    """A committee post held by a person from a date until a date (open while ends_on is null)."""
+
+    class Post(models.TextChoices):
+        SECRETARY = "secretary", _("Secretary")
+        DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+        ORGANISATION = "organisation", _("Organisation member")
+        PROPAGANDA = "propaganda", _("Propaganda member")
+        DISCIPLINE = "discipline", _("Discipline member")
+        MEMBER = "member", _("Committee member")
+
+    organisation = models.ForeignKey(
+        PartyOrganisation, on_delete=models.PROTECT, related_name="posts"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="posts"
+    )
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "post", "-starts_on"]
+        verbose_name = _("committee post")
+        verbose_name_plural = _("committee posts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
+                name="post_order",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(post="secretary", ends_on__isnull=True),
+                name="post_one_open_secretary",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "person"],
+                condition=Q(ends_on__isnull=True),
+                name="post_one_open_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "starts_on", "ends_on"], name="post_by_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_post_display()} {self.person}"
+
+
+class HealthRule(models.Model):
+    """An organisation-health rule with its thresholds; editable data, domain.md defaults."""
+
+    code = models.CharField(max_length=40, unique=True)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    value = models.IntegerField(_("threshold"), null=True, blank=True)
+    value_max = models.IntegerField(_("upper threshold"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("health rule")
+        verbose_name_plural = _("health rules")
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,110 @@
+"""Reads for courts and Party organisations; every list starts from the user's scope."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
+from tongxin.orgs.models import CommitteePost, Court, PartyOrganisation
+
+
+def _active_filter(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value, True if value == "" else None)
+
+
+@dataclass
+class CourtFilters:
+    q: str = ""
+    level: str = ""
+    province: str = ""
+    active: str = ""  # "" = active only, "all", "0" = inactive only
+
+    @classmethod
+    def from_request(cls, params) -> CourtFilters:
+        return cls(
+            **{
+                name: params.get(name, "").strip()[:100]
+                for name in ("q", "level", "province", "active")
+            }
+        )
+
+
+def court_list(*, user, filters: CourtFilters) -> QuerySet[Court]:
+    qs = scope_for(user).courts(Perm.COURT_VIEW).select_related("parent")
+    if filters.q:
+        qs = qs.filter(
+            Q(name_zh__icontains=filters.q)
+            | Q(name_en__icontains=filters.q)
+            | Q(code__startswith=filters.q)
+        )
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.province:
+        qs = qs.filter(province=filters.province)
+    active = _active_filter(filters.active)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by("path")
+
+
+@dataclass
+class OrganisationFilters:
+    q: str = ""
+    kind: str = ""
+    court: str = ""  # a court code: that court and everything below
+    active: str = ""
+
+    @classmethod
+    def from_request(cls, params) -> OrganisationFilters:
+        return cls(
+            **{
+                name: params.get(name, "").strip()[:100]
+                for name in ("q", "kind", "court", "active")
+            }
+        )
+
+
+def organisation_list(*, user, filters: OrganisationFilters) -> QuerySet[PartyOrganisation]:
+    qs = scope_for(user).organisations(Perm.ORG_VIEW).select_related("court", "parent")
+    if filters.q:
+        qs = qs.filter(Q(name_zh__icontains=filters.q) | Q(name_en__icontains=filters.q))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.court:
+        court = Court.objects.filter(code=filters.court).only("path").first()
+        qs = qs.filter(court__path__startswith=court.path) if court else qs.none()
+    active = _active_filter(filters.active)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    full = Q(
+        memberships__ends_on__isnull=True,
+        memberships__person__political_status="full",
+        memberships__person__is_active=True,
+    )
+    return qs.annotate(full_members=Count("memberships", filter=full)).order_by("path")
+
+
+def roster_on(*, organisation: PartyOrganisation, on: datetime.date):
+    """Who belonged to this organisation on this day: one indexed query (memberships by date)."""
+    from tongxin.people.models import Membership
+
+    return (
+        Membership.objects.filter(organisation=organisation, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .select_related("person", "cell", "person__department")
+        .order_by("person__name")
+    )
+
+
+def posts_on(*, organisation: PartyOrganisation, on: datetime.date):
+    """The committee on this day."""
+    return (
+        CommitteePost.objects.filter(organisation=organisation, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .select_related("person")
+        .order_by("post")
+    )

@@ -1,0 +1,172 @@
+"""Writes for courts, departments, Party organisations, terms and committee posts."""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tongxin.core.audit import audit_record, snapshot
+from tongxin.core.exceptions import ApplicationError
+from tongxin.core.services import model_save
+from tongxin.core.tree import check_parent, save_with_path
+from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
+
+LEVEL_ORDER = {
+    Court.Level.SPC: 0,
+    Court.Level.CIRCUIT: 1,
+    Court.Level.HIGH: 1,
+    Court.Level.INTERMEDIATE: 2,
+    Court.Level.BASIC: 3,
+    Court.Level.TRIBUNAL: 4,
+}
+
+
+def court_save(*, actor, court: Court, changes: dict) -> Court:
+    """Create or change a court; refuses cycles and a parent of the same or a lower level."""
+    parent = changes.get("parent", court.parent if court.parent_id else None)
+    level = changes.get("level", court.level)
+    check_parent(court, parent)
+    if parent is not None and LEVEL_ORDER.get(parent.level, 9) >= LEVEL_ORDER.get(level, 9):
+        raise ApplicationError(
+            _("A %(level)s cannot sit under a %(parent)s.")
+            % {"level": Court.Level(level).label, "parent": Court.Level(parent.level).label}
+        )
+    if level == Court.Level.TRIBUNAL and (parent is None or parent.level != Court.Level.BASIC):
+        raise ApplicationError(_("A people's tribunal must belong to a basic court."))
+    if parent is None and level != Court.Level.SPC:
+        raise ApplicationError(_("Only the Supreme People's Court has no parent court."))
+    if "code" in changes and not changes["code"]:
+        changes["code"] = None
+    return model_save(
+        actor=actor, instance=court, changes=changes, action="orgs.court", save=save_with_path
+    )
+
+
+def _deactivate(*, actor, obj, action: str):
+    if not obj.is_active:
+        return obj
+    return model_save(actor=actor, instance=obj, changes={"is_active": False}, action=action)
+
+
+def court_deactivate(*, actor, court: Court) -> Court:
+    """Deactivate a court (never deleted: history refers to it); refuses while children are active."""
+    if court.children.filter(is_active=True).exists():
+        raise ApplicationError(_("Deactivate the courts below this one first."))
+    return _deactivate(actor=actor, obj=court, action="orgs.court")
+
+
+def department_save(*, actor, department: Department, changes: dict) -> Department:
+    """Create or change a department."""
+    return model_save(actor=actor, instance=department, changes=changes, action="orgs.department")
+
+
+def department_deactivate(*, actor, department: Department) -> Department:
+    """Deactivate a department; its people keep it in their history."""
+    return _deactivate(actor=actor, obj=department, action="orgs.department")
+
+
+def organisation_save(
+    *, actor, organisation: PartyOrganisation, changes: dict, departments=None
+) -> PartyOrganisation:
+    """Create or change a Party organisation; checks the kind of parent, its court and cycles."""
+    parent = changes.get("parent", organisation.parent if organisation.parent_id else None)
+    kind = changes.get("kind", organisation.kind)
+    court = changes.get("court", organisation.court if organisation.court_id else None)
+    check_parent(organisation, parent)
+    allowed = PartyOrganisation.ALLOWED_PARENTS.get(kind, ())
+    if parent is None and allowed and kind != PartyOrganisation.Kind.BRANCH:
+        raise ApplicationError(
+            _("A %(kind)s needs a parent organisation.")
+            % {"kind": PartyOrganisation.Kind(kind).label}
+        )
+    if parent is not None and parent.kind not in allowed:
+        raise ApplicationError(
+            _("A %(kind)s cannot sit under a %(parent)s.")
+            % {
+                "kind": PartyOrganisation.Kind(kind).label,
+                "parent": PartyOrganisation.Kind(parent.kind).label,
+            }
+        )
+    if parent is not None and court is not None and not court.path.startswith(parent.court.path):
+        raise ApplicationError(
+            _("The parent organisation must belong to the same court or a court above it.")
+        )
+    if (
+        departments is not None
+        and court is not None
+        and any(d.court_id != court.pk for d in departments)
+    ):
+        raise ApplicationError(_("A branch can only cover departments of its own court."))
+    m2m = {"departments": departments} if departments is not None else None
+    return model_save(
+        actor=actor,
+        instance=organisation,
+        changes=changes,
+        action="orgs.organisation",
+        m2m=m2m,
+        save=save_with_path,
+    )
+
+
+def organisation_deactivate(*, actor, organisation: PartyOrganisation) -> PartyOrganisation:
+    """Deactivate an organisation; refuses while it has active sub-organisations or members."""
+    if organisation.children.filter(is_active=True).exists():
+        raise ApplicationError(_("Deactivate or move the organisations below this one first."))
+    if organisation.memberships.filter(ends_on__isnull=True).exists():
+        raise ApplicationError(_("Move this organisation's members elsewhere first."))
+    return _deactivate(actor=actor, obj=organisation, action="orgs.organisation")
+
+
+def term_record(
+    *, actor, organisation: PartyOrganisation, starts_on: datetime.date, ends_on: datetime.date
+) -> CommitteeTerm:
+    """Record a committee term (the latest one is the current term)."""
+    if organisation.kind not in PartyOrganisation.ELECTED_KINDS:
+        raise ApplicationError(_("This kind of organisation has no elected committee."))
+    if ends_on <= starts_on:
+        raise ApplicationError(_("The term must end after it starts."))
+    if organisation.terms.filter(starts_on=starts_on).exists():
+        raise ApplicationError(_("A term starting on this date is already recorded."))
+    term = CommitteeTerm(organisation=organisation, starts_on=starts_on, ends_on=ends_on)
+    return model_save(actor=actor, instance=term, changes={}, action="orgs.term")
+
+
+@transaction.atomic
+def post_assign(
+    *, actor, organisation: PartyOrganisation, person, post: str, starts_on: datetime.date
+) -> CommitteePost:
+    """Give a person a committee post from a date; a sitting secretary's post ends that day."""
+    if organisation.kind not in PartyOrganisation.ELECTED_KINDS:
+        raise ApplicationError(_("This kind of organisation has no elected committee."))
+    if not person.is_party_member:
+        raise ApplicationError(_("Only Party members can hold committee posts."))
+    open_posts = organisation.posts.filter(ends_on__isnull=True)
+    if open_posts.filter(person=person).exists():
+        raise ApplicationError(
+            _("This person already holds a post on this committee; end it first.")
+        )
+    if post == CommitteePost.Post.SECRETARY:
+        for sitting in open_posts.filter(post=post):
+            post_end(actor=actor, post=sitting, ends_on=starts_on)
+    item = CommitteePost(organisation=organisation, person=person, post=post, starts_on=starts_on)
+    return model_save(actor=actor, instance=item, changes={}, action="orgs.post")
+
+
+def post_end(*, actor, post: CommitteePost, ends_on: datetime.date) -> CommitteePost:
+    """End a committee post on a date (kept in history)."""
+    if post.ends_on is not None:
+        raise ApplicationError(_("This post has already ended."))
+    if ends_on <= post.starts_on:
+        raise ApplicationError(_("A post must end after it starts."))
+    before = snapshot(post)
+    post.ends_on = ends_on
+    post.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action="orgs.post.ended",
+        obj=post,
+        before=before,
+        after=snapshot(post),
+        court=post.organisation.court,
+    )
+    return post

@@ -1,0 +1,467 @@
+import datetime
+
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
+from tongxin.core.listing import Column, confirm_page, list_page, save_form
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
+from tongxin.orgs import health, selectors, services
+from tongxin.orgs.forms import (
+    CourtForm,
+    DepartmentForm,
+    HealthRuleForm,
+    OrganisationForm,
+    PostEndForm,
+    PostForm,
+    TermForm,
+)
+from tongxin.orgs.health import add_months
+from tongxin.orgs.models import CommitteePost, Court, Department, HealthRule, PartyOrganisation
+
+# Courts ----------------------------------------------------------------------------------
+
+
+def court_list(request):
+    """The court tree within the user's scope, searchable, in tree order."""
+    scope = scope_for(request.user)
+    scope.require(Perm.COURT_VIEW)
+    filters = selectors.CourtFilters.from_request(request.GET)
+    qs = selectors.court_list(user=request.user, filters=filters)
+    columns = [
+        Column(_("Court code"), lambda c: c.code),
+        Column(_("Name (Chinese)"), lambda c: c.name_zh),
+        Column(_("Name (English)"), lambda c: c.name_en),
+        Column(_("Level"), lambda c: c.get_level_display()),
+        Column(_("Kind"), lambda c: c.get_kind_display()),
+        Column(_("Province"), lambda c: c.province),
+        Column(_("Parent court"), lambda c: c.parent.name if c.parent else ""),
+        Column(_("Active"), lambda c: c.is_active),
+    ]
+    return list_page(
+        request,
+        queryset=qs,
+        template="orgs/court_list.html",
+        columns=columns,
+        filename="courts.xlsx",
+        context={
+            "filters": filters,
+            "levels": Court.Level.choices,
+            "can_change": scope.has(Perm.COURT_CHANGE),
+        },
+    )
+
+
+def court_detail(request, pk: int):
+    scope = scope_for(request.user)
+    court = scope.get(Court, pk, queryset=Court.objects.select_related("parent"))
+    can_change = scope.courts(Perm.COURT_CHANGE).filter(pk=court.pk).exists()
+    children = court.children.order_by("path")
+    departments = court.departments.annotate(
+        people_count=Count("people", filter=Q(people__is_active=True))
+    )
+    organisations = scope.organisations().filter(court=court).order_by("path")
+    return render(
+        request,
+        "orgs/court_detail.html",
+        {
+            "court": court,
+            "children": children,
+            "departments": departments,
+            "organisations": organisations,
+            "can_change": can_change,
+            "ancestors": Court.objects.filter(
+                pk__in=[int(s) for s in court.path.split(".")[:-2] if s]
+            ).order_by("path"),
+            "people_count": court.people.filter(is_active=True).count(),
+            "can_org_change": scope.covers_court(court, Perm.ORG_CHANGE),
+            "can_person_change": scope.covers_court(court, Perm.PERSON_CHANGE),
+        },
+    )
+
+
+def court_edit(request, pk: int | None = None):
+    """Create a court (pk None) or change one."""
+    scope = scope_for(request.user)
+    scope.require(Perm.COURT_CHANGE)
+    court = scope.get(Court, pk, Perm.COURT_CHANGE) if pk else Court()
+    form = CourtForm(request.POST or None, instance=court, parents=scope.courts(Perm.COURT_CHANGE))
+    if not pk and not request.POST and request.GET.get("parent"):
+        form.fields["parent_code"].initial = request.GET["parent"]
+
+    def act(data):
+        changes = {k: v for k, v in data.items() if k != "parent_code"}
+        changes["parent"] = data["parent_code"]
+        if not pk and changes["parent"] is None:
+            raise ApplicationError(_("Give the code of the parent court."))
+        services.court_save(actor=request.user, court=form.instance, changes=changes)
+
+    if save_form(request, form, act, success=_("Court saved.")):
+        return redirect("orgs:court-detail", form.instance.pk)
+    return render(request, "orgs/court_form.html", {"form": form, "court": court if pk else None})
+
+
+def court_deactivate(request, pk: int):
+    scope = scope_for(request.user)
+    court = scope.get(Court, pk, Perm.COURT_CHANGE)
+    return confirm_page(
+        request,
+        obj=court,
+        action=lambda: services.court_deactivate(actor=request.user, court=court),
+        question=_(
+            "Deactivate %(name)s? It stays in the records and can be reactivated by editing it."
+        )
+        % {"name": court.name},
+        done=_("Court deactivated."),
+        back=reverse("orgs:court-detail", args=[pk]),
+        redirect_to=reverse("orgs:court-detail", args=[pk]),
+    )
+
+
+# Departments -----------------------------------------------------------------------------
+
+
+def department_edit(request, court_pk: int | None = None, pk: int | None = None):
+    scope = scope_for(request.user)
+    if pk:
+        department = scope.get(
+            Department, pk, Perm.COURT_CHANGE, queryset=Department.objects.select_related("court")
+        )
+        court = department.court
+    else:
+        court = scope.get(Court, court_pk, Perm.COURT_CHANGE)
+        department = Department(court=court)
+    form = DepartmentForm(request.POST or None, instance=department)
+    if save_form(
+        request,
+        form,
+        lambda data: services.department_save(
+            actor=request.user, department=form.instance, changes=data
+        ),
+        success=_("Department saved."),
+    ):
+        return redirect("orgs:court-detail", court.pk)
+    return render(
+        request,
+        "orgs/department_form.html",
+        {"form": form, "court": court, "department": department},
+    )
+
+
+def department_deactivate(request, pk: int):
+    scope = scope_for(request.user)
+    department = scope.get(
+        Department, pk, Perm.COURT_CHANGE, queryset=Department.objects.select_related("court")
+    )
+    back = reverse("orgs:court-detail", args=[department.court_id])
+    return confirm_page(
+        request,
+        obj=department,
+        action=lambda: services.department_deactivate(actor=request.user, department=department),
+        question=_("Deactivate the department %(name)s? People keep it in their history.")
+        % {"name": department.name},
+        done=_("Department deactivated."),
+        back=back,
+        redirect_to=back,
+    )
+
+
+# Party organisations ---------------------------------------------------------------------
+
+
+def organisation_list(request):
+    scope = scope_for(request.user)
+    filters = selectors.OrganisationFilters.from_request(request.GET)
+    qs = selectors.organisation_list(user=request.user, filters=filters)
+    columns = [
+        Column(_("Organisation"), lambda o: o.name_zh),
+        Column(_("Name (English)"), lambda o: o.name_en),
+        Column(_("Kind"), lambda o: o.get_kind_display()),
+        Column(_("Court"), lambda o: o.court.name_zh),
+        Column(_("Court code"), lambda o: o.court.code),
+        Column(_("Parent organisation"), lambda o: o.parent.name_zh if o.parent else ""),
+        Column(_("Full members"), lambda o: o.full_members),
+        Column(_("Founded on"), lambda o: o.founded_on),
+        Column(_("Active"), lambda o: o.is_active),
+    ]
+    return list_page(
+        request,
+        queryset=qs,
+        template="orgs/organisation_list.html",
+        columns=columns,
+        filename="organisations.xlsx",
+        context={
+            "filters": filters,
+            "kinds": PartyOrganisation.Kind.choices,
+            "can_change": scope.has(Perm.ORG_CHANGE),
+        },
+    )
+
+
+def organisation_detail(request, pk: int):
+    scope = scope_for(request.user)
+    org = scope.get(
+        PartyOrganisation, pk, queryset=PartyOrganisation.objects.select_related("court", "parent")
+    )
+    on = _date_param(request.GET.get("on")) or timezone.localdate()
+    can_change = scope.organisations(Perm.ORG_CHANGE).filter(pk=org.pk).exists()
+    visible_people = set(
+        scope.people().filter(memberships__organisation=org).values_list("pk", flat=True)
+    )
+    findings = [
+        f
+        for f in health.findings(user=request.user, court=org.court)
+        if f.url == reverse("orgs:organisation-detail", args=[org.pk])
+    ]
+    return render(
+        request,
+        "orgs/organisation_detail.html",
+        {
+            "org": org,
+            "on": on,
+            "can_change": can_change,
+            "roster": selectors.roster_on(organisation=org, on=on),
+            "posts": selectors.posts_on(organisation=org, on=on),
+            "post_history": org.posts.select_related("person").order_by("-starts_on"),
+            "terms": org.terms.all(),
+            "children": org.children.order_by("path"),
+            "departments": org.departments.all(),
+            "findings": findings,
+            "visible_people": visible_people,
+            "can_dues": scope.organisations(Perm.DUES_VIEW).filter(pk=org.pk).exists(),
+        },
+    )
+
+
+def _date_param(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def organisation_edit(request, court_pk: int | None = None, pk: int | None = None):
+    scope = scope_for(request.user)
+    if pk:
+        org = scope.get(
+            PartyOrganisation,
+            pk,
+            Perm.ORG_CHANGE,
+            queryset=PartyOrganisation.objects.select_related("court"),
+        )
+        court = org.court
+    else:
+        court = Court.objects.filter(pk=court_pk).first()
+        in_reach = court is not None and (
+            scope.covers_court(court, Perm.ORG_CHANGE)
+            or scope.organisations(Perm.ORG_CHANGE).filter(court=court).exists()
+        )
+        if not in_reach:
+            visible = court is not None and (
+                scope.covers_court(court, Perm.COURT_VIEW)
+                or scope.organisations().filter(court=court).exists()
+            )
+            raise Forbidden("forbidden") if visible else NotFound("not found")
+        org = PartyOrganisation(court=court)
+    parents = (
+        scope.organisations(Perm.ORG_CHANGE)
+        .filter(court__in=[int(s) for s in court.path.split(".") if s], is_active=True)
+        .exclude(kind__in=[PartyOrganisation.Kind.PARTY_GROUP])
+    )
+    if org.pk:
+        parents = parents.exclude(path__startswith=org.path)
+    form = OrganisationForm(request.POST or None, instance=org, court=court, parents=parents)
+
+    def act(data):
+        if not pk and data.get("parent") is None and not scope.covers_court(court, Perm.ORG_CHANGE):
+            raise ApplicationError(_("Choose a parent organisation within your own."))
+        changes = {k: v for k, v in data.items() if k != "departments"}
+        services.organisation_save(
+            actor=request.user,
+            organisation=form.instance,
+            changes=changes,
+            departments=list(data["departments"]),
+        )
+
+    if save_form(request, form, act, success=_("Organisation saved.")):
+        return redirect("orgs:organisation-detail", form.instance.pk)
+    return render(
+        request,
+        "orgs/organisation_form.html",
+        {"form": form, "court": court, "org": org if pk else None},
+    )
+
+
+def organisation_deactivate(request, pk: int):
+    scope = scope_for(request.user)
+    org = scope.get(PartyOrganisation, pk, Perm.ORG_CHANGE)
+    back = reverse("orgs:organisation-detail", args=[pk])
+    return confirm_page(
+        request,
+        obj=org,
+        action=lambda: services.organisation_deactivate(actor=request.user, organisation=org),
+        question=_("Deactivate %(name)s? Its history stays.") % {"name": org.name},
+        done=_("Organisation deactivated."),
+        back=back,
+        redirect_to=back,
+    )
+
+
+def term_create(request, pk: int):
+    scope = scope_for(request.user)
+    org = scope.get(PartyOrganisation, pk, Perm.ORG_CHANGE)
+    form = TermForm(request.POST or None)
+
+    def act(data):
+        years = 5 if org.kind == PartyOrganisation.Kind.ORGAN_COMMITTEE else 3
+        ends = data["ends_on"] or add_months(data["starts_on"], 12 * years)
+        services.term_record(
+            actor=request.user, organisation=org, starts_on=data["starts_on"], ends_on=ends
+        )
+
+    if save_form(request, form, act, success=_("Term recorded.")):
+        return redirect("orgs:organisation-detail", org.pk)
+    return render(
+        request,
+        "orgs/simple_form.html",
+        {"form": form, "org": org, "title": _("Record a committee term")},
+    )
+
+
+def post_create(request, pk: int):
+    scope = scope_for(request.user)
+    org = scope.get(
+        PartyOrganisation,
+        pk,
+        Perm.ORG_CHANGE,
+        queryset=PartyOrganisation.objects.select_related("court"),
+    )
+    people = (
+        scope.people(Perm.PERSON_VIEW)
+        .filter(
+            memberships__organisation__path__startswith=org.path,
+            memberships__ends_on__isnull=True,
+            is_active=True,
+        )
+        .order_by("name")
+    )
+    form = PostForm(request.POST or None, people=people)
+    if save_form(
+        request,
+        form,
+        lambda data: services.post_assign(actor=request.user, organisation=org, **data),
+        success=_("Post assigned."),
+    ):
+        return redirect("orgs:organisation-detail", org.pk)
+    return render(
+        request,
+        "orgs/simple_form.html",
+        {"form": form, "org": org, "title": _("Assign a committee post")},
+    )
+
+
+def post_end(request, pk: int):
+    scope = scope_for(request.user)
+    post = CommitteePost.objects.select_related("organisation", "person").filter(pk=pk).first()
+    if post is None:
+        raise NotFound("not found")
+    org = scope.get(PartyOrganisation, post.organisation_id, Perm.ORG_CHANGE)
+    form = PostEndForm(request.POST or None)
+    if save_form(
+        request,
+        form,
+        lambda data: services.post_end(actor=request.user, post=post, **data),
+        success=_("Post ended."),
+    ):
+        return redirect("orgs:organisation-detail", org.pk)
+    return render(
+        request,
+        "orgs/simple_form.html",
+        {"form": form, "org": org, "title": _("End the post: %(post)s") % {"post": post}},
+    )
+
+
+# Health ----------------------------------------------------------------------------------
+
+
+def health_page(request):
+    """Every rule broken in a court subtree (or the user's organisations), with reasons."""
+    scope = scope_for(request.user)
+    scope.require(Perm.HEALTH_VIEW)
+    court = None
+    code = request.GET.get("court", "").strip()
+    if code:
+        court = scope.courts(Perm.HEALTH_VIEW).filter(code=code).first()
+    items = health.findings(user=request.user, court=court)
+    tally = health.counts(items)
+    rule = request.GET.get("rule", "")
+    if rule:
+        items = [item for item in items if item.rule == rule]
+    from django.core.paginator import Paginator
+
+    if request.GET.get("export") == "xlsx":
+        from tongxin.lib.excel import workbook_response
+
+        return workbook_response(
+            filename="health.xlsx",
+            headers=[_("Rule"), _("Organisation or person"), _("Court"), _("Reason")],
+            rows=([i.label, i.subject, i.court, i.reason] for i in items),
+        )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    export = query.copy()
+    export["export"] = "xlsx"
+    return render(
+        request,
+        "orgs/health.html",
+        {
+            "page": page,
+            "tally": tally,
+            "rule": rule,
+            "court": court,
+            "code": code,
+            "unknown_court": bool(code) and court is None,
+            "query": query.urlencode(),
+            "export_query": export.urlencode(),
+            "can_edit_rules": scope.has(Perm.RULE_CHANGE),
+        },
+    )
+
+
+def rule_list(request):
+    """Health rules and their thresholds: editable data with domain.md defaults."""
+    scope = scope_for(request.user)
+    scope.require(Perm.RULE_CHANGE)
+    rows = health.rules_ensure()
+    forms = []
+    for code, spec in health.RULES.items():
+        row = rows[code]
+        form = HealthRuleForm(
+            request.POST if request.POST.get("code") == code else None, instance=row, prefix=code
+        )
+        if spec.value is None:
+            del form.fields["value"]
+        if spec.value_max is None:
+            del form.fields["value_max"]
+        forms.append((spec, form))
+
+    for spec, form in forms:
+        if request.POST.get("code") == spec.code and save_form(
+            request,
+            form,
+            lambda data, form=form: _rule_save(request.user, form),
+            success=_("Rule saved."),
+        ):
+            return redirect("orgs:rule-list")
+    return render(request, "orgs/rule_list.html", {"forms": forms})
+
+
+def _rule_save(actor, form) -> HealthRule:
+    from tongxin.core.services import model_save
+
+    return model_save(actor=actor, instance=form.instance, changes={}, action="orgs.health_rule")

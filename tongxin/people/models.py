@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tongxin.core.permissions import Role
+
+
+class Person(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "m", _("Male")
+        FEMALE = "f", _("Female")
+
+    class Category(models.TextChoices):
+        JUDGE = "judge", _("Judge")
+        JUDGE_ASSISTANT = "assistant", _("Judge assistant")
+        CLERK = "clerk", _("Clerk")
+        POLICE = "police", _("Judicial police")
+        ADMINISTRATIVE = "admin", _("Administrative")
+
+    class CadreLevel(models.TextChoices):
+        NONE = "", _("None")
+        DEPARTMENT = "department", _("Department level")  # 厅局级
+        DIVISION = "division", _("Division level")  # 处级
+        SECTION = "section", _("Section level")  # 科级
+
+    class PoliticalStatus(models.TextChoices):
+        FULL = "full", _("Full member")
+        PROBATIONARY = "probationary", _("Probationary member")
+        APPLICANT = "applicant", _("Applicant")
+        NONE = "none", _("Not a Party member")
+
+    court = models.ForeignKey(
+        "orgs.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="people"
+    )
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    staff_number = models.CharField(_("staff number"), max_length=30)
+    category = models.CharField(_("position category"), max_length=20, choices=Category.choices)
+    cadre_level = models.CharField(
+        _("leading-cadre level"), max_length=20, choices=CadreLevel.choices, blank=True, default=""
+    )
+    is_quota_judge = models.BooleanField(_("quota judge"), default=False)
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, default="none"
+    )
+    joined_party_on = models.DateField(_("joined the Party on"), null=True, blank=True)
+    full_member_on = models.DateField(_("full member since"), null=True, blank=True)
+    dues_base = models.DecimalField(
+        _("declared salary base (yuan/month)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    is_retired = models.BooleanField(_("retired"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        ordering = ["court__path", "staff_number"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court", "staff_number"], name="person_unique_staff_no"
+            ),
+        ]
+        indexes = [models.Index(fields=["court", "political_status"], name="person_court_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.political_status in (
+            self.PoliticalStatus.FULL,
+            self.PoliticalStatus.PROBATIONARY,
+        )
+
+
+class Membership(models.Model):
+    """A person's membership of a Party organisation (and party group) for a period.
+
+    Moving a member closes the open row and opens a new one, so the roster of any
+    organisation on any day is one indexed query (see selectors.roster_on).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    cell = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("party group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cell_memberships",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-starts_on"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ends_on__isnull=True), name="membership_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
+                name="membership_order",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "starts_on", "ends_on"], name="membership_by_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organisation} ({self.starts_on} – {self.ends_on or ''})"
+
+
+class RoleGrant(models.Model):
+    """A role held by a user on a court subtree or a Party organisation subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    court = models.ForeignKey(
+        "orgs.Court", verbose_name=_("court"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(court__isnull=True, organisation__isnull=False)
+                | Q(court__isnull=False, organisation__isnull=True),
+                name="grant_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.court or self.organisation}"
+
+
+class Profile(models.Model):
+    """Per-user settings and sign-in state (language, failed attempts, lock-out)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"
+
+
+class ApiToken(models.Model):
+    """An API token; only its SHA-256 digest is stored, the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

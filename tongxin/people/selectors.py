@@ -1,0 +1,93 @@
+"""Reads for people and Party membership; every list starts from the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
+from tongxin.orgs.models import Court, PartyOrganisation
+from tongxin.people.dues import monthly_dues
+from tongxin.people.models import Membership, Person
+
+
+@dataclass
+class PersonFilters:
+    q: str = ""
+    court: str = ""  # court code: that court and everything below
+    court_id: str = ""
+    status: str = ""
+    category: str = ""
+    organisation: str = ""
+    active: str = ""
+
+    @classmethod
+    def from_request(cls, params) -> PersonFilters:
+        names = ("q", "court", "court_id", "status", "category", "organisation", "active")
+        return cls(**{name: params.get(name, "").strip()[:100] for name in names})
+
+
+def open_memberships() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(ends_on__isnull=True).select_related(
+            "organisation", "cell"
+        ),
+        to_attr="current_memberships",
+    )
+
+
+def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
+    qs = scope_for(user).people(Perm.PERSON_VIEW).select_related("court", "department")
+    if filters.q:
+        qs = qs.filter(Q(name__contains=filters.q) | Q(staff_number__startswith=filters.q))
+    court = None
+    if filters.court_id.isdigit():
+        court = Court.objects.filter(pk=int(filters.court_id)).only("path").first()
+    elif filters.court:
+        court = Court.objects.filter(code=filters.court).only("path").first()
+    if (filters.court or filters.court_id) and court is None:
+        return qs.none()
+    if court is not None:
+        qs = qs.filter(court__path__startswith=court.path)
+    if filters.status:
+        qs = qs.filter(political_status=filters.status)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.organisation.isdigit():
+        org = PartyOrganisation.objects.filter(pk=int(filters.organisation)).only("path").first()
+        qs = (
+            qs.filter(
+                memberships__ends_on__isnull=True,
+                memberships__organisation__path__startswith=org.path,
+            )
+            if org
+            else qs.none()
+        )
+    active = {"1": True, "0": False, "": True}.get(filters.active)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.prefetch_related(open_memberships()).order_by("court__path", "staff_number")
+
+
+def dues_for(*, organisation: PartyOrganisation, on=None):
+    """Members of an organisation subtree today with their monthly dues, and the total."""
+    rows = []
+    total = 0
+    qs = (
+        Membership.objects.filter(
+            organisation__path__startswith=organisation.path,
+            ends_on__isnull=True,
+            person__is_active=True,
+        )
+        .select_related("person", "organisation")
+        .order_by("organisation__path", "person__name")
+    )
+    for membership in qs:
+        person = membership.person
+        amount = monthly_dues(person.dues_base, retired=person.is_retired)
+        total += amount or 0
+        rows.append((membership.organisation, person, amount))
+    return rows, total

@@ -1,0 +1,201 @@
+"""Writes for people, memberships, role grants, profiles and API tokens."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxin.core.audit import audit_record, snapshot
+from tongxin.core.exceptions import ApplicationError
+from tongxin.core.permissions import ORGANISATION_ROLES, Role
+from tongxin.core.services import model_save
+from tongxin.orgs.models import PartyOrganisation
+from tongxin.people.models import ApiToken, Membership, Person, Profile, RoleGrant
+
+
+def person_save(*, actor, person: Person, changes: dict) -> Person:
+    """Create or change a staff record; checks department court and Party dates."""
+    court = changes.get("court", person.court if person.court_id else None)
+    department = changes.get("department", person.department if person.department_id else None)
+    if department is not None and court is not None and department.court_id != court.pk:
+        raise ApplicationError(_("The department must belong to the person's court."))
+    status = changes.get("political_status", person.political_status)
+    joined = changes.get("joined_party_on", person.joined_party_on)
+    full = changes.get("full_member_on", person.full_member_on)
+    birth = changes.get("birth_date", person.birth_date)
+    if status in (Person.PoliticalStatus.NONE, Person.PoliticalStatus.APPLICANT) and full:
+        raise ApplicationError(_("Only Party members have a date of full membership."))
+    if joined and full and full < joined:
+        raise ApplicationError(_("Full membership cannot start before joining the Party."))
+    if birth and joined and joined <= birth:
+        raise ApplicationError(_("The date of joining the Party must be after the date of birth."))
+    if birth and birth > timezone.localdate():
+        raise ApplicationError(_("The date of birth lies in the future."))
+    if "dues_base" in changes and changes["dues_base"] is not None and changes["dues_base"] < 0:
+        raise ApplicationError(_("The salary base cannot be negative."))
+    return model_save(actor=actor, instance=person, changes=changes, action="people.person")
+
+
+def person_deactivate(*, actor, person: Person, on: datetime.date | None = None) -> Person:
+    """Mark a person as no longer on the staff; their open membership ends that day."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        open_row = person.memberships.filter(ends_on__isnull=True).first()
+        if open_row is not None:
+            membership_end(actor=actor, membership=open_row, ends_on=on)
+        for post in person.posts.filter(ends_on__isnull=True).select_related("organisation__court"):
+            from tongxin.orgs.services import post_end
+
+            post_end(
+                actor=actor, post=post, ends_on=max(on, post.starts_on + datetime.timedelta(days=1))
+            )
+        return model_save(
+            actor=actor, instance=person, changes={"is_active": False}, action="people.person"
+        )
+
+
+def membership_end(*, actor, membership: Membership, ends_on: datetime.date) -> Membership:
+    """Close a membership on a date (the row stays as history)."""
+    if ends_on <= membership.starts_on:
+        raise ApplicationError(_("A membership must end after it starts."))
+    before = snapshot(membership)
+    membership.ends_on = ends_on
+    membership.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action="people.membership.ended",
+        obj=membership,
+        before=before,
+        after=snapshot(membership),
+        court=membership.person.court,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_move(
+    *,
+    actor,
+    person: Person,
+    organisation: PartyOrganisation,
+    cell: PartyOrganisation | None = None,
+    on: datetime.date,
+) -> Membership:
+    """Move a person into an organisation (and party group) from a date, closing the old row."""
+    if not person.is_party_member:
+        raise ApplicationError(
+            _("Only full and probationary Party members belong to an organisation.")
+        )
+    if organisation.kind not in (
+        PartyOrganisation.Kind.BRANCH,
+        PartyOrganisation.Kind.GENERAL_BRANCH,
+        PartyOrganisation.Kind.ORGAN_COMMITTEE,
+    ):
+        raise ApplicationError(
+            _("Members belong to a branch, a general branch or an organ committee.")
+        )
+    if not organisation.is_active:
+        raise ApplicationError(_("This organisation is no longer active."))
+    if cell is not None and cell.parent_id != organisation.pk:
+        raise ApplicationError(_("The party group must belong to the chosen branch."))
+    current = (
+        Membership.objects.select_for_update().filter(person=person, ends_on__isnull=True).first()
+    )
+    if current is not None:
+        if current.organisation_id == organisation.pk and current.cell_id == (
+            cell.pk if cell else None
+        ):
+            return current
+        if on <= current.starts_on:
+            raise ApplicationError(
+                _("The move must be dated after the current membership started (%(date)s).")
+                % {"date": current.starts_on}
+            )
+        membership_end(actor=actor, membership=current, ends_on=on)
+    row = Membership(person=person, organisation=organisation, cell=cell, starts_on=on)
+    return model_save(actor=actor, instance=row, changes={}, action="people.membership")
+
+
+def grant_create(*, actor, user, role: str, court=None, organisation=None) -> RoleGrant:
+    """Grant a role on a court subtree or, for branch roles, an organisation subtree."""
+    if role not in Role.values:
+        raise ApplicationError(_("Unknown role."))
+    if role in ORGANISATION_ROLES and organisation is None:
+        raise ApplicationError(_("This role is granted on a Party organisation."))
+    if role not in ORGANISATION_ROLES and court is None:
+        raise ApplicationError(_("This role is granted on a court."))
+    grant = RoleGrant(
+        user=user, role=role, court=None if organisation else court, organisation=organisation
+    )
+    if RoleGrant.objects.filter(
+        user=user, role=role, court=grant.court, organisation=organisation
+    ).exists():
+        raise ApplicationError(_("This user already holds this role there."))
+    return model_save(actor=actor, instance=grant, changes={}, action="people.grant")
+
+
+def grant_revoke(*, actor, grant: RoleGrant) -> None:
+    """Withdraw a role grant."""
+    before = snapshot(grant)
+    court = grant.court or grant.organisation.court
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="people.grant.revoked",
+            obj=grant,
+            before=before,
+            after=None,
+            court=court,
+        )
+        grant.delete()
+
+
+def profile_for(user) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_set_language(*, user, language: str) -> Profile:
+    """Remember the user's interface language."""
+    profile = profile_for(user)
+    profile.language = language
+    profile.save(update_fields=["language"])
+    return profile
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """Create an API token; returns the row and the token, which is shown only this once."""
+    name = (name or "").strip() or "token"
+    token = "tx_" + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=user, name=name[:100], digest=token_digest(token), prefix=token[:8]
+    )
+    audit_record(
+        actor=user,
+        action="people.api_token.created",
+        obj=row,
+        before=None,
+        after={"name": row.name, "prefix": row.prefix},
+        court=None,
+    )
+    return row, token
+
+
+def api_token_revoke(*, user, token: ApiToken) -> None:
+    """Delete one of the user's tokens."""
+    audit_record(
+        actor=user,
+        action="people.api_token.revoked",
+        obj=token,
+        before={"name": token.name, "prefix": token.prefix},
+        after=None,
+        court=None,
+    )
+    token.delete()

@@ -1,0 +1,271 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
+from tongxin.core.listing import Column, confirm_page, list_page, save_form
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
+from tongxin.orgs.models import Court, PartyOrganisation
+from tongxin.people import selectors, services
+from tongxin.people.dues import dues_rate
+from tongxin.people.forms import GrantForm, MoveForm, PersonForm
+from tongxin.people.models import Person
+
+
+def _current_org(person):
+    rows = getattr(person, "current_memberships", None)
+    return rows[0].organisation.name_zh if rows else ""
+
+
+def person_list(request):
+    scope = scope_for(request.user)
+    scope.require(Perm.PERSON_VIEW)
+    filters = selectors.PersonFilters.from_request(request.GET)
+    qs = selectors.person_list(user=request.user, filters=filters)
+    columns = [
+        Column(_("Staff number"), lambda p: p.staff_number),
+        Column(_("Name"), lambda p: p.name),
+        Column(_("Gender"), lambda p: p.get_gender_display()),
+        Column(_("Date of birth"), lambda p: p.birth_date),
+        Column(_("Court"), lambda p: p.court.name_zh),
+        Column(_("Court code"), lambda p: p.court.code),
+        Column(_("Department"), lambda p: p.department.name_zh if p.department else ""),
+        Column(_("Position category"), lambda p: p.get_category_display()),
+        Column(_("Leading-cadre level"), lambda p: p.get_cadre_level_display()),
+        Column(_("Quota judge"), lambda p: p.is_quota_judge),
+        Column(_("Political status"), lambda p: p.get_political_status_display()),
+        Column(_("Joined the Party on"), lambda p: p.joined_party_on),
+        Column(_("Full member since"), lambda p: p.full_member_on),
+        Column(_("Organisation"), _current_org),
+    ]
+    return list_page(
+        request,
+        queryset=qs,
+        template="people/person_list.html",
+        columns=columns,
+        filename="people.xlsx",
+        context={
+            "filters": filters,
+            "statuses": Person.PoliticalStatus.choices,
+            "categories": Person.Category.choices,
+        },
+    )
+
+
+def person_detail(request, pk: int):
+    scope = scope_for(request.user)
+    person = scope.get(Person, pk, queryset=Person.objects.select_related("court", "department"))
+    can_change = scope.people(Perm.PERSON_CHANGE).filter(pk=person.pk).exists()
+    dues = None
+    if person.dues_base is not None:
+        from tongxin.people.dues import monthly_dues
+
+        dues = (
+            dues_rate(person.dues_base, retired=person.is_retired) * 100,
+            monthly_dues(person.dues_base, retired=person.is_retired),
+        )
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "can_change": can_change,
+            "dues": dues,
+            "memberships": person.memberships.select_related("organisation", "cell").order_by(
+                "-starts_on"
+            ),
+            "posts": person.posts.select_related("organisation").order_by("-starts_on"),
+            "visible_orgs": set(
+                scope.organisations()
+                .filter(memberships__person=person)
+                .values_list("pk", flat=True)
+            ),
+        },
+    )
+
+
+def _court_for_new_person(scope, court_pk):
+    court = Court.objects.filter(pk=court_pk).first() if str(court_pk).isdigit() else None
+    if court is None:
+        raise NotFound("not found")
+    if not scope.covers_court(court, Perm.PERSON_CHANGE):
+        raise (
+            Forbidden("forbidden")
+            if scope.covers_court(court, Perm.PERSON_VIEW)
+            else NotFound("not found")
+        )
+    return court
+
+
+def person_edit(request, pk: int | None = None):
+    scope = scope_for(request.user)
+    if pk:
+        person = scope.get(
+            Person, pk, Perm.PERSON_CHANGE, queryset=Person.objects.select_related("court")
+        )
+        court = person.court
+    else:
+        scope.require(Perm.PERSON_CHANGE)
+        court = _court_for_new_person(scope, request.GET.get("court", ""))
+        person = Person(court=court)
+    form = PersonForm(request.POST or None, instance=person, court=court)
+    if save_form(
+        request,
+        form,
+        lambda data: services.person_save(actor=request.user, person=form.instance, changes=data),
+        success=_("Saved."),
+    ):
+        return redirect("people:person-detail", form.instance.pk)
+    return render(
+        request, "people/person_form.html", {"form": form, "court": court, "person": person}
+    )
+
+
+def person_deactivate(request, pk: int):
+    scope = scope_for(request.user)
+    person = scope.get(Person, pk, Perm.PERSON_CHANGE)
+    back = reverse("people:person-detail", args=[pk])
+    return confirm_page(
+        request,
+        obj=person,
+        action=lambda: services.person_deactivate(actor=request.user, person=person),
+        question=_(
+            "Mark %(name)s as no longer on the staff? Their membership and posts end today; "
+            "the record stays."
+        )
+        % {"name": person.name},
+        done=_("Person deactivated."),
+        back=back,
+        redirect_to=back,
+    )
+
+
+def person_move(request, pk: int):
+    """Move a member into another organisation from a date (the old membership is kept)."""
+    scope = scope_for(request.user)
+    person = scope.get(
+        Person, pk, Perm.PERSON_CHANGE, queryset=Person.objects.select_related("court")
+    )
+    # The person's own court, or for a tribunal also its basic court (whose committee it sits under).
+    organisations = (
+        scope.organisations(Perm.ORG_VIEW)
+        .filter(is_active=True, court_id__in=[person.court_id, person.court.parent_id])
+        .order_by("path")
+    )
+    form = MoveForm(request.POST or None, organisations=organisations)
+    if save_form(
+        request,
+        form,
+        lambda data: services.membership_move(actor=request.user, person=person, **data),
+        success=_("Membership recorded."),
+    ):
+        return redirect("people:person-detail", person.pk)
+    return render(request, "people/person_move.html", {"form": form, "person": person})
+
+
+def dues(request, pk: int):
+    """Monthly Party dues of an organisation's members, with the total; exportable."""
+    scope = scope_for(request.user)
+    org = scope.get(PartyOrganisation, pk)
+    if not scope.organisations(Perm.DUES_VIEW).filter(pk=org.pk).exists():
+        raise Forbidden("forbidden")
+    rows, total = selectors.dues_for(organisation=org)
+    if request.GET.get("export") == "xlsx":
+        from tongxin.lib.excel import workbook_response
+
+        return workbook_response(
+            filename=f"dues-{org.pk}.xlsx",
+            headers=[
+                _("Organisation"),
+                _("Staff number"),
+                _("Name"),
+                _("Declared salary base"),
+                _("Retired"),
+                _("Monthly dues"),
+            ],
+            rows=[
+                [o.name_zh, p.staff_number, p.name, p.dues_base, p.is_retired, amount]
+                for o, p, amount in rows
+            ]
+            + [["", "", _("Total"), "", "", total]],
+        )
+    return render(request, "people/dues.html", {"org": org, "rows": rows, "total": total})
+
+
+# Accounts and role grants ----------------------------------------------------------------
+
+
+def grant_list(request):
+    scope = scope_for(request.user)
+    scope.require(Perm.GRANT_CHANGE)
+    orgs = scope.organisations(Perm.GRANT_CHANGE)
+    grants = (
+        scope.grants_managed()
+        .select_related("user", "court", "organisation")
+        .order_by("user__username", "role")
+    )
+    form = GrantForm(
+        request.POST or None, organisations=orgs.exclude(kind=PartyOrganisation.Kind.PARTY_GROUP)
+    )
+
+    def act(data):
+        court = None
+        if data["court_code"]:
+            court = scope.courts(Perm.GRANT_CHANGE).filter(code=data["court_code"]).first()
+            if court is None:
+                raise ApplicationError(
+                    _("No court with code “%(code)s” that you may manage.")
+                    % {"code": data["court_code"]}
+                )
+        with transaction.atomic():
+            user = get_user_model().objects.filter(username=data["username"]).first()
+            if user is None:
+                user = get_user_model().objects.create_user(
+                    username=data["username"], password=data["password"]
+                )
+            if data["person_staff_number"]:
+                person = (
+                    scope.people(Perm.PERSON_CHANGE)
+                    .filter(staff_number=data["person_staff_number"])
+                    .first()
+                )
+                if person is None:
+                    raise ApplicationError(_("No person with this staff number in your reach."))
+                if person.user_id not in (None, user.pk):
+                    raise ApplicationError(_("This person is already linked to another account."))
+                Person.objects.filter(pk=person.pk).update(user=user)
+            services.grant_create(
+                actor=request.user,
+                user=user,
+                role=data["role"],
+                court=court,
+                organisation=data["organisation"],
+            )
+
+    if save_form(request, form, act, success=_("Role granted.")):
+        return redirect("people:grant-list")
+    return render(request, "people/grant_list.html", {"form": form, "grants": grants})
+
+
+def grant_revoke(request, pk: int):
+    scope = scope_for(request.user)
+    scope.require(Perm.GRANT_CHANGE)
+    grant = (
+        scope.grants_managed().select_related("user", "court", "organisation").filter(pk=pk).first()
+    )
+    if grant is None:
+        raise NotFound("not found")
+    back = reverse("people:grant-list")
+    return confirm_page(
+        request,
+        obj=grant,
+        action=lambda: services.grant_revoke(actor=request.user, grant=grant),
+        question=_("Withdraw the role %(role)s from %(user)s?")
+        % {"role": grant.get_role_display(), "user": grant.user.username},
+        done=_("Role withdrawn."),
+        back=back,
+        redirect_to=back,
+    )
