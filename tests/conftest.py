@@ -42,6 +42,8 @@ ROLE_USERS = {
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+    # Fast hashing: the suite signs in dozens of users; real hashing is tested in test_accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

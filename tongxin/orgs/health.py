@@ -11,7 +11,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,7 +248,7 @@ def findings(*, user, court=None, today: datetime.date | None = None) -> list[Fi
                     Person.PoliticalStatus.PROBATIONARY,
                 ]
             )
-            .exclude(memberships__ends_on__isnull=True)
+            .exclude(Exists(Membership.objects.filter(person=OuterRef("pk"), ends_on__isnull=True)))
             .select_related("court")
             .only("id", "name", "court__name_zh", "court__name_en", "political_status")
         )

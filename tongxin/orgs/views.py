@@ -87,8 +87,11 @@ def court_detail(request, pk: int):
 def court_edit(request, pk: int | None = None):
     """Create a court (pk None) or change one."""
     scope = scope_for(request.user)
-    scope.require(Perm.COURT_CHANGE)
-    court = scope.get(Court, pk, Perm.COURT_CHANGE) if pk else Court()
+    if pk:
+        court = scope.get(Court, pk, Perm.COURT_CHANGE)
+    else:
+        scope.require(Perm.COURT_CHANGE)
+        court = Court()
     form = CourtForm(request.POST or None, instance=court, parents=scope.courts(Perm.COURT_CHANGE))
     if not pk and not request.POST and request.GET.get("parent"):
         form.fields["parent_code"].initial = request.GET["parent"]

@@ -1,0 +1,211 @@
+"""Every organisation-health rule, at and around its thresholds."""
+
+import datetime
+
+import pytest
+
+from tests.factories import (
+    CourtFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PostFactory,
+    TermFactory,
+    UserFactory,
+    grant,
+)
+from tongxin.core.permissions import Role
+from tongxin.orgs import health
+from tongxin.orgs.models import Court, HealthRule, PartyOrganisation
+
+TODAY = datetime.date(2026, 6, 15)
+POSTS = ["secretary", "deputy_secretary", "organisation", "propaganda", "discipline", "member", "member", "member"]
+
+
+@pytest.fixture
+def court(db):
+    return CourtFactory(level=Court.Level.SPC, code="最高法")
+
+
+@pytest.fixture
+def admin(court):
+    user = UserFactory()
+    grant(user, Role.SYSTEM_ADMIN, court=court)
+    return user
+
+
+def branch_with(court, *, full: int, posts: int = 1, probationary: int = 0, term=True, kind="branch"):
+    org = OrganisationFactory(court=court, kind=kind)
+    people = [PersonFactory(court=court) for _ in range(full)]
+    people += [PersonFactory(court=court, political_status="probationary", full_member_on=None)
+               for _ in range(probationary)]
+    for person in people:
+        MembershipFactory(person=person, organisation=org)
+    for person, post in zip(people, POSTS[:posts], strict=False):
+        PostFactory(organisation=org, person=person, post=post)
+    extra = posts - len(people)
+    for i in range(max(0, extra)):
+        PostFactory(organisation=org, person=PersonFactory(court=court), post=POSTS[len(people) + i])
+    if term:
+        TermFactory(organisation=org, starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2028, 1, 1))
+    return org
+
+
+def rules_for(user, org):
+    items = health.findings(user=user, today=TODAY)
+    return sorted(f.rule for f in items if f.url.endswith(f"/organisations/{org.pk}/"))
+
+
+@pytest.mark.parametrize(("full", "broken"), [(0, True), (2, True), (3, False), (50, False), (51, True)])
+def test_branch_size_limits(court, admin, full, broken):
+    org = branch_with(court, full=full, posts=1 if full < 7 else 4)
+    found = rules_for(admin, org)
+    assert ("branch_too_small" in found or "branch_too_large" in found) == broken
+
+
+def test_probationary_members_do_not_count_towards_the_minimum(court, admin):
+    org = branch_with(court, full=2, probationary=3)
+    assert "branch_too_small" in rules_for(admin, org)
+
+
+@pytest.mark.parametrize(("full", "posts", "broken"), [(6, 1, False), (7, 1, True), (7, 0, True), (7, 3, False)])
+def test_committee_required_from_seven_full_members(court, admin, full, posts, broken):
+    org = branch_with(court, full=full, posts=posts)
+    assert ("committee_missing" in rules_for(admin, org)) == broken
+
+
+@pytest.mark.parametrize(("posts", "broken"), [(2, True), (3, False), (5, False), (7, False), (8, True)])
+def test_committee_size_between_three_and_seven(court, admin, posts, broken):
+    org = branch_with(court, full=9, posts=posts)
+    assert ("committee_size" in rules_for(admin, org)) == broken
+
+
+def test_missing_secretary_is_reported(court, admin):
+    org = branch_with(court, full=4, posts=0, term=False)
+    assert "secretary_missing" in rules_for(admin, org)
+
+
+def test_general_branch_and_committee_need_a_secretary_too(court, admin):
+    committee = OrganisationFactory(court=court, kind=PartyOrganisation.Kind.ORGAN_COMMITTEE)
+    assert "secretary_missing" in rules_for(admin, committee)
+
+
+def test_cells_and_party_groups_are_not_checked(court, admin):
+    cell = OrganisationFactory(court=court, kind=PartyOrganisation.Kind.PARTY_GROUP)
+    assert rules_for(admin, cell) == []
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "expected"),
+    [
+        (datetime.date(2026, 6, 14), "term_overdue"),
+        (datetime.date(2026, 6, 15), "term_ending"),  # ends today: not yet overdue
+        (datetime.date(2026, 12, 15), "term_ending"),  # exactly six months ahead
+        (datetime.date(2026, 12, 16), None),
+    ],
+)
+def test_term_deadlines(court, admin, ends_on, expected):
+    org = branch_with(court, full=4, term=False)
+    TermFactory(organisation=org, starts_on=ends_on.replace(year=ends_on.year - 3), ends_on=ends_on)
+    found = {r for r in rules_for(admin, org) if r.startswith("term_")}
+    assert found == ({expected} if expected else set())
+
+
+def test_only_the_latest_term_counts(court, admin):
+    org = branch_with(court, full=4, term=False)
+    TermFactory(organisation=org, starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2023, 1, 1))
+    TermFactory(organisation=org, starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2026, 1, 1))
+    TermFactory(organisation=org, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2029, 1, 1))
+    assert not {r for r in rules_for(admin, org) if r.startswith("term_")}
+
+
+def test_committee_without_a_term_is_reported(court, admin):
+    org = branch_with(court, full=4, term=False)
+    assert "term_missing" in rules_for(admin, org)
+
+
+def test_member_outside_every_organisation(court, admin):
+    lonely = PersonFactory(court=court, political_status="full")
+    PersonFactory(court=court, political_status="applicant")
+    PersonFactory(court=court, political_status="none")
+    gone = PersonFactory(court=court, political_status="full", is_active=False)
+    items = [f for f in health.findings(user=admin, today=TODAY) if f.rule == "member_unassigned"]
+    assert [f.subject for f in items] == [lonely.name]
+    assert gone.name not in {f.subject for f in items}
+
+
+def test_a_former_membership_does_not_count(court, admin):
+    org = branch_with(court, full=3)
+    person = PersonFactory(court=court)
+    MembershipFactory(person=person, organisation=org, starts_on=datetime.date(2020, 1, 1),
+                      ends_on=datetime.date(2021, 1, 1))
+    items = [f for f in health.findings(user=admin, today=TODAY) if f.rule == "member_unassigned"]
+    assert [f.subject for f in items] == [person.name]
+
+
+def test_thresholds_are_editable_data(court, admin):
+    org = branch_with(court, full=4)
+    assert "branch_too_small" not in rules_for(admin, org)
+    assert HealthRule.objects.filter(code="branch_too_small").update(value=5) == 1
+    assert "branch_too_small" in rules_for(admin, org)
+
+
+def test_disabled_rules_report_nothing(court, admin):
+    org = branch_with(court, full=1)
+    health.rules_ensure()
+    assert HealthRule.objects.filter(code="branch_too_small").update(is_enabled=False) == 1
+    assert "branch_too_small" not in rules_for(admin, org)
+
+
+def test_defaults_follow_domain_rules(db):
+    rows = health.rules_ensure()
+    assert (rows["branch_too_small"].value, rows["branch_too_large"].value) == (3, 50)
+    assert rows["committee_missing"].value == 7
+    assert (rows["committee_size"].value, rows["committee_size"].value_max) == (3, 7)
+    assert rows["term_ending"].value == 6
+
+
+def test_findings_stay_inside_the_users_scope(court, admin):
+    high_a = CourtFactory(level=Court.Level.HIGH, parent=court)
+    high_b = CourtFactory(level=Court.Level.HIGH, parent=court)
+    mine = branch_with(high_a, full=1)
+    theirs = branch_with(high_b, full=1)
+    user = UserFactory()
+    grant(user, Role.PARTY_AFFAIRS, court=high_a)
+    urls = {f.url for f in health.findings(user=user, today=TODAY)}
+    assert any(u.endswith(f"/{mine.pk}/") for u in urls)
+    assert not any(u.endswith(f"/{theirs.pk}/") for u in urls)
+
+
+def test_findings_query_count_does_not_grow_with_organisations(court, admin, django_assert_max_num_queries):
+    for _ in range(3):
+        branch_with(court, full=2)
+    with django_assert_max_num_queries(12) as small:
+        health.findings(user=admin, today=TODAY)
+    for _ in range(25):
+        branch_with(court, full=2, posts=3)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        health.findings(user=admin, today=TODAY)
+
+
+def test_health_page_lists_reasons_with_links(world, client_for):
+    world.branch.terms.update(ends_on=datetime.date.today() + datetime.timedelta(days=30))
+    body = client_for("party").get("/courts/health/?court=苏0102").content.decode()
+    assert "Committee term ends soon" in body
+    assert f"/courts/organisations/{world.branch.pk}/" in body
+
+
+def test_health_page_filters_by_rule_and_exports(world, client_for):
+    client = client_for("party")
+    response = client.get("/courts/health/?rule=term_ending&export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_unknown_court_code_on_health_page_is_explained(world, client_for):
+    body = client_for("party").get("/courts/health/?court=XX99").content.decode()
+    assert "No court with code" in body
+
+
+def test_home_page_shows_counts(world, client_for):
+    body = client_for("secretary").get("/").content.decode()
+    assert 'data-testid="health-counts"' in body
