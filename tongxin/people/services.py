@@ -28,12 +28,12 @@ def person_save(*, actor, person: Person, changes: dict) -> Person:
     birth = changes.get("birth_date", person.birth_date)
     if status in (Person.PoliticalStatus.NONE, Person.PoliticalStatus.APPLICANT) and full:
         raise ApplicationError(_("Only Party members have a date of full membership."))
+    if birth and birth > timezone.localdate():
+        raise ApplicationError(_("The date of birth lies in the future."))
     if joined and full and full < joined:
         raise ApplicationError(_("Full membership cannot start before joining the Party."))
     if birth and joined and joined <= birth:
         raise ApplicationError(_("The date of joining the Party must be after the date of birth."))
-    if birth and birth > timezone.localdate():
-        raise ApplicationError(_("The date of birth lies in the future."))
     if "dues_base" in changes and changes["dues_base"] is not None and changes["dues_base"] < 0:
         raise ApplicationError(_("The salary base cannot be negative."))
     return model_save(actor=actor, instance=person, changes=changes, action="people.person")
