@@ -10,12 +10,27 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tongxin.people.models import RoleGrant
 
-ROLES = ["admin", "party", "secretary", "committee", "member", "leader", "discipline", "trial", "outsider"]
+ROLES = [
+    "admin",
+    "party",
+    "secretary",
+    "committee",
+    "member",
+    "leader",
+    "discipline",
+    "trial",
+    "outsider",
+]
 
 
 def row(admin, party, secretary, committee, member, leader, discipline, trial, outsider):
-    return dict(zip(ROLES, (admin, party, secretary, committee, member, leader, discipline, trial, outsider),
-                    strict=True))
+    return dict(
+        zip(
+            ROLES,
+            (admin, party, secretary, committee, member, leader, discipline, trial, outsider),
+            strict=True,
+        )
+    )
 
 
 ALL = row(*[200] * 9)
@@ -40,16 +55,24 @@ EXPECTED = {
     "core:audit-list": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
     "orgs:court-list": (None, row(200, 200, 403, 403, 403, 200, 200, 200, 200)),
     "orgs:court-create": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
-    "orgs:court-detail": (lambda w: {"pk": w.basic.pk}, row(200, 200, 404, 404, 404, 200, 200, 200, 404)),
+    "orgs:court-detail": (
+        lambda w: {"pk": w.basic.pk},
+        row(200, 200, 404, 404, 404, 200, 200, 200, 404),
+    ),
     "orgs:court-edit": (lambda w: {"pk": w.basic.pk}, COURT_CHANGE),
     "orgs:court-deactivate": (lambda w: {"pk": w.basic.pk}, COURT_CHANGE),
     "orgs:department-create": (lambda w: {"court_pk": w.basic.pk}, COURT_CHANGE),
     "orgs:department-edit": (lambda w: {"pk": w.dept.pk}, COURT_CHANGE),
     "orgs:department-deactivate": (lambda w: {"pk": w.dept.pk}, COURT_CHANGE),
     "orgs:organisation-list": (None, ALL),
-    "orgs:organisation-create": (lambda w: {"court_pk": w.basic.pk},
-                                 row(200, 200, 200, 403, 403, 403, 403, 403, 404)),
-    "orgs:organisation-detail": (lambda w: {"pk": w.branch.pk}, row(200, 200, 200, 200, 200, 200, 200, 200, 404)),
+    "orgs:organisation-create": (
+        lambda w: {"court_pk": w.basic.pk},
+        row(200, 200, 200, 403, 403, 403, 403, 403, 404),
+    ),
+    "orgs:organisation-detail": (
+        lambda w: {"pk": w.branch.pk},
+        row(200, 200, 200, 200, 200, 200, 200, 200, 404),
+    ),
     "orgs:organisation-edit": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:organisation-deactivate": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:term-create": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
@@ -59,11 +82,17 @@ EXPECTED = {
     "orgs:rule-list": (None, ADMIN_ONLY),
     "people:person-list": (None, row(200, 200, 200, 200, 403, 200, 200, 200, 200)),
     "people:person-create": (None, row(200, 200, 404, 403, 403, 403, 403, 403, 404)),
-    "people:person-detail": (lambda w: {"pk": w.members[3].pk}, row(200, 200, 200, 200, 404, 200, 200, 200, 404)),
+    "people:person-detail": (
+        lambda w: {"pk": w.members[3].pk},
+        row(200, 200, 200, 200, 404, 200, 200, 200, 404),
+    ),
     "people:person-edit": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-deactivate": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-move": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
-    "people:dues": (lambda w: {"pk": w.branch.pk}, row(200, 200, 200, 200, 403, 200, 403, 403, 404)),
+    "people:dues": (
+        lambda w: {"pk": w.branch.pk},
+        row(200, 200, 200, 200, 403, 200, 403, 403, 404),
+    ),
     "people:grant-list": (None, ADMIN_ONLY),
     "people:grant-revoke": (lambda w: {"pk": w.member_grant.pk}, ADMIN_ONLY),
     "transfer:import-start": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
@@ -132,7 +161,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(walk_world, client):
 
 def test_outsider_lists_show_nothing_of_another_province(walk_world, client_for):
     client = client_for("outsider")
-    for path in ("/courts/", "/courts/organisations/", "/people/", "/courts/health/", "/accounts/audit/"):
+    for path in (
+        "/courts/",
+        "/courts/organisations/",
+        "/people/",
+        "/courts/health/",
+        "/accounts/audit/",
+    ):
         body = client.get(path).content.decode()
         assert walk_world.basic.name_en not in body, path
         assert walk_world.branch.name_en not in body, path

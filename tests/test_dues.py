@@ -64,7 +64,10 @@ def test_dues_page_totals_the_branch_and_exports(world, client_for):
     world.probationary.dues_base = Decimal("4000")
     world.probationary.is_retired = True
     world.probationary.save()
-    expected = sum(monthly_dues(p.dues_base, retired=p.is_retired) for p in [*world.members, world.probationary])
+    expected = sum(
+        monthly_dues(p.dues_base, retired=p.is_retired)
+        for p in [*world.members, world.probationary]
+    )
     client = client_for("secretary")
     response = client.get(f"/people/dues/{world.branch.pk}/")
     assert response.status_code == 200

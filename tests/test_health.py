@@ -19,7 +19,16 @@ from tongxin.orgs import health
 from tongxin.orgs.models import Court, HealthRule, PartyOrganisation
 
 TODAY = datetime.date(2026, 6, 15)
-POSTS = ["secretary", "deputy_secretary", "organisation", "propaganda", "discipline", "member", "member", "member"]
+POSTS = [
+    "secretary",
+    "deputy_secretary",
+    "organisation",
+    "propaganda",
+    "discipline",
+    "member",
+    "member",
+    "member",
+]
 
 
 @pytest.fixture
@@ -34,20 +43,28 @@ def admin(court):
     return user
 
 
-def branch_with(court, *, full: int, posts: int = 1, probationary: int = 0, term=True, kind="branch"):
+def branch_with(
+    court, *, full: int, posts: int = 1, probationary: int = 0, term=True, kind="branch"
+):
     org = OrganisationFactory(court=court, kind=kind)
     people = [PersonFactory(court=court) for _ in range(full)]
-    people += [PersonFactory(court=court, political_status="probationary", full_member_on=None)
-               for _ in range(probationary)]
+    people += [
+        PersonFactory(court=court, political_status="probationary", full_member_on=None)
+        for _ in range(probationary)
+    ]
     for person in people:
         MembershipFactory(person=person, organisation=org)
     for person, post in zip(people, POSTS[:posts], strict=False):
         PostFactory(organisation=org, person=person, post=post)
     extra = posts - len(people)
     for i in range(max(0, extra)):
-        PostFactory(organisation=org, person=PersonFactory(court=court), post=POSTS[len(people) + i])
+        PostFactory(
+            organisation=org, person=PersonFactory(court=court), post=POSTS[len(people) + i]
+        )
     if term:
-        TermFactory(organisation=org, starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2028, 1, 1))
+        TermFactory(
+            organisation=org, starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2028, 1, 1)
+        )
     return org
 
 
@@ -56,7 +73,9 @@ def rules_for(user, org):
     return sorted(f.rule for f in items if f.url.endswith(f"/organisations/{org.pk}/"))
 
 
-@pytest.mark.parametrize(("full", "broken"), [(0, True), (2, True), (3, False), (50, False), (51, True)])
+@pytest.mark.parametrize(
+    ("full", "broken"), [(0, True), (2, True), (3, False), (50, False), (51, True)]
+)
 def test_branch_size_limits(court, admin, full, broken):
     org = branch_with(court, full=full, posts=1 if full < 7 else 4)
     found = rules_for(admin, org)
@@ -68,13 +87,17 @@ def test_probationary_members_do_not_count_towards_the_minimum(court, admin):
     assert "branch_too_small" in rules_for(admin, org)
 
 
-@pytest.mark.parametrize(("full", "posts", "broken"), [(6, 1, False), (7, 1, True), (7, 0, True), (7, 3, False)])
+@pytest.mark.parametrize(
+    ("full", "posts", "broken"), [(6, 1, False), (7, 1, True), (7, 0, True), (7, 3, False)]
+)
 def test_committee_required_from_seven_full_members(court, admin, full, posts, broken):
     org = branch_with(court, full=full, posts=posts)
     assert ("committee_missing" in rules_for(admin, org)) == broken
 
 
-@pytest.mark.parametrize(("posts", "broken"), [(2, True), (3, False), (5, False), (7, False), (8, True)])
+@pytest.mark.parametrize(
+    ("posts", "broken"), [(2, True), (3, False), (5, False), (7, False), (8, True)]
+)
 def test_committee_size_between_three_and_seven(court, admin, posts, broken):
     org = branch_with(court, full=9, posts=posts)
     assert ("committee_size" in rules_for(admin, org)) == broken
@@ -113,9 +136,15 @@ def test_term_deadlines(court, admin, ends_on, expected):
 
 def test_only_the_latest_term_counts(court, admin):
     org = branch_with(court, full=4, term=False)
-    TermFactory(organisation=org, starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2023, 1, 1))
-    TermFactory(organisation=org, starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2026, 1, 1))
-    TermFactory(organisation=org, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2029, 1, 1))
+    TermFactory(
+        organisation=org, starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2023, 1, 1)
+    )
+    TermFactory(
+        organisation=org, starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2026, 1, 1)
+    )
+    TermFactory(
+        organisation=org, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2029, 1, 1)
+    )
     assert not {r for r in rules_for(admin, org) if r.startswith("term_")}
 
 
@@ -137,8 +166,12 @@ def test_member_outside_every_organisation(court, admin):
 def test_a_former_membership_does_not_count(court, admin):
     org = branch_with(court, full=3)
     person = PersonFactory(court=court)
-    MembershipFactory(person=person, organisation=org, starts_on=datetime.date(2020, 1, 1),
-                      ends_on=datetime.date(2021, 1, 1))
+    MembershipFactory(
+        person=person,
+        organisation=org,
+        starts_on=datetime.date(2020, 1, 1),
+        ends_on=datetime.date(2021, 1, 1),
+    )
     items = [f for f in health.findings(user=admin, today=TODAY) if f.rule == "member_unassigned"]
     assert [f.subject for f in items] == [person.name]
 
@@ -177,7 +210,9 @@ def test_findings_stay_inside_the_users_scope(court, admin):
     assert not any(u.endswith(f"/{theirs.pk}/") for u in urls)
 
 
-def test_findings_query_count_does_not_grow_with_organisations(court, admin, django_assert_max_num_queries):
+def test_findings_query_count_does_not_grow_with_organisations(
+    court, admin, django_assert_max_num_queries
+):
     for _ in range(3):
         branch_with(court, full=2)
     with django_assert_max_num_queries(12) as small:

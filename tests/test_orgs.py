@@ -13,10 +13,18 @@ from tongxin.people.services import membership_move
 
 
 def test_party_staff_add_a_court_founded_after_2018(world, client_for):
-    response = client_for("party").post("/courts/new/", {
-        "code": "苏74", "name_zh": "南京金融法院", "name_en": "Nanjing Financial Court",
-        "level": "intermediate", "kind": "financial", "province": "苏", "parent_code": "苏",
-    })
+    response = client_for("party").post(
+        "/courts/new/",
+        {
+            "code": "苏74",
+            "name_zh": "南京金融法院",
+            "name_en": "Nanjing Financial Court",
+            "level": "intermediate",
+            "kind": "financial",
+            "province": "苏",
+            "parent_code": "苏",
+        },
+    )
     court = Court.objects.get(code="苏74")
     assert response.status_code == 302
     assert court.parent == world.high and court.path.startswith(world.high.path)
@@ -27,35 +35,55 @@ def test_party_staff_add_a_court_founded_after_2018(world, client_for):
 
 def test_unknown_parent_code_is_explained_and_nothing_is_written(world, client_for):
     count = Court.objects.count()
-    response = client_for("party").post("/courts/new/", {
-        "code": "苏99", "name_zh": "测试", "level": "basic", "kind": "ordinary", "parent_code": "京01",
-    })
+    response = client_for("party").post(
+        "/courts/new/",
+        {
+            "code": "苏99",
+            "name_zh": "测试",
+            "level": "basic",
+            "kind": "ordinary",
+            "parent_code": "京01",
+        },
+    )
     assert response.status_code == 200
     assert "No court with code" in response.content.decode()
     assert Court.objects.count() == count
 
 
 def test_duplicate_court_code_is_refused(world, client_for):
-    response = client_for("admin").post("/courts/new/", {
-        "code": "苏0102", "name_zh": "重复", "level": "basic", "kind": "ordinary", "parent_code": "苏01",
-    })
+    response = client_for("admin").post(
+        "/courts/new/",
+        {
+            "code": "苏0102",
+            "name_zh": "重复",
+            "level": "basic",
+            "kind": "ordinary",
+            "parent_code": "苏01",
+        },
+    )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
 
 
 def test_a_court_cannot_sit_under_a_lower_level(world):
     with pytest.raises(ApplicationError):
-        services.court_save(actor=world.users["admin"], court=world.inter, changes={"parent": world.basic})
+        services.court_save(
+            actor=world.users["admin"], court=world.inter, changes={"parent": world.basic}
+        )
 
 
 def test_a_court_cannot_become_its_own_ancestor(world):
     with pytest.raises(ApplicationError, match="own ancestor"):
-        services.court_save(actor=world.users["admin"], court=world.high, changes={"parent": world.high})
+        services.court_save(
+            actor=world.users["admin"], court=world.high, changes={"parent": world.high}
+        )
 
 
 def test_moving_a_court_moves_its_subtree(world):
     other_inter = CourtFactory(level=Court.Level.INTERMEDIATE, parent=world.other_high, code="浙01")
-    services.court_save(actor=world.users["admin"], court=world.basic, changes={"parent": other_inter})
+    services.court_save(
+        actor=world.users["admin"], court=world.basic, changes={"parent": other_inter}
+    )
     world.basic.refresh_from_db()
     assert world.basic.path.startswith(other_inter.path)
     assert world.basic.depth == other_inter.depth + 1
@@ -64,10 +92,27 @@ def test_moving_a_court_moves_its_subtree(world):
 
 def test_tribunal_must_belong_to_a_basic_court(world):
     with pytest.raises(ApplicationError, match="basic court"):
-        services.court_save(actor=world.users["admin"], court=Court(), changes={
-            "name_zh": "某人民法庭", "level": "tribunal", "kind": "ordinary", "parent": world.inter})
-    tribunal = services.court_save(actor=world.users["admin"], court=Court(), changes={
-        "name_zh": "玄武法院某人民法庭", "level": "tribunal", "kind": "ordinary", "parent": world.basic, "code": ""})
+        services.court_save(
+            actor=world.users["admin"],
+            court=Court(),
+            changes={
+                "name_zh": "某人民法庭",
+                "level": "tribunal",
+                "kind": "ordinary",
+                "parent": world.inter,
+            },
+        )
+    tribunal = services.court_save(
+        actor=world.users["admin"],
+        court=Court(),
+        changes={
+            "name_zh": "玄武法院某人民法庭",
+            "level": "tribunal",
+            "kind": "ordinary",
+            "parent": world.basic,
+            "code": "",
+        },
+    )
     assert tribunal.code is None and tribunal.parent == world.basic
 
 
@@ -125,50 +170,76 @@ def test_list_pages_do_not_grow_queries_with_rows(world, client_for, django_asse
 
 def test_department_create_edit_deactivate(world, client_for):
     client = client_for("party")
-    response = client.post(f"/courts/{world.basic.pk}/departments/new/",
-                           {"name_zh": "执行局", "name_en": "Enforcement Bureau", "kind": "judicial"})
+    response = client.post(
+        f"/courts/{world.basic.pk}/departments/new/",
+        {"name_zh": "执行局", "name_en": "Enforcement Bureau", "kind": "judicial"},
+    )
     assert response.status_code == 302
     dept = Department.objects.get(court=world.basic, name_zh="执行局")
-    client.post(f"/courts/departments/{dept.pk}/edit/", {"name_zh": "执行局", "name_en": "Enforcement", "kind": "judicial"})
+    client.post(
+        f"/courts/departments/{dept.pk}/edit/",
+        {"name_zh": "执行局", "name_en": "Enforcement", "kind": "judicial"},
+    )
     dept.refresh_from_db()
     assert dept.name_en == "Enforcement"
     client.post(f"/courts/departments/{dept.pk}/deactivate/")
     dept.refresh_from_db()
     assert not dept.is_active
-    assert AuditEntry.objects.filter(object_type="orgs.department", object_id=str(dept.pk)).count() == 3
+    assert (
+        AuditEntry.objects.filter(object_type="orgs.department", object_id=str(dept.pk)).count()
+        == 3
+    )
 
 
 def test_secretary_adds_a_party_group_inside_the_branch(world, client_for):
-    response = client_for("secretary").post(f"/courts/{world.basic.pk}/organisations/new/", {
-        "kind": "cell", "name_zh": "民一庭第二党小组", "name_en": "Civil Group 2", "parent": world.branch.pk,
-    })
+    response = client_for("secretary").post(
+        f"/courts/{world.basic.pk}/organisations/new/",
+        {
+            "kind": "cell",
+            "name_zh": "民一庭第二党小组",
+            "name_en": "Civil Group 2",
+            "parent": world.branch.pk,
+        },
+    )
     assert response.status_code == 302
     cell = PartyOrganisation.objects.get(name_zh="民一庭第二党小组")
     assert cell.path.startswith(world.branch.path)
 
 
 def test_organisation_parent_of_the_wrong_kind_is_refused(world, client_for):
-    response = client_for("party").post(f"/courts/{world.basic.pk}/organisations/new/", {
-        "kind": "branch", "name_zh": "新支部", "parent": world.cell.pk,
-    })
+    response = client_for("party").post(
+        f"/courts/{world.basic.pk}/organisations/new/",
+        {
+            "kind": "branch",
+            "name_zh": "新支部",
+            "parent": world.cell.pk,
+        },
+    )
     assert "cannot sit under" in response.content.decode()
     assert not PartyOrganisation.objects.filter(name_zh="新支部").exists()
 
 
 def test_circular_organisation_parents_are_refused(world):
-    general = OrganisationFactory(court=world.basic, parent=world.committee_org, kind="general_branch")
+    general = OrganisationFactory(
+        court=world.basic, parent=world.committee_org, kind="general_branch"
+    )
     branch = OrganisationFactory(court=world.basic, parent=general, kind="branch")
     with pytest.raises(ApplicationError):
-        services.organisation_save(actor=world.users["admin"], organisation=general, changes={"parent": branch})
+        services.organisation_save(
+            actor=world.users["admin"], organisation=general, changes={"parent": branch}
+        )
     with pytest.raises(ApplicationError, match="own ancestor"):
-        services.organisation_save(actor=world.users["admin"], organisation=general, changes={"parent": general})
+        services.organisation_save(
+            actor=world.users["admin"], organisation=general, changes={"parent": general}
+        )
 
 
 def test_organisation_cannot_cover_another_courts_department(world):
     foreign = Department.objects.create(court=world.other_basic, name_zh="立案庭", kind="judicial")
     with pytest.raises(ApplicationError, match="own court"):
-        services.organisation_save(actor=world.users["admin"], organisation=world.branch, changes={},
-                                   departments=[foreign])
+        services.organisation_save(
+            actor=world.users["admin"], organisation=world.branch, changes={}, departments=[foreign]
+        )
 
 
 def test_deactivating_an_organisation_with_members_is_refused(world, client_for):
@@ -179,21 +250,32 @@ def test_deactivating_an_organisation_with_members_is_refused(world, client_for)
 
 
 def test_term_defaults_to_three_years_for_a_branch(world, client_for):
-    client_for("secretary").post(f"/courts/organisations/{world.branch.pk}/terms/new/", {"starts_on": "2027-01-01"})
+    client_for("secretary").post(
+        f"/courts/organisations/{world.branch.pk}/terms/new/", {"starts_on": "2027-01-01"}
+    )
     term = CommitteeTerm.objects.filter(organisation=world.branch).order_by("-starts_on").first()
     assert (term.starts_on, term.ends_on) == (datetime.date(2027, 1, 1), datetime.date(2030, 1, 1))
 
 
 def test_term_ending_before_it_starts_is_refused(world, client_for):
-    response = client_for("secretary").post(f"/courts/organisations/{world.branch.pk}/terms/new/",
-                                            {"starts_on": "2027-01-01", "ends_on": "2026-01-01"})
+    response = client_for("secretary").post(
+        f"/courts/organisations/{world.branch.pk}/terms/new/",
+        {"starts_on": "2027-01-01", "ends_on": "2026-01-01"},
+    )
     assert "must end after it starts" in response.content.decode()
 
 
 def test_new_secretary_replaces_the_sitting_one(world):
-    old = CommitteePost.objects.get(organisation=world.branch, post="secretary", ends_on__isnull=True)
-    new = services.post_assign(actor=world.users["secretary"], organisation=world.branch, person=world.members[6],
-                               post="secretary", starts_on=datetime.date(2026, 3, 1))
+    old = CommitteePost.objects.get(
+        organisation=world.branch, post="secretary", ends_on__isnull=True
+    )
+    new = services.post_assign(
+        actor=world.users["secretary"],
+        organisation=world.branch,
+        person=world.members[6],
+        post="secretary",
+        starts_on=datetime.date(2026, 3, 1),
+    )
     old.refresh_from_db()
     assert old.ends_on == datetime.date(2026, 3, 1)
     on = selectors.posts_on(organisation=world.branch, on=datetime.date(2026, 2, 28))
@@ -202,38 +284,72 @@ def test_new_secretary_replaces_the_sitting_one(world):
 
 
 def test_non_members_cannot_hold_posts(world):
-    outsider = PersonFactory(court=world.basic, political_status="none", joined_party_on=None, full_member_on=None)
+    outsider = PersonFactory(
+        court=world.basic, political_status="none", joined_party_on=None, full_member_on=None
+    )
     with pytest.raises(ApplicationError):
-        services.post_assign(actor=world.users["admin"], organisation=world.branch, person=outsider,
-                             post="member", starts_on=datetime.date(2026, 1, 1))
+        services.post_assign(
+            actor=world.users["admin"],
+            organisation=world.branch,
+            person=outsider,
+            post="member",
+            starts_on=datetime.date(2026, 1, 1),
+        )
 
 
 def test_roster_on_a_day_is_one_query(world, django_assert_num_queries):
     person = world.members[2]
-    second = OrganisationFactory(court=world.basic, parent=world.committee_org, name_zh="刑庭党支部")
-    membership_move(actor=world.users["admin"], person=person, organisation=second, on=datetime.date(2025, 6, 1))
+    second = OrganisationFactory(
+        court=world.basic, parent=world.committee_org, name_zh="刑庭党支部"
+    )
+    membership_move(
+        actor=world.users["admin"], person=person, organisation=second, on=datetime.date(2025, 6, 1)
+    )
     with django_assert_num_queries(1):
         before = list(selectors.roster_on(organisation=world.branch, on=datetime.date(2025, 5, 31)))
     after = list(selectors.roster_on(organisation=world.branch, on=datetime.date(2025, 6, 1)))
     assert person in [m.person for m in before]
     assert person not in [m.person for m in after]
-    assert [m.person for m in selectors.roster_on(organisation=second, on=datetime.date(2025, 6, 1))] == [person]
+    assert [
+        m.person for m in selectors.roster_on(organisation=second, on=datetime.date(2025, 6, 1))
+    ] == [person]
 
 
 def test_organisation_page_shows_the_roster_on_a_chosen_day(world, client_for):
-    body = client_for("committee").get(f"/courts/organisations/{world.branch.pk}/?on=2019-01-01").content.decode()
+    body = (
+        client_for("committee")
+        .get(f"/courts/organisations/{world.branch.pk}/?on=2019-01-01")
+        .content.decode()
+    )
     assert "No members on this day." in body
-    body = client_for("committee").get(f"/courts/organisations/{world.branch.pk}/?on=not-a-date").content.decode()
+    body = (
+        client_for("committee")
+        .get(f"/courts/organisations/{world.branch.pk}/?on=not-a-date")
+        .content.decode()
+    )
     assert world.members[0].name in body
 
 
 def test_health_rule_threshold_edit_is_validated_and_audited(world, client_for):
     client = client_for("admin")
-    response = client.post("/courts/health/rules/", {"code": "committee_size", "committee_size-is_enabled": "on",
-                                                     "committee_size-value": "5", "committee_size-value_max": "4"})
+    response = client.post(
+        "/courts/health/rules/",
+        {
+            "code": "committee_size",
+            "committee_size-is_enabled": "on",
+            "committee_size-value": "5",
+            "committee_size-value_max": "4",
+        },
+    )
     assert "must not be below" in response.content.decode()
-    client.post("/courts/health/rules/", {"code": "branch_too_small", "branch_too_small-is_enabled": "on",
-                                          "branch_too_small-value": "4"})
+    client.post(
+        "/courts/health/rules/",
+        {
+            "code": "branch_too_small",
+            "branch_too_small-is_enabled": "on",
+            "branch_too_small-value": "4",
+        },
+    )
     from tongxin.orgs.models import HealthRule
 
     assert HealthRule.objects.get(code="branch_too_small").value == 4

@@ -10,9 +10,17 @@ from tongxin.people.models import Membership, Person
 from tongxin.people.services import membership_move
 
 PERSON = {
-    "name": "欧阳明月", "gender": "f", "birth_date": "1990-02-03", "staff_number": "XW-0001",
-    "department": "", "category": "judge", "cadre_level": "", "is_quota_judge": "on",
-    "political_status": "full", "joined_party_on": "2012-06-01", "full_member_on": "2013-06-01",
+    "name": "欧阳明月",
+    "gender": "f",
+    "birth_date": "1990-02-03",
+    "staff_number": "XW-0001",
+    "department": "",
+    "category": "judge",
+    "cadre_level": "",
+    "is_quota_judge": "on",
+    "political_status": "full",
+    "joined_party_on": "2012-06-01",
+    "full_member_on": "2013-06-01",
     "dues_base": "8800.00",
 }
 
@@ -23,7 +31,9 @@ def test_party_staff_create_a_person_with_chinese_text(world, client_for):
     person = Person.objects.get(staff_number="XW-0001")
     assert response.status_code == 302
     assert (person.name, person.court, person.department) == ("欧阳明月", world.basic, world.dept)
-    assert AuditEntry.objects.filter(action="people.person.created", object_id=str(person.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="people.person.created", object_id=str(person.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -43,7 +53,9 @@ def test_bad_person_input_is_explained_and_nothing_is_written(world, client_for,
         change = {"staff_number": world.members[0].staff_number}
         message = "has staff number"
     count = Person.objects.count()
-    response = client_for("party").post(f"/people/new/?court={world.basic.pk}", {**PERSON, **change})
+    response = client_for("party").post(
+        f"/people/new/?court={world.basic.pk}", {**PERSON, **change}
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Person.objects.count() == count
@@ -51,18 +63,27 @@ def test_bad_person_input_is_explained_and_nothing_is_written(world, client_for,
 
 def test_same_staff_number_is_fine_in_another_court(world, client_for):
     response = client_for("party").post(
-        f"/people/new/?court={world.inter.pk}", {**PERSON, "staff_number": world.members[0].staff_number})
+        f"/people/new/?court={world.inter.pk}",
+        {**PERSON, "staff_number": world.members[0].staff_number},
+    )
     assert response.status_code == 302
 
 
 def test_department_of_another_court_is_not_offered(world, client_for):
-    response = client_for("party").post(f"/people/new/?court={world.inter.pk}", {**PERSON, "department": world.dept.pk})
+    response = client_for("party").post(
+        f"/people/new/?court={world.inter.pk}", {**PERSON, "department": world.dept.pk}
+    )
     assert "Select a valid choice" in response.content.decode()
 
 
 def test_secretary_edits_a_member_of_the_branch(world, client_for):
     person = world.members[3]
-    data = {**PERSON, "staff_number": person.staff_number, "name": "李新名", "department": world.dept.pk}
+    data = {
+        **PERSON,
+        "staff_number": person.staff_number,
+        "name": "李新名",
+        "department": world.dept.pk,
+    }
     response = client_for("secretary").post(f"/people/{person.pk}/edit/", data)
     assert response.status_code == 302
     person.refresh_from_db()
@@ -74,12 +95,18 @@ def test_move_keeps_the_old_membership_as_history(world, client_for):
     from tests.factories import OrganisationFactory
 
     person = world.members[4]
-    target = OrganisationFactory(court=world.basic, parent=world.committee_org, name_zh="刑庭党支部")
-    response = client_for("party").post(f"/people/{person.pk}/move/", {"organisation": target.pk, "on": "2026-02-01"})
+    target = OrganisationFactory(
+        court=world.basic, parent=world.committee_org, name_zh="刑庭党支部"
+    )
+    response = client_for("party").post(
+        f"/people/{person.pk}/move/", {"organisation": target.pk, "on": "2026-02-01"}
+    )
     assert response.status_code == 302
     rows = list(Membership.objects.filter(person=person).order_by("starts_on"))
     assert [(m.organisation_id, m.ends_on) for m in rows] == [
-        (world.branch.pk, datetime.date(2026, 2, 1)), (target.pk, None)]
+        (world.branch.pk, datetime.date(2026, 2, 1)),
+        (target.pk, None),
+    ]
 
 
 def test_move_dated_before_the_current_membership_is_refused(world):
@@ -87,8 +114,12 @@ def test_move_dated_before_the_current_membership_is_refused(world):
 
     target = OrganisationFactory(court=world.basic, parent=world.committee_org)
     with pytest.raises(ApplicationError, match="dated after"):
-        membership_move(actor=world.users["admin"], person=world.members[4], organisation=target,
-                        on=datetime.date(2019, 1, 1))
+        membership_move(
+            actor=world.users["admin"],
+            person=world.members[4],
+            organisation=target,
+            on=datetime.date(2019, 1, 1),
+        )
 
 
 def test_cell_must_belong_to_the_chosen_branch(world):
@@ -96,8 +127,13 @@ def test_cell_must_belong_to_the_chosen_branch(world):
 
     other = OrganisationFactory(court=world.basic, parent=world.committee_org)
     with pytest.raises(ApplicationError, match="party group"):
-        membership_move(actor=world.users["admin"], person=world.members[4], organisation=other, cell=world.cell,
-                        on=datetime.date(2026, 1, 1))
+        membership_move(
+            actor=world.users["admin"],
+            person=world.members[4],
+            organisation=other,
+            cell=world.cell,
+            on=datetime.date(2026, 1, 1),
+        )
 
 
 def test_deactivating_a_person_ends_membership_and_posts(world, client_for):
@@ -146,4 +182,6 @@ def test_membership_invariant_one_open_row_in_the_database(world):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(person=world.members[0], organisation=world.branch, starts_on=datetime.date(2026, 1, 1))
+        Membership.objects.create(
+            person=world.members[0], organisation=world.branch, starts_on=datetime.date(2026, 1, 1)
+        )

@@ -1,0 +1,165 @@
+"""Sign-in, lock-out, password change, language choice, API tokens on the profile page."""
+
+import pytest
+from django.test import Client
+
+from tongxin.people.models import ApiToken, Profile
+
+
+def login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_sign_in_and_out(world):
+    client = Client()
+    response = login(client, "secretary", world.password)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_explained(world):
+    response = login(Client(), "secretary", "wrong")
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_lock_out_after_repeated_failures(world, settings):
+    settings.LOCKOUT_THRESHOLD = 3
+    client = Client()
+    for _ in range(2):
+        assert "locked" not in login(client, "secretary", "wrong").content.decode()
+    assert "locked until" in login(client, "secretary", "wrong").content.decode()
+    # Even the right password is refused while the lock lasts.
+    response = login(client, "secretary", world.password)
+    assert response.status_code == 200 and "locked until" in response.content.decode()
+
+
+def test_lock_out_expires(world, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    Profile.objects.update_or_create(
+        user=world.users["secretary"],
+        defaults={"locked_until": timezone.now() - datetime.timedelta(seconds=1)},
+    )
+    assert login(Client(), "secretary", world.password).status_code == 302
+
+
+def test_success_resets_the_failure_count(world, settings):
+    settings.LOCKOUT_THRESHOLD = 3
+    client = Client()
+    login(client, "secretary", "wrong")
+    login(client, "secretary", "wrong")
+    assert login(client, "secretary", world.password).status_code == 302
+    assert Profile.objects.get(user=world.users["secretary"]).failed_logins == 0
+
+
+def test_password_change(world):
+    client = Client()
+    login(client, "member", world.password)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": world.password,
+            "new_password1": "一个新的长密码-2026",
+            "new_password2": "一个新的长密码-2026",
+        },
+    )
+    assert response.status_code == 302
+    client.post("/accounts/logout/")
+    assert login(Client(), "member", "一个新的长密码-2026").status_code == 302
+
+
+def test_password_change_mismatch_is_explained(world, client_for):
+    response = client_for("member").post(
+        "/accounts/password/",
+        {
+            "old_password": world.password,
+            "new_password1": "abcdefgh-1234",
+            "new_password2": "abcdefgh-9999",
+        },
+    )
+    assert (
+        "didn’t match" in response.content.decode() or "didn't match" in response.content.decode()
+    )
+
+
+def test_language_choice_is_remembered_per_user(world):
+    client = Client()
+    login(client, "party", world.password)
+    client.post("/accounts/language/", {"language": "zh-hans", "next": "/"})
+    assert Profile.objects.get(user=world.users["party"]).language == "zh-hans"
+    fresh = Client()  # another browser: no cookie, the profile decides
+    login(fresh, "party", world.password)
+    assert fresh.get("/").content.decode().count('lang="zh-hans"') == 1
+
+
+def test_language_switch_ignores_unknown_languages_and_foreign_redirects(world, client_for):
+    client = client_for("party")
+    response = client.post(
+        "/accounts/language/", {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_anonymous_language_switch_sets_a_cookie(db):
+    response = Client().post("/accounts/language/", {"language": "en", "next": "/accounts/login/"})
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_profile_creates_a_token_shown_once(world, client_for):
+    client = client_for("leader")
+    response = client.post("/accounts/profile/", {"name": "报表脚本"})
+    token = response.context["new_token"]
+    row = ApiToken.objects.get(user=world.users["leader"])
+    assert token.startswith("tx_") and row.name == "报表脚本"
+    assert token not in client.get("/accounts/profile/").content.decode()
+    assert row.digest != token
+
+
+def test_token_revoke_only_own_tokens(world, client_for):
+    from tongxin.people.services import api_token_create
+
+    row, _token = api_token_create(user=world.users["admin"], name="x")
+    assert (
+        client_for("leader").post(f"/accounts/profile/tokens/{row.pk}/revoke/").status_code == 404
+    )
+    assert client_for("admin").post(f"/accounts/profile/tokens/{row.pk}/revoke/").status_code == 302
+    assert not ApiToken.objects.filter(pk=row.pk).exists()
+
+
+def test_grant_a_role_to_a_new_account(world, client_for):
+    client = client_for("admin")
+    response = client.post(
+        "/people/grants/",
+        {
+            "username": "zhangsan",
+            "password": "Tongxin-新账户-2026",
+            "role": "court_leader",
+            "court_code": "苏01",
+            "person_staff_number": world.members[7].staff_number,
+        },
+    )
+    assert response.status_code == 302
+    assert login(Client(), "zhangsan", "Tongxin-新账户-2026").status_code == 302
+    world.members[7].refresh_from_db()
+    assert world.members[7].user.username == "zhangsan"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"role": "court_leader", "court_code": "浙"}, "No court with code"),
+        ({"role": "branch_secretary", "court_code": "苏"}, "granted on a Party organisation"),
+        ({"role": "court_leader"}, "granted on a court"),
+        ({"role": "court_leader", "court_code": "苏", "password": ""}, "needs an initial password"),
+    ],
+)
+def test_grant_errors_are_explained(world, client_for, data, message):
+    response = client_for("admin").post(
+        "/people/grants/", {"username": "lisi", "password": "Tongxin-2026-ok", **data}
+    )
+    assert message in response.content.decode()
