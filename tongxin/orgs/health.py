@@ -112,8 +112,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def findings(*, user, court=None, today: datetime.date | None = None) -> list[Finding]:
-    """Every broken rule visible to the user, within the court subtree if one is given."""
+def findings(
+    *, user, court=None, organisation=None, today: datetime.date | None = None
+) -> list[Finding]:
+    """Every broken rule visible to the user, within the court subtree if one is given, or
+    of one organisation alone (its own rules, not its sub-organisations' or people's)."""
     from tongxin.people.models import Membership, Person
 
     today = today or timezone.localdate()
@@ -124,6 +127,9 @@ def findings(*, user, court=None, today: datetime.date | None = None) -> list[Fi
     if court is not None:
         orgs = orgs.filter(court__path__startswith=court.path)
         people = people.filter(court__path__startswith=court.path)
+    if organisation is not None:
+        orgs = orgs.filter(pk=organisation.pk)
+        people = people.none()
     org_rows = list(
         orgs.exclude(kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL])
         .select_related("court")

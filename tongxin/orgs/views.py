@@ -215,11 +215,7 @@ def organisation_detail(request, pk: int):
     visible_people = set(
         scope.people().filter(memberships__organisation=org).values_list("pk", flat=True)
     )
-    findings = [
-        f
-        for f in health.findings(user=request.user, court=org.court)
-        if f.url == reverse("orgs:organisation-detail", args=[org.pk])
-    ]
+    findings = health.findings(user=request.user, organisation=org)
     return render(
         request,
         "orgs/organisation_detail.html",
