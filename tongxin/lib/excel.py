@@ -54,3 +54,84 @@ def workbook_response(
     response = FileResponse(handle, content_type=XLSX, as_attachment=True)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response
+
+
+def sheets_response(
+    *, filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
+):
+    """A download of several sheets, each given as (title, headers, rows)."""
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title=title[:31])
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=str(header))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_cell_value(value) for value in row])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    book.save(handle)
+    handle.seek(0)
+    response = FileResponse(handle, content_type=XLSX, as_attachment=True)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+# Excel in ---------------------------------------------------------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+
+
+class WorkbookError(ValueError):
+    """The file cannot be read as a workbook; `code` says why (not_excel, old_xls, empty)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def read_rows(handle, *, max_rows: int | None = None) -> list[tuple[int, tuple]]:
+    """The non-blank rows of the first sheet of an .xlsx file as (Excel row number, values).
+
+    Values come as openpyxl gives them (str, int, float, datetime, bool or None); formulas
+    give their cached result. Raises WorkbookError when the file is not a readable .xlsx
+    workbook or has no sheet, and stops after `max_rows` + 1 rows (the caller decides).
+    """
+    from openpyxl import load_workbook
+
+    handle.seek(0)
+    head = handle.read(8)
+    handle.seek(0)
+    if head.startswith(OLE_MAGIC):
+        raise WorkbookError("old_xls")
+    if not head.startswith(ZIP_MAGIC):
+        raise WorkbookError("not_excel")
+    try:
+        book = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as error:  # BadZipFile, KeyError, InvalidFileException...: not a workbook
+        raise WorkbookError("not_excel") from error
+    try:
+        if not book.worksheets:
+            raise WorkbookError("empty")
+        sheet = book.worksheets[0]
+        rows = []
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if values is None or all(_blank(value) for value in values):
+                    continue
+                rows.append((number, tuple(values)))
+                if max_rows is not None and len(rows) > max_rows:
+                    break
+        except Exception as error:  # a sheet whose XML is broken
+            raise WorkbookError("not_excel") from error
+        return rows
+    finally:
+        book.close()
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

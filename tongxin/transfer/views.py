@@ -1,9 +1,107 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
+from tongxin.transfer import selectors, services
+from tongxin.transfer.formats import FORMATS
+from tongxin.transfer.forms import SizeLimitHandler, UploadForm
+
+SHOWN_REJECTS = 500
+SHOWN_ROWS = 200
 
 
+@csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
 def import_start(request):
+    """The four kinds with their templates, the upload form and the user's recent imports."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
-    return render(request, "transfer/import_start.html", {})
+    if request.method == "POST":
+        request.upload_handlers.insert(0, SizeLimitHandler(request, settings.IMPORT_MAX_BYTES))
+    return _import_start(request)
+
+
+@csrf_protect
+def _import_start(request):
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", services.too_large_message())
+        elif form.is_valid():
+            try:
+                batch = services.import_preview(
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ApplicationError as error:
+                form.add_error("file", error.message)
+            else:
+                return redirect("transfer:import-detail", batch.pk)
+    return render(
+        request,
+        "transfer/import_start.html",
+        {
+            "form": form,
+            "formats": FORMATS.values(),
+            "batches": selectors.import_list(user=request.user),
+            "max_mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}",
+        },
+    )
+
+
+def import_template(request, kind: str):
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    if kind not in FORMATS:
+        raise NotFound("not found")
+    return services.template_response(kind)
+
+
+def import_detail(request, pk: int):
+    """The preview of a pending import (rejects with reasons, counts) or the result of one."""
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    batch = selectors.import_get(user=request.user, pk=pk)
+    rows = [row for row in batch.rows if row["action"] != "unchanged"]
+    return render(
+        request,
+        "transfer/import_detail.html",
+        {
+            "batch": batch,
+            "format": FORMATS[batch.kind],
+            "rejects": batch.rejects[:SHOWN_REJECTS],
+            "more_rejects": max(0, len(batch.rejects) - SHOWN_REJECTS),
+            "rows": rows[:SHOWN_ROWS],
+            "more_rows": max(0, len(rows) - SHOWN_ROWS),
+        },
+    )
+
+
+def _act(request, pk: int, action, done: str):
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    batch = selectors.import_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            action(actor=request.user, batch=batch)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    return redirect("transfer:import-detail", batch.pk)
+
+
+def import_commit(request, pk: int):
+    return _act(request, pk, services.import_commit, _("Import committed."))
+
+
+def import_cancel(request, pk: int):
+    return _act(request, pk, services.import_cancel, _("Import cancelled; nothing was written."))
+
+
+def import_rejects(request, pk: int):
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    return services.rejects_response(selectors.import_get(user=request.user, pk=pk))

@@ -1,0 +1,672 @@
+"""The four import formats: their columns, header names and accepted values, and the
+conversion of one cell into a clean, JSON-ready value.
+
+Each column has a Chinese header (the template's), an English header, and aliases (the
+headers the list exports write, in either language), all matched ignoring case and
+whitespace. Enumerations accept the code, the English label and Chinese words.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tongxin.orgs.models import Court, Department, PartyOrganisation
+from tongxin.people.models import Person
+
+TEXT, DATE, ENUM, BOOL, DECIMAL, LIST = "text", "date", "enum", "bool", "decimal", "list"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    zh: str  # the template's header
+    en: str  # the English header
+    type: str = TEXT
+    required: bool = False  # the header must be present
+    max_length: int = 100
+    choices: type | None = None  # a TextChoices class
+    words: dict = field(default_factory=dict)  # code → Chinese words accepted
+    aliases: tuple = ()  # further headers (the exports' column names, lazily translated)
+    example: str = ""
+    note: object = ""  # a lazy string for the instructions sheet and the docs
+
+
+COURT_LEVEL_WORDS = {
+    "spc": ("最高人民法院", "最高法院", "最高院"),
+    "circuit": ("巡回法庭", "最高人民法院巡回法庭"),
+    "high": ("高级人民法院", "高级法院", "高院"),
+    "intermediate": ("中级人民法院", "中级法院", "中院"),
+    "basic": ("基层人民法院", "基层法院"),
+    "tribunal": ("人民法庭", "法庭", "派出法庭"),
+}
+COURT_KIND_WORDS = {
+    "ordinary": ("普通", "普通法院"),
+    "military": ("军事法院",),
+    "maritime": ("海事法院",),
+    "ip": ("知识产权法院",),
+    "financial": ("金融法院",),
+    "railway": ("铁路运输法院",),
+    "internet": ("互联网法院",),
+    "forestry": ("林区法院", "森林法院"),
+    "reclamation": ("农垦法院",),
+    "oilfield": ("油田法院",),
+    "special": ("其他专门法院", "专门法院"),
+}
+DEPARTMENT_KIND_WORDS = {
+    "judicial": ("审判部门", "审判业务部门", "业务部门"),
+    "administrative": ("综合行政部门", "行政部门", "综合部门"),
+    "affiliated": ("直属单位", "直属事业单位"),
+}
+ORG_KIND_WORDS = {
+    "party_group": ("党组",),
+    "organ_committee": ("机关党委", "机关党委员会", "党委"),
+    "general_branch": ("党总支", "党总支部"),
+    "branch": ("党支部", "支部"),
+    "cell": ("党小组",),
+}
+GENDER_WORDS = {"m": ("男", "male", "男性"), "f": ("女", "female", "女性")}
+CATEGORY_WORDS = {
+    "judge": ("法官",),
+    "assistant": ("法官助理",),
+    "clerk": ("书记员",),
+    "police": ("司法警察", "法警"),
+    "admin": ("司法行政人员", "行政人员", "行政"),
+}
+CADRE_WORDS = {
+    "": ("无", "none", "—", "-"),
+    "department": ("厅局级",),
+    "division": ("处级", "县处级"),
+    "section": ("科级", "乡科级"),
+}
+STATUS_WORDS = {
+    "full": ("中共党员", "正式党员", "党员"),
+    "probationary": ("中共预备党员", "预备党员"),
+    "applicant": ("入党申请人", "入党积极分子", "申请人", "积极分子"),
+    "none": ("群众", "非党员", "无"),
+}
+
+COURT_CODE = Field(
+    "court_code",
+    "法院代字",
+    "Court code",
+    required=True,
+    max_length=20,
+    aliases=(gettext_lazy("Court code"), "代字"),
+    example="苏0102",
+    note=gettext_lazy("The court's code as used in case numbers."),
+)
+NAME_EN = Field(
+    "name_en",
+    "英文名称",
+    "Name (English)",
+    max_length=200,
+    aliases=(gettext_lazy("Name (English)"), "English name"),
+)
+
+COURT_FIELDS = (
+    Field(
+        "code",
+        "法院代字",
+        "Court code",
+        required=True,
+        max_length=20,
+        aliases=(gettext_lazy("Court code"), "代字"),
+        example="苏0102",
+        note=gettext_lazy("The key of the row. Leave empty for a people's tribunal."),
+    ),
+    Field(
+        "name_zh",
+        "法院名称",
+        "Name (Chinese)",
+        required=True,
+        aliases=(gettext_lazy("Name (Chinese)"), "名称", "中文名称"),
+        example="南京市玄武区人民法院",
+        note=gettext_lazy("A people's tribunal is matched by its name within its basic court."),
+    ),
+    NAME_EN,
+    Field(
+        "level",
+        "层级",
+        "Level",
+        type=ENUM,
+        required=True,
+        choices=Court.Level,
+        words=COURT_LEVEL_WORDS,
+        aliases=(gettext_lazy("Level"), "法院层级", "级别"),
+        example="基层法院",
+    ),
+    Field(
+        "kind",
+        "类型",
+        "Kind",
+        type=ENUM,
+        choices=Court.Kind,
+        words=COURT_KIND_WORDS,
+        aliases=(gettext_lazy("Kind"), "法院类型"),
+        example="普通",
+        note=gettext_lazy("Empty means ordinary for a new court."),
+    ),
+    Field(
+        "province",
+        "省份",
+        "Province",
+        max_length=4,
+        aliases=(gettext_lazy("Province"), "省份代字"),
+        example="苏",
+        note=gettext_lazy("The high court's code; empty means the parent court's province."),
+    ),
+    Field(
+        "parent_code",
+        "上级法院代字",
+        "Parent court code",
+        max_length=20,
+        aliases=("上级法院代码",),
+        example="苏01",
+        note=gettext_lazy(
+            "Required for a new court and for a people's tribunal; empty keeps the current parent."
+        ),
+    ),
+)
+
+DEPARTMENT_FIELDS = (
+    COURT_CODE,
+    Field(
+        "name_zh",
+        "部门名称",
+        "Name (Chinese)",
+        required=True,
+        aliases=(gettext_lazy("Name (Chinese)"), gettext_lazy("Department"), "部门", "名称"),
+        example="民事审判第一庭",
+        note=gettext_lazy("The key of the row, with the court code."),
+    ),
+    NAME_EN,
+    Field(
+        "kind",
+        "部门类型",
+        "Kind",
+        type=ENUM,
+        required=True,
+        choices=Department.Kind,
+        words=DEPARTMENT_KIND_WORDS,
+        aliases=(gettext_lazy("Kind"), "类型"),
+        example="审判部门",
+        note=gettext_lazy("Required for a new department."),
+    ),
+)
+
+ORGANISATION_FIELDS = (
+    COURT_CODE,
+    Field(
+        "name_zh",
+        "党组织名称",
+        "Name (Chinese)",
+        required=True,
+        aliases=(
+            gettext_lazy("Name (Chinese)"),
+            gettext_lazy("Organisation"),
+            "Organization",
+            "组织名称",
+            "名称",
+        ),
+        example="民一庭党支部",
+        note=gettext_lazy("The key of the row, with the court code."),
+    ),
+    NAME_EN,
+    Field(
+        "kind",
+        "组织类型",
+        "Kind",
+        type=ENUM,
+        required=True,
+        choices=PartyOrganisation.Kind,
+        words=ORG_KIND_WORDS,
+        aliases=(gettext_lazy("Kind"), "类型"),
+        example="党支部",
+        note=gettext_lazy("Required for a new organisation."),
+    ),
+    Field(
+        "parent",
+        "上级党组织",
+        "Parent organisation",
+        aliases=(gettext_lazy("Parent organisation"), "Parent organization", "上级组织"),
+        example="玄武法院机关党委",
+        note=gettext_lazy(
+            "The Chinese name of an organisation of the same court or a court above it "
+            "(or of another row of the file); empty keeps the current parent."
+        ),
+    ),
+    Field(
+        "founded_on",
+        "成立日期",
+        "Founded on",
+        type=DATE,
+        aliases=(gettext_lazy("Founded on"), "成立时间"),
+        example="2010-07-01",
+    ),
+    Field(
+        "departments",
+        "覆盖部门",
+        "Departments covered",
+        type=LIST,
+        max_length=1000,
+        aliases=(gettext_lazy("Departments covered"), "Departments", "所辖部门"),
+        example="民事审判第一庭、立案庭",
+        note=gettext_lazy("Chinese department names of the same court, separated by 、 or ;."),
+    ),
+)
+
+PERSON_FIELDS = (
+    COURT_CODE,
+    Field(
+        "staff_number",
+        "人员编号",
+        "Staff number",
+        required=True,
+        max_length=30,
+        aliases=(gettext_lazy("Staff number"), "工号", "编号"),
+        example="S000123",
+        note=gettext_lazy("The key of the row, with the court code."),
+    ),
+    Field(
+        "name",
+        "姓名",
+        "Name",
+        required=True,
+        max_length=50,
+        aliases=(gettext_lazy("Name"),),
+        example="张三",
+        note=gettext_lazy(
+            "Must match the name already recorded for this staff number; rename people in the "
+            "application."
+        ),
+    ),
+    Field(
+        "gender",
+        "性别",
+        "Gender",
+        type=ENUM,
+        choices=Person.Gender,
+        words=GENDER_WORDS,
+        aliases=(gettext_lazy("Gender"),),
+        example="男",
+        note=gettext_lazy("Required for a new person."),
+    ),
+    Field(
+        "birth_date",
+        "出生日期",
+        "Date of birth",
+        type=DATE,
+        aliases=(gettext_lazy("Date of birth"), "Birth date"),
+        example="1985-05-01",
+    ),
+    Field(
+        "department",
+        "部门",
+        "Department",
+        aliases=(gettext_lazy("Department"), "所在部门"),
+        example="民事审判第一庭",
+        note=gettext_lazy("The Chinese name of a department of the same court."),
+    ),
+    Field(
+        "category",
+        "人员类别",
+        "Position category",
+        type=ENUM,
+        choices=Person.Category,
+        words=CATEGORY_WORDS,
+        aliases=(gettext_lazy("Position category"), "Category", "类别"),
+        example="法官",
+        note=gettext_lazy("Required for a new person."),
+    ),
+    Field(
+        "cadre_level",
+        "领导职务层级",
+        "Leading-cadre level",
+        type=ENUM,
+        choices=Person.CadreLevel,
+        words=CADRE_WORDS,
+        aliases=(gettext_lazy("Leading-cadre level"), "Cadre level", "职务层级"),
+        example="处级",
+    ),
+    Field(
+        "is_quota_judge",
+        "员额法官",
+        "Quota judge",
+        type=BOOL,
+        aliases=(gettext_lazy("Quota judge"), "是否员额法官"),
+        example="是",
+    ),
+    Field(
+        "political_status",
+        "政治面貌",
+        "Political status",
+        type=ENUM,
+        choices=Person.PoliticalStatus,
+        words=STATUS_WORDS,
+        aliases=(gettext_lazy("Political status"),),
+        example="正式党员",
+        note=gettext_lazy("Empty means not a Party member for a new person."),
+    ),
+    Field(
+        "joined_party_on",
+        "入党日期",
+        "Joined the Party on",
+        type=DATE,
+        aliases=(gettext_lazy("Joined the Party on"),),
+        example="2008-07-01",
+    ),
+    Field(
+        "full_member_on",
+        "转正日期",
+        "Full member since",
+        type=DATE,
+        aliases=(gettext_lazy("Full member since"),),
+        example="2009-07-01",
+    ),
+    Field(
+        "dues_base",
+        "党费基数",
+        "Declared salary base",
+        type=DECIMAL,
+        aliases=(gettext_lazy("Declared salary base"), "Dues base", "缴费基数"),
+        example="8000",
+        note=gettext_lazy("Monthly post-tax fixed salary in yuan, for the Party dues."),
+    ),
+    Field(
+        "is_retired",
+        "是否退休",
+        "Retired",
+        type=BOOL,
+        aliases=(gettext_lazy("Retired"), "退休"),
+        example="否",
+    ),
+    Field(
+        "organisation",
+        "所在党组织",
+        "Organisation",
+        aliases=(gettext_lazy("Organisation"), "Organization", "党组织", "所在党支部"),
+        example="民一庭党支部",
+        note=gettext_lazy(
+            "The Chinese name of a branch, general branch or organ committee of the same court "
+            "(or, for a people's tribunal, of its basic court). Empty keeps the membership."
+        ),
+    ),
+    Field(
+        "cell",
+        "党小组",
+        "Party group",
+        aliases=(gettext_lazy("Party group"), "Party cell"),
+        example="民一庭第一党小组",
+        note=gettext_lazy("A party group (cell) of that organisation."),
+    ),
+    Field(
+        "membership_from",
+        "入党支部日期",
+        "Membership from",
+        type=DATE,
+        aliases=("转入日期",),
+        example="2024-01-05",
+        note=gettext_lazy("The date the membership starts; empty means today."),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    kind: str
+    label: object
+    fields: tuple
+    description: object
+
+
+FORMATS = {
+    "courts": Format(
+        "courts",
+        gettext_lazy("Courts"),
+        COURT_FIELDS,
+        gettext_lazy("Courts and people's tribunals, matched by court code."),
+    ),
+    "departments": Format(
+        "departments",
+        gettext_lazy("Departments"),
+        DEPARTMENT_FIELDS,
+        gettext_lazy("Departments of courts, matched by court code and Chinese name."),
+    ),
+    "organisations": Format(
+        "organisations",
+        gettext_lazy("Party organisations"),
+        ORGANISATION_FIELDS,
+        gettext_lazy("Party organisations, matched by court code and Chinese name."),
+    ),
+    "people": Format(
+        "people",
+        gettext_lazy("People"),
+        PERSON_FIELDS,
+        gettext_lazy("Staff and their Party membership, matched by court code and staff number."),
+    ),
+}
+
+TEMPLATE_NAMES = {
+    "courts": "法院导入模板.xlsx",
+    "departments": "部门导入模板.xlsx",
+    "organisations": "党组织导入模板.xlsx",
+    "people": "人员导入模板.xlsx",
+}
+
+
+# Header and value matching ---------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def norm(text) -> str:
+    """Compare headers and words ignoring case, whitespace and required-marks (*)."""
+    return _SPACES.sub("", str(text)).replace("*", "").replace("＊", "").casefold()
+
+
+def _in_languages(text) -> set[str]:
+    """A lazy string in every language of the product (catalog translations included)."""
+    found = {str(text)}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            found.add(str(text))
+    return found
+
+
+def header_names(item: Field) -> set[str]:
+    names = {item.zh, item.en, item.name}
+    for alias in item.aliases:
+        names |= _in_languages(alias)
+    return {norm(name) for name in names}
+
+
+@dataclass
+class Header:
+    columns: dict  # field name → (index, header as written)
+    missing: list  # required fields whose header is missing
+    ignored: list  # headers that match no field
+    repeated: list  # headers given twice
+
+
+def match_headers(fmt: Format, cells) -> Header:
+    lookup = {}
+    for item in fmt.fields:
+        for name in header_names(item):
+            lookup.setdefault(name, item)
+    columns, ignored, repeated = {}, [], []
+    for index, cell in enumerate(cells):
+        if cell is None or not str(cell).strip():
+            continue
+        text = str(cell).strip()
+        item = lookup.get(norm(text))
+        if item is None:
+            ignored.append(text)
+        elif item.name in columns:
+            repeated.append(text)
+        else:
+            columns[item.name] = (index, text)
+    missing = [item for item in fmt.fields if item.required and item.name not in columns]
+    return Header(columns=columns, missing=missing, ignored=ignored, repeated=repeated)
+
+
+def choice_words(item: Field) -> dict[str, str]:
+    """Every accepted spelling (normalised) → code."""
+    words = {}
+    for code, label in item.choices.choices:
+        for spelling in (code, *_in_languages(label), *item.words.get(code, ())):
+            if spelling:
+                words.setdefault(norm(spelling), code)
+    for code, spellings in item.words.items():
+        for spelling in spellings:
+            words.setdefault(norm(spelling), code)
+    return words
+
+
+def accepted_values(item: Field) -> str:
+    """How the instructions and error messages list an enumeration: 基层法院 (basic), ..."""
+    parts = []
+    for code, _label in item.choices.choices:
+        word = (item.words.get(code) or ("",))[0]
+        parts.append(f"{word} ({code})" if code else word)
+    return "、".join(parts)
+
+
+# Cell conversion ------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message names the column and the value."""
+
+
+def shown(value, limit: int = 40) -> str:
+    """A cell value as an error message quotes it (shortened)."""
+    if isinstance(value, datetime.datetime) and not (value.hour or value.minute or value.second):
+        value = value.date()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if not value.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip()
+    # Our exports prefix = + - @ with an apostrophe so Excel does not run them as formulas.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    return text
+
+
+_DATE_PATTERNS = (
+    re.compile(
+        r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+    ),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_FIRST_DAY, _LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
+def parse_date(value) -> datetime.date | None:
+    """A date from an Excel date cell, a serial number or text like 2024-01-05, 2024/1/5,
+    2024年1月5日 or 20240105; None for an empty cell; CellError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    result = None
+    if isinstance(value, datetime.datetime):
+        result = value.date()
+    elif isinstance(value, datetime.date):
+        result = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int) and 19000101 <= value <= 21001231:
+            return parse_date(str(value))
+        if 1 <= value < 80000:
+            from openpyxl.utils.datetime import from_excel
+
+            result = from_excel(value).date()
+    else:
+        text = _text(value)
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                try:
+                    result = datetime.date(*(int(part) for part in match.groups()))
+                except ValueError:
+                    result = None
+                break
+    if result is None or not _FIRST_DAY <= result <= _LAST_DAY:
+        raise CellError("date")
+    return result
+
+
+_TRUE = {norm(w) for w in ("是", "yes", "y", "true", "1", "√", "✓", "有")}
+_FALSE = {norm(w) for w in ("否", "no", "n", "false", "0", "×", "无", "不是")}
+_LIST_SPLIT = re.compile(r"[、,，;；\n]+")
+
+
+def clean(item: Field, value, words: dict | None = None):
+    """The JSON-ready value of one cell (None when empty); CellError with a reason otherwise."""
+    if item.type == DATE:
+        try:
+            parsed = parse_date(value)
+        except CellError:
+            raise CellError(
+                _("%(column)s: “%(value)s” is not a date; write it as 2024-01-05.")
+            ) from None
+        return parsed.isoformat() if parsed else None
+    if isinstance(value, bool) and item.type == BOOL:
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    if item.type == BOOL:
+        key = norm(text)
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+        raise CellError(_("%(column)s: “%(value)s” is not yes or no; write 是 or 否."))
+    if item.type == ENUM:
+        code = (words or choice_words(item)).get(norm(text))
+        if code is None:
+            raise CellError(
+                _("%(column)s: unknown value “%(value)s”; use one of %(accepted)s.")
+                % {"column": "%(column)s", "value": "%(value)s", "accepted": accepted_values(item)}
+            )
+        return code
+    if item.type == DECIMAL:
+        try:
+            amount = decimal.Decimal(text.replace(",", "").replace("¥", "").replace("元", ""))
+        except decimal.InvalidOperation:
+            raise CellError(_("%(column)s: “%(value)s” is not a number.")) from None
+        if not amount.is_finite() or amount < 0 or amount >= 10**8:
+            raise CellError(_("%(column)s: “%(value)s” must be a number between 0 and 99,999,999."))
+        return str(amount.quantize(decimal.Decimal("0.01")))
+    if len(text) > item.max_length:
+        raise CellError(
+            _("%(column)s: “%(value)s” is longer than %(max)d characters.")
+            % {"column": "%(column)s", "value": "%(value)s", "max": item.max_length}
+        )
+    if item.type == LIST:
+        names = []
+        for part in _LIST_SPLIT.split(text):
+            if part.strip() and part.strip() not in names:
+                names.append(part.strip())
+        return names
+    return text

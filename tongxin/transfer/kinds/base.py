@@ -1,0 +1,360 @@
+"""What every import kind shares: reading the sheet into clean rows, rejects, the plan that
+a preview shows and a commit carries out, duplicate keys, scope and parent-chain checks."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxin.core.exceptions import ApplicationError
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
+from tongxin.orgs.models import Court
+from tongxin.transfer.formats import CellError, Format, choice_words, clean, match_headers, shown
+
+MAX_ROWS = 20_000
+CHUNK = 500  # values per IN (...) lookup: SQLite limits the parameters of one query
+
+
+class ImportFileError(ApplicationError):
+    """The file as a whole cannot be imported (not Excel, no header, missing columns...)."""
+
+
+@dataclass
+class Row:
+    number: int  # the Excel row number
+    values: dict  # field name → clean JSON value (None when the cell is empty)
+
+
+@dataclass
+class Planned:
+    """An accepted row: what the commit will do with it."""
+
+    row: Row
+    key: tuple
+    action: str = "create"  # create / change / unchanged
+    target: object = None  # the existing record, if any
+    changes: dict = field(default_factory=dict)  # model field → new value (unresolved refs)
+    changed: list = field(default_factory=list)  # the headers of the changed columns
+    label: str = ""
+    extra: dict = field(default_factory=dict)  # kind-specific (parent ref, membership move...)
+
+    def as_json(self) -> dict:
+        return {
+            "row": self.row.number,
+            "values": self.row.values,
+            "action": self.action,
+            "changed": self.changed,
+            "label": self.label,
+        }
+
+
+@dataclass
+class Plan:
+    rows: list  # Planned, in commit order
+    rejects: list  # dicts: row, column, value, reason
+
+    def count(self, action: str) -> int:
+        return sum(1 for planned in self.rows if planned.action == action)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({reject["row"] for reject in self.rejects})
+
+
+@dataclass
+class FileRef:
+    """A parent given by another row of the same file."""
+
+    key: tuple
+
+
+def parse(fmt: Format, raw_rows: list) -> tuple[dict, list, list, list]:
+    """Header and data rows of a sheet → (columns, rows, rejects, ignored headers).
+
+    `columns` maps each field found to the header as the file wrote it; cells that cannot
+    be read reject their row here, with the column and the value in the reason.
+    """
+    if not raw_rows:
+        raise ImportFileError(_("The first sheet of this workbook is empty."))
+    header_number, header_cells = raw_rows[0]
+    header = match_headers(fmt, header_cells)
+    if header.missing:
+        raise ImportFileError(
+            _("Required columns are missing from the header row (row %(row)d): %(columns)s.")
+            % {
+                "row": header_number,
+                "columns": "、".join(f"{item.zh} ({item.en})" for item in header.missing),
+            }
+        )
+    if header.repeated:
+        raise ImportFileError(
+            _("These columns appear more than once in the header row: %(columns)s.")
+            % {"columns": "、".join(header.repeated)}
+        )
+    data = raw_rows[1:]
+    if not data:
+        raise ImportFileError(_("The sheet has a header row but no data rows."))
+    if len(data) > MAX_ROWS:
+        raise ImportFileError(
+            _("The sheet has more than %(max)d rows; split it into smaller files.")
+            % {"max": MAX_ROWS}
+        )
+    fields = {item.name: item for item in fmt.fields}
+    words = {name: choice_words(item) for name, item in fields.items() if item.choices}
+    columns = {name: text for name, (_index, text) in header.columns.items()}
+    rows, rejects = [], []
+    for number, cells in data:
+        values, ok = {}, True
+        for name, (index, text) in header.columns.items():
+            raw = cells[index] if index < len(cells) else None
+            try:
+                values[name] = clean(fields[name], raw, words.get(name))
+            except CellError as error:
+                ok = False
+                rejects.append(
+                    {
+                        "row": number,
+                        "column": text,
+                        "value": shown(raw),
+                        "reason": str(error) % {"column": text, "value": shown(raw)},
+                    }
+                )
+        if ok:
+            rows.append(Row(number=number, values=values))
+    return columns, rows, rejects, header.ignored
+
+
+def in_chunks(make_queryset, values) -> list:
+    """Run make_queryset(chunk) for chunks of values; a few queries however long the file."""
+    values = sorted({value for value in values if value not in (None, "")}, key=str)
+    found = []
+    for start in range(0, len(values), CHUNK):
+        found.extend(make_queryset(values[start : start + CHUNK]))
+    return found
+
+
+def path_ids(node) -> list[int]:
+    """The ids on a materialised path, the node itself first, then upwards."""
+    return [int(part) for part in node.path.split(".") if part][::-1]
+
+
+def as_date(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def as_decimal(value) -> decimal.Decimal | None:
+    return decimal.Decimal(value) if value is not None else None
+
+
+class Checker:
+    """Validates clean rows against the database for one user; subclasses per kind."""
+
+    perm = ""  # the write permission the kind needs besides IMPORT_RUN
+
+    def __init__(self, *, user, columns: dict, fmt: Format, today: datetime.date | None = None):
+        self.user = user
+        self.scope = scope_for(user)
+        self.columns = columns
+        self.fmt = fmt
+        self.today = today or timezone.localdate()
+        self.rejects: list[dict] = []
+        self.bad: set[int] = set()
+        self._import_paths = self.scope.court_paths(Perm.IMPORT_RUN)
+        self._change_paths = self.scope.court_paths(self.perm)
+
+    # Reporting -------------------------------------------------------------------------
+
+    def header(self, name: str) -> str:
+        if name in self.columns:
+            return self.columns[name]
+        item = next(item for item in self.fmt.fields if item.name == name)
+        return item.zh
+
+    def reject(self, row: Row, name: str, message: str, value=None, **params) -> None:
+        """Reject a row; `message` may use %(column)s and %(value)s (the cell as written)."""
+        value = row.values.get(name) if value is None else value
+        if isinstance(value, list):
+            value = "、".join(value)
+        column = self.header(name)
+        self.rejects.append(
+            {
+                "row": row.number,
+                "column": column,
+                "value": shown(value) if value is not None else "",
+                "reason": message
+                % {"column": column, "value": shown(value if value is not None else ""), **params},
+            }
+        )
+        self.bad.add(row.number)
+
+    def ok(self, row: Row) -> bool:
+        return row.number not in self.bad
+
+    def require(self, row: Row, *names: str) -> bool:
+        """Reject the row for each empty required cell; True if all are filled."""
+        filled = True
+        for name in names:
+            if row.values.get(name) in (None, "", []):
+                self.reject(row, name, _("%(column)s is required."), value="")
+                filled = False
+        return filled
+
+    # Keys and scope --------------------------------------------------------------------
+
+    def unique(self, rows: list, key_of, name: str) -> dict:
+        """Rows by key; rows sharing a key are all rejected (which one is right is unknown)."""
+        groups = defaultdict(list)
+        for row in rows:
+            if self.ok(row):
+                groups[key_of(row)].append(row)
+        result = {}
+        for key, group in groups.items():
+            if len(group) == 1:
+                result[key] = group[0]
+                continue
+            numbers = ", ".join(str(row.number) for row in group)
+            for row in group:
+                self.reject(
+                    row,
+                    name,
+                    _(
+                        "%(column)s: “%(value)s” appears more than once in this file (rows %(rows)s)."
+                    ),
+                    rows=numbers,
+                )
+        return result
+
+    def reaches(self, court) -> bool:
+        """True if the user may import into this court for this kind of record."""
+        return any(court.path.startswith(p) for p in self._import_paths) and any(
+            court.path.startswith(p) for p in self._change_paths
+        )
+
+    def reject_reach(self, row: Row, name: str, court) -> None:
+        self.reject(
+            row,
+            name,
+            _("%(column)s: court %(court)s is outside your reach; you cannot import into it."),
+            value=row.values.get(name) or court.code or court.name_zh,
+            court=court.name_zh,
+        )
+
+    def courts_by_code(self, codes) -> dict:
+        return {
+            court.code: court
+            for court in in_chunks(
+                lambda chunk: Court.objects.filter(code__in=chunk).select_related("parent"), codes
+            )
+        }
+
+    def unknown_court(self, row: Row, name: str) -> None:
+        self.reject(row, name, _("%(column)s: there is no court with code “%(value)s”."))
+
+    # Trees -----------------------------------------------------------------------------
+
+    def reject_cycles(self, planned: dict, name: str) -> None:
+        """Reject rows whose new chain of parents leads back to themselves.
+
+        planned: key → Planned with extra["parent"] a FileRef, a record or None. A record's
+        own ancestors are followed on its path, jumping into the file wherever the file
+        gives one of them a new parent.
+        """
+        by_id = {p.target.pk: key for key, p in planned.items() if p.target is not None}
+        for key, item in planned.items():
+            seen, ref = {key}, item.extra.get("parent")
+            for _step in range(10_000):
+                if ref is None:
+                    break
+                if not isinstance(ref, FileRef):
+                    ref = next((FileRef(by_id[i]) for i in path_ids(ref) if i in by_id), None)
+                    continue
+                if ref.key == key:
+                    self.reject(
+                        item.row,
+                        name,
+                        _(
+                            "%(column)s: “%(value)s” makes a circle: a record cannot sit below itself."
+                        ),
+                    )
+                    break
+                if ref.key in seen or ref.key not in planned:
+                    break  # a circle above this row: its parent is rejected in its turn
+                seen.add(ref.key)
+                ref = planned[ref.key].extra.get("parent")
+
+    def tree_order(self, planned: dict) -> list:
+        """Keys with parents given in the file before their children."""
+        depth: dict = {}
+
+        def depth_of(key, guard=0):
+            if key in depth:
+                return depth[key]
+            ref = planned[key].extra.get("parent")
+            value = 0
+            if isinstance(ref, FileRef) and ref.key in planned and guard < 1000:
+                value = depth_of(ref.key, guard + 1) + 1
+            depth[key] = value
+            return value
+
+        for key in planned:
+            depth_of(key)
+        return sorted(planned, key=lambda k: (depth[k], planned[k].row.number))
+
+    def parent_rejected(self, planned: dict, item: Planned, name: str) -> bool:
+        ref = item.extra.get("parent")
+        if isinstance(ref, FileRef) and not self.ok(planned[ref.key].row):
+            self.reject(
+                item.row,
+                name,
+                _("%(column)s: the parent “%(value)s” (row %(parent_row)d) was rejected."),
+                parent_row=planned[ref.key].row.number,
+            )
+            return True
+        return False
+
+    def finish(self, planned_in_order: list) -> Plan:
+        rows = [p for p in planned_in_order if self.ok(p.row)]
+        for item in rows:
+            if item.target is None:
+                item.action = "create"
+            elif item.changed:
+                item.action = "change"
+            else:
+                item.action = "unchanged"
+        self.rejects.sort(key=lambda r: r["row"])
+        return Plan(rows=rows, rejects=self.rejects)
+
+    def each(self, plan: Plan):
+        """The plan's rows, remembering which one is being written (to report a failure)."""
+        for item in plan.rows:
+            self.current = item
+            yield item
+
+    def note_change(self, item: Planned, name: str, attr: str, new, old) -> None:
+        """Record a change of one field if the new value differs from the stored one."""
+        if new != old:
+            item.changes[attr] = new
+            header = self.header(name)
+            if header not in item.changed:
+                item.changed.append(header)
+
+
+def ref_pk(ref, planned: dict):
+    """The id a parent reference stands for (None for a record the file creates)."""
+    if isinstance(ref, FileRef):
+        target = planned[ref.key].target
+        return target.pk if target is not None else None
+    return getattr(ref, "pk", None)
+
+
+def fresh(node):
+    """Re-read a tree node's path: moves earlier in the same commit may have shifted it."""
+    if node is not None and node.pk is not None:
+        node.path, node.depth = type(node).objects.values_list("path", "depth").get(pk=node.pk)
+    return node

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportBatch(models.Model):
+    """An uploaded sheet, checked and waiting for its uploader to commit or cancel it.
+
+    `rows` holds the accepted rows as clean values (re-checked at commit, since the data
+    may have changed meanwhile); `rejects` every rejected row with its column and reason.
+    """
+
+    class Kind(models.TextChoices):
+        COURTS = "courts", _("Courts")
+        DEPARTMENTS = "departments", _("Departments")
+        ORGANISATIONS = "organisations", _("Party organisations")
+        PEOPLE = "people", _("People")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for commit")
+        COMMITTED = "committed", _("Committed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    columns = models.JSONField(default=dict)  # field → the header as the file wrote it
+    ignored_columns = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    rejects = models.JSONField(default=list)
+    created_count = models.PositiveIntegerField(_("to create"), default=0)
+    changed_count = models.PositiveIntegerField(_("to change"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="import_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

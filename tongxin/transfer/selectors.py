@@ -1,0 +1,18 @@
+"""Reads for import batches: a user sees only their own."""
+
+from django.db.models import QuerySet
+
+from tongxin.core.exceptions import NotFound
+from tongxin.transfer.models import ImportBatch
+
+
+def import_list(*, user, limit: int = 20) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(user=user).defer("rows", "rejects", "columns")[:limit]
+
+
+def import_get(*, user, pk) -> ImportBatch:
+    """The user's own batch; NotFound for anyone else's (never say whose it is)."""
+    batch = ImportBatch.objects.filter(user=user, pk=pk).first() if str(pk).isdigit() else None
+    if batch is None:
+        raise NotFound("not found")
+    return batch
