@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
@@ -112,6 +113,19 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
+class _OrgRow(NamedTuple):
+    pk: int
+    kind: str
+    name: str
+    court_name: str
+
+
+def _url_format(name: str):
+    """A formatter for `reverse(name, args=[pk])`: one reverse, not one per finding."""
+    sentinel = 918273645
+    return reverse(name, args=[sentinel]).replace(str(sentinel), "{}").format
+
+
 def findings(
     *, user, court=None, organisation=None, today: datetime.date | None = None
 ) -> list[Finding]:
@@ -130,11 +144,18 @@ def findings(
     if organisation is not None:
         orgs = orgs.filter(pk=organisation.pk)
         people = people.none()
-    org_rows = list(
-        orgs.exclude(kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL])
-        .select_related("court")
-        .only("id", "kind", "name_zh", "name_en", "court__name_zh", "court__name_en", "path")
-    )
+    # Plain rows, not model instances: a national subtree has tens of thousands of them.
+    english = (get_language() or "").startswith("en")
+
+    def bilingual(zh: str, en: str) -> str:  # as Bilingual.name
+        return en if english and en else zh
+
+    org_rows = [
+        _OrgRow(pk, kind, bilingual(zh, en), bilingual(court_zh, court_en))
+        for pk, kind, zh, en, court_zh, court_en in orgs.exclude(
+            kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL]
+        ).values_list("id", "kind", "name_zh", "name_en", "court__name_zh", "court__name_en")
+    ]
     in_orgs = Q(organisation_id__in=orgs.values("pk"))
     full_count = Counter(
         dict(
@@ -148,8 +169,10 @@ def findings(
             .annotate(n=Count("id"))
         )
     )
-    post_rows = CommitteePost.objects.filter(in_orgs, ends_on__isnull=True).values_list(
-        "organisation_id", "post"
+    post_rows = (
+        CommitteePost.objects.filter(in_orgs, ends_on__isnull=True)
+        .order_by()
+        .values_list("organisation_id", "post")
     )
     committee = Counter()
     secretaries = set()
@@ -157,28 +180,21 @@ def findings(
         committee[org_id] += 1
         if post == CommitteePost.Post.SECRETARY:
             secretaries.add(org_id)
-    latest_term: dict[int, CommitteeTerm] = {}
-    for term in (
+    latest_end: dict[int, datetime.date] = dict(  # the last row per organisation wins
         CommitteeTerm.objects.filter(in_orgs)
         .order_by("organisation_id", "starts_on")
-        .only("organisation_id", "starts_on", "ends_on")
-    ):
-        latest_term[term.organisation_id] = term
+        .values_list("organisation_id", "ends_on")
+    )
 
     out: list[Finding] = []
 
-    def add(rule: str, org: PartyOrganisation, reason: str) -> None:
-        out.append(
-            Finding(
-                rule,
-                org.name,
-                org.court.name,
-                reason,
-                reverse("orgs:organisation-detail", args=[org.pk]),
-            )
-        )
+    org_url = _url_format("orgs:organisation-detail")
+
+    def add(rule: str, org: _OrgRow, reason: str) -> None:
+        out.append(Finding(rule, org.name, org.court_name, reason, org_url(org.pk)))
 
     Kind = PartyOrganisation.Kind
+    ending_by = add_months(today, rules["term_ending"].value) if "term_ending" in rules else None
     for org in org_rows:
         full = full_count.get(org.pk, 0)
         size = committee.get(org.pk, 0)
@@ -223,27 +239,25 @@ def findings(
                 )
             if "secretary_missing" in rules and org.pk not in secretaries:
                 add("secretary_missing", org, _("No one holds the secretary post today."))
-            term = latest_term.get(org.pk)
+            ends_on = latest_end.get(org.pk)
             needs_term = has_committee or org.pk in secretaries
-            if term is None:
+            if ends_on is None:
                 if "term_missing" in rules and needs_term:
                     add("term_missing", org, _("The committee has no recorded term."))
-            elif term.ends_on < today:
+            elif ends_on < today:
                 if "term_overdue" in rules:
                     add(
                         "term_overdue",
                         org,
                         _("The term ended on %(date)s and no new term is recorded.")
-                        % {"date": term.ends_on.isoformat()},
+                        % {"date": ends_on.isoformat()},
                     )
-            elif "term_ending" in rules and term.ends_on <= add_months(
-                today, rules["term_ending"].value
-            ):
+            elif "term_ending" in rules and ends_on <= ending_by:
                 add(
                     "term_ending",
                     org,
                     _("The term ends on %(date)s: prepare the election.")
-                    % {"date": term.ends_on.isoformat()},
+                    % {"date": ends_on.isoformat()},
                 )
 
     if "member_unassigned" in rules:
@@ -258,6 +272,7 @@ def findings(
             .select_related("court")
             .only("id", "name", "court__name_zh", "court__name_en", "political_status")
         )
+        person_url = _url_format("people:person-detail")
         for person in lonely:
             out.append(
                 Finding(
@@ -266,7 +281,7 @@ def findings(
                     person.court.name,
                     _("%(status)s but not in any Party organisation.")
                     % {"status": person.get_political_status_display()},
-                    reverse("people:person-detail", args=[person.pk]),
+                    person_url(person.pk),
                 )
             )
     return out
