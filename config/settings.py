@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "ninja",  # its Swagger UI assets, served locally (no CDN on court intranets)
     "django_tasks",
     "django_tasks_db",
     "tongxin.core",
