@@ -1,0 +1,162 @@
+"""Walk every API route as an anonymous client, an outsider and each role.
+
+Expected statuses are written out by hand from docs/permissions.md (they mirror the pages:
+tests/test_access_walk.py), not computed from the scoping code under test. A new route fails
+`test_every_api_route_has_expectations` until someone writes its row.
+"""
+
+import pytest
+from django.test import Client
+
+from tongxin.api.api import api_routes
+from tongxin.people.services import api_token_create
+
+ROLES = [
+    "admin",
+    "party",
+    "secretary",
+    "committee",
+    "member",
+    "leader",
+    "discipline",
+    "trial",
+    "outsider",
+]
+
+
+def row(*statuses):
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+ALL = row(*[200] * 9)
+COURT_READ_LIST = row(200, 200, 403, 403, 403, 200, 200, 200, 200)
+COURT_READ_DETAIL = row(200, 200, 404, 404, 404, 200, 200, 200, 404)
+
+# path template → (sample values, expected status per role)
+EXPECTED = {
+    "/api/v1/courts": (None, COURT_READ_LIST),
+    "/api/v1/courts/{court_id}": (lambda w: {"court_id": w.basic.pk}, COURT_READ_DETAIL),
+    "/api/v1/departments": (None, COURT_READ_LIST),
+    "/api/v1/departments/{department_id}": (
+        lambda w: {"department_id": w.dept.pk},
+        COURT_READ_DETAIL,
+    ),
+    "/api/v1/organisations": (None, ALL),
+    "/api/v1/organisations/{organisation_id}": (
+        lambda w: {"organisation_id": w.branch.pk},
+        row(200, 200, 200, 200, 200, 200, 200, 200, 404),
+    ),
+    "/api/v1/me": (None, ALL),
+    "/api/v1/people": (None, row(200, 200, 200, 200, 403, 200, 200, 200, 200)),
+    # Another member of the branch: a member may read only their own record.
+    "/api/v1/people/{person_id}": (
+        lambda w: {"person_id": w.members[3].pk},
+        row(200, 200, 200, 200, 404, 200, 200, 200, 404),
+    ),
+}
+
+
+def _url(template, world):
+    builder, _expected = EXPECTED[template]
+    return template.format(**builder(world)) if builder else template
+
+
+def _token_client(user) -> Client:
+    _row, token = api_token_create(user=user, name="walk")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_every_api_route_has_expectations(db):
+    routes = {route.path for route in api_routes()}
+    assert routes == set(EXPECTED), "API routes and EXPECTED differ"
+    assert {route.method for route in api_routes()} == {"GET"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_api_route_answers_each_role_as_expected(world, role):
+    client = _token_client(world.users[role])
+    wrong = []
+    for template, (_builder, expected) in sorted(EXPECTED.items()):
+        response = client.get(_url(template, world))
+        if response.status_code != expected[role]:
+            wrong.append(f"{template}: got {response.status_code}, expected {expected[role]}")
+        elif response.status_code != 200:
+            assert set(response.json()) == {"message", "extra"}
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_api_route_refuses_anonymous_clients_with_401(world, client):
+    for template in EXPECTED:
+        response = client.get(_url(template, world))
+        assert response.status_code == 401, template
+        assert set(response.json()) == {"message", "extra"}
+
+
+def test_session_reaches_the_same_as_a_token(world, client_for):
+    client = client_for("secretary")
+    for template, (_builder, expected) in EXPECTED.items():
+        assert client.get(_url(template, world)).status_code == expected["secretary"], template
+
+
+def test_member_reads_own_record_only(world):
+    client = _token_client(world.users["member"])
+    own = world.members[5]
+    response = client.get(f"/api/v1/people/{own.pk}")
+    assert response.status_code == 200
+    assert response.json()["id"] == own.pk
+    assert client.get(f"/api/v1/people/{world.members[0].pk}").status_code == 404
+    assert client.get(f"/api/v1/people/{world.other_person.pk}").status_code == 404
+    assert client.get("/api/v1/me").json()["person_id"] == own.pk
+
+
+def _ids(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()["items"]}
+
+
+def test_branch_roles_see_their_branch_people_only(world):
+    branch_people = {p.pk for p in world.members} | {world.probationary.pk}
+    for role in ("secretary", "committee"):
+        client = _token_client(world.users[role])
+        assert _ids(client, "/api/v1/people") == branch_people
+        assert _ids(client, "/api/v1/organisations") == {world.branch.pk, world.cell.pk}
+
+
+def test_member_sees_own_branch_organisations(world):
+    client = _token_client(world.users["member"])
+    assert _ids(client, "/api/v1/organisations") == {world.branch.pk, world.cell.pk}
+
+
+def test_court_roles_see_their_court_subtree(world):
+    for role in ("admin", "party", "leader", "discipline", "trial"):
+        client = _token_client(world.users[role])
+        assert _ids(client, "/api/v1/courts") == {world.high.pk, world.inter.pk, world.basic.pk}
+        assert world.other_person.pk not in _ids(client, "/api/v1/people")
+        assert world.other_branch.pk not in _ids(client, "/api/v1/organisations")
+
+
+def test_outsider_lists_hold_nothing_of_the_other_province(world):
+    client = _token_client(world.users["outsider"])
+    assert _ids(client, "/api/v1/courts") == {world.other_high.pk, world.other_basic.pk}
+    assert _ids(client, "/api/v1/people") == {world.other_person.pk}
+    assert _ids(client, "/api/v1/organisations") == {world.other_branch.pk}
+    assert _ids(client, "/api/v1/departments") == set()
+    for url in (
+        f"/api/v1/courts/{world.basic.pk}",
+        f"/api/v1/departments/{world.dept.pk}",
+        f"/api/v1/organisations/{world.branch.pk}",
+        f"/api/v1/people/{world.members[0].pk}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json() == {"message": "Not found.", "extra": {}}
+
+
+def test_outsider_filters_cannot_reach_into_another_scope(world):
+    client = _token_client(world.users["outsider"])
+    assert _ids(client, "/api/v1/courts?under=苏") == set()
+    assert _ids(client, "/api/v1/people?court=苏0102") == set()
+    assert _ids(client, f"/api/v1/people?organisation={world.branch.pk}") == set()
+    assert _ids(client, "/api/v1/organisations?court=苏0102") == set()
+    assert _ids(client, "/api/v1/departments?court=苏0102") == set()
