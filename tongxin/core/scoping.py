@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from tongxin.core.exceptions import Forbidden, NotFound
 from tongxin.core.permissions import ORGANISATION_ROLES, Perm, Role, role_has, write_counterpart
@@ -95,10 +95,12 @@ class Scope:
         q = _any(self.court_paths(perm), "court__path")
         org_paths = self.org_paths(perm) if perm != Perm.ORG_VIEW else []
         if org_paths:
-            q |= Exists(
-                Membership.objects.filter(person=OuterRef("pk"), ends_on__isnull=True).filter(
-                    _any(org_paths, "organisation__path")
-                )
+            # An uncorrelated IN: the database walks the organisations' memberships once,
+            # where a correlated EXISTS would be checked for every person in the country.
+            q |= Q(
+                pk__in=Membership.objects.filter(ends_on__isnull=True)
+                .filter(_any(org_paths, "organisation__path"))
+                .values("person_id")
             )
         if perm == Perm.PERSON_VIEW and self.person is not None:
             q |= Q(pk=self.person.pk)
