@@ -26,6 +26,10 @@ class UploadForm(BootstrapMixin, forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-check-input"
+
 
 class SizeLimitHandler(FileUploadHandler):
     """Drop an uploaded file as soon as it passes `limit` bytes, before anything parses it.

@@ -246,12 +246,26 @@ class Checker:
         )
 
     def courts_by_code(self, codes) -> dict:
-        return {
+        """Courts by code; "苏0102/孝陵卫人民法庭" names a people's tribunal (it has no code)."""
+        codes = {code for code in codes if code}
+        found = {
             court.code: court
             for court in in_chunks(
                 lambda chunk: Court.objects.filter(code__in=chunk).select_related("parent"), codes
             )
         }
+        tribunals = {tuple(code.split("/", 1)) for code in codes - set(found) if "/" in code}
+        if tribunals:
+            for court in in_chunks(
+                lambda chunk: Court.objects.filter(
+                    code__isnull=True,
+                    parent__code__in={parent for parent, _name in tribunals},
+                    name_zh__in=chunk,
+                ).select_related("parent"),
+                {name for _parent, name in tribunals},
+            ):
+                found[f"{court.parent.code}/{court.name_zh}"] = court
+        return found
 
     def unknown_court(self, row: Row, name: str) -> None:
         self.reject(row, name, _("%(column)s: there is no court with code “%(value)s”."))
@@ -291,19 +305,16 @@ class Checker:
     def tree_order(self, planned: dict) -> list:
         """Keys with parents given in the file before their children."""
         depth: dict = {}
-
-        def depth_of(key, guard=0):
-            if key in depth:
-                return depth[key]
-            ref = planned[key].extra.get("parent")
-            value = 0
-            if isinstance(ref, FileRef) and ref.key in planned and guard < 1000:
-                value = depth_of(ref.key, guard + 1) + 1
-            depth[key] = value
-            return value
-
-        for key in planned:
-            depth_of(key)
+        for start in planned:
+            chain, key = [], start
+            while key is not None and key not in depth and key not in chain:
+                chain.append(key)
+                ref = planned[key].extra.get("parent")
+                key = ref.key if isinstance(ref, FileRef) and ref.key in planned else None
+            level = depth.get(key, -1)  # a circle (rejected anyway) counts from the top
+            for key in reversed(chain):
+                level += 1
+                depth[key] = level
         return sorted(planned, key=lambda k: (depth[k], planned[k].row.number))
 
     def parent_rejected(self, planned: dict, item: Planned, name: str) -> bool:

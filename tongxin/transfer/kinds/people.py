@@ -122,6 +122,10 @@ class PersonChecker(Checker):
         def now(name):  # the value after the import
             return new.get(name, getattr(target, name, None))
 
+        if now("birth_date") and now("birth_date") > self.today:
+            return self._date_error(
+                row, "birth_date", _("%(column)s: “%(value)s” lies in the future.")
+            )
         status = now("political_status") or Status.NONE
         if status in (Status.NONE, Status.APPLICANT) and now("full_member_on"):
             return self._date_error(
@@ -146,10 +150,6 @@ class PersonChecker(Checker):
         ):
             return self._date_error(
                 row, "joined_party_on", _("%(column)s: “%(value)s” is not after the date of birth.")
-            )
-        if now("birth_date") and now("birth_date") > self.today:
-            return self._date_error(
-                row, "birth_date", _("%(column)s: “%(value)s” lies in the future.")
             )
         if not self._membership(item, status):
             return False
