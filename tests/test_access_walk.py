@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tongxin.people.models import RoleGrant
+from tongxin.transfer.models import ImportBatch
 
 ROLES = [
     "admin",
@@ -41,6 +42,8 @@ BRANCH_CHANGE = row(200, 200, 200, 403, 403, 403, 403, 403, 404)
 # Change pages of a person in the branch (a member may not see another member's record).
 PERSON_CHANGE = row(200, 200, 200, 403, 404, 403, 403, 403, 404)
 ADMIN_ONLY = row(200, 403, 403, 403, 403, 403, 403, 403, 403)
+IMPORTERS = row(200, 200, 403, 403, 403, 403, 403, 403, 200)
+OWN_BATCH = row(404, 200, 403, 403, 403, 403, 403, 403, 404)
 
 # route name → (path kwargs builder, expected statuses for GET)
 EXPECTED = {
@@ -95,7 +98,16 @@ EXPECTED = {
     ),
     "people:grant-list": (None, ADMIN_ONLY),
     "people:grant-revoke": (lambda w: {"pk": w.member_grant.pk}, ADMIN_ONLY),
-    "transfer:import-start": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
+    "transfer:import-start": (None, IMPORTERS),
+    "transfer:import-template": (lambda w: {"kind": "people"}, IMPORTERS),
+    # A pending import belongs to its uploader (party) alone: other importers get 404.
+    "transfer:import-detail": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
+    "transfer:import-commit": (
+        lambda w: {"pk": w.batch.pk},
+        {**OWN_BATCH, "party": 302},
+    ),  # GET: back to preview
+    "transfer:import-cancel": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),
+    "transfer:import-rejects": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
 }
 # Query strings some routes need to address an object.
 QUERY = {"people:person-create": lambda w: f"?court={w.basic.pk}"}
@@ -121,6 +133,9 @@ def walk_world(world):
 
     world.token, _ = api_token_create(user=world.users["admin"], name="walk")
     world.member_grant = RoleGrant.objects.get(user=world.users["member"])
+    world.batch = ImportBatch.objects.create(
+        user=world.users["party"], kind="people", file_name="人员.xlsx"
+    )
     return world
 
 

@@ -136,3 +136,23 @@ def test_audit_entry_records_before_after_and_address(world, client_for):
     entry = AuditEntry.objects.get(action="orgs.department.changed")
     assert entry.before["name_zh"] == "民事审判第一庭" and entry.after["name_zh"] == "民一庭"
     assert entry.remote_addr == "10.1.2.3" and entry.court_path == world.basic.path
+
+
+NUL_PATHS = [
+    "/courts/?q=%00",
+    "/courts/organisations/?q=a%00b&court=%00",
+    "/people/?q=%00&court=%00",
+    "/courts/health/?court=%00&rule=%00",
+    "/accounts/audit/?q=%00&action=%00",
+    "/people/new/?court=%00",
+]
+
+
+@pytest.mark.parametrize("path", NUL_PATHS)
+def test_nul_characters_in_filters_never_fail(world, client_for, path):
+    assert client_for("admin").get(path).status_code in (200, 404)
+
+
+def test_nul_characters_in_the_sign_in_form_are_refused_cleanly(world, client):
+    response = client.post("/accounts/login/", {"username": "party\x00", "password": "x"})
+    assert response.status_code == 200

@@ -12,6 +12,11 @@ from django.shortcuts import render
 from tongxin.lib.excel import workbook_response
 
 
+def text_param(params, name: str, max_length: int = 100) -> str:
+    """A query parameter as clean text: trimmed, bounded, without NUL (PostgreSQL refuses it)."""
+    return params.get(name, "").replace("\x00", "").strip()[:max_length]
+
+
 @dataclass
 class Column:
     header: str

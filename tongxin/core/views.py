@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tongxin.core.forms import BootstrapMixin, bootstrap
-from tongxin.core.listing import Column, list_page
+from tongxin.core.listing import Column, list_page, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.people.models import Profile
@@ -44,7 +44,7 @@ def _locked_until(username: str):
 def login_view(request):
     """Sign in; LOCKOUT_THRESHOLD consecutive failures lock the account for LOCKOUT_MINUTES."""
     form = AuthenticationForm(request, data=request.POST or None)
-    username = request.POST.get("username", "")[:150]
+    username = text_param(request.POST, "username", 150)
     error = None
     if request.method == "POST":
         locked = _locked_until(username)
@@ -146,10 +146,10 @@ def audit_list(request):
     scope = scope_for(request.user)
     scope.require(Perm.AUDIT_VIEW)
     qs = scope.audit().select_related("actor")
-    search = request.GET.get("q", "").strip()
+    search = text_param(request.GET, "q")
     if search:
         qs = qs.filter(object_repr__icontains=search) | qs.filter(actor_name__icontains=search)
-    action = request.GET.get("action", "").strip()
+    action = text_param(request.GET, "action")
     if action:
         qs = qs.filter(action__startswith=action)
     columns = [

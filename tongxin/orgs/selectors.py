@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from tongxin.core.listing import text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import CommitteePost, Court, PartyOrganisation
@@ -26,10 +27,7 @@ class CourtFilters:
     @classmethod
     def from_request(cls, params) -> CourtFilters:
         return cls(
-            **{
-                name: params.get(name, "").strip()[:100]
-                for name in ("q", "level", "province", "active")
-            }
+            **{name: text_param(params, name) for name in ("q", "level", "province", "active")}
         )
 
 
@@ -60,12 +58,7 @@ class OrganisationFilters:
 
     @classmethod
     def from_request(cls, params) -> OrganisationFilters:
-        return cls(
-            **{
-                name: params.get(name, "").strip()[:100]
-                for name in ("q", "kind", "court", "active")
-            }
-        )
+        return cls(**{name: text_param(params, name) for name in ("q", "kind", "court", "active")})
 
 
 def organisation_list(*, user, filters: OrganisationFilters) -> QuerySet[PartyOrganisation]:

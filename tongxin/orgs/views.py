@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
-from tongxin.core.listing import Column, confirm_page, list_page, save_form
+from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs import health, selectors, services
@@ -93,8 +93,8 @@ def court_edit(request, pk: int | None = None):
         scope.require(Perm.COURT_CHANGE)
         court = Court()
     form = CourtForm(request.POST or None, instance=court, parents=scope.courts(Perm.COURT_CHANGE))
-    if not pk and not request.POST and request.GET.get("parent"):
-        form.fields["parent_code"].initial = request.GET["parent"]
+    if not pk and not request.POST and text_param(request.GET, "parent"):
+        form.fields["parent_code"].initial = text_param(request.GET, "parent")
 
     def act(data):
         changes = {k: v for k, v in data.items() if k != "parent_code"}
@@ -392,12 +392,12 @@ def health_page(request):
     scope = scope_for(request.user)
     scope.require(Perm.HEALTH_VIEW)
     court = None
-    code = request.GET.get("court", "").strip()
+    code = text_param(request.GET, "court")
     if code:
         court = scope.courts(Perm.HEALTH_VIEW).filter(code=code).first()
     items = health.findings(user=request.user, court=court)
     tally = health.counts(items)
-    rule = request.GET.get("rule", "")
+    rule = text_param(request.GET, "rule")
     if rule:
         items = [item for item in items if item.rule == rule]
     from django.core.paginator import Paginator

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tongxin.core.listing import text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
@@ -26,7 +27,7 @@ class PersonFilters:
     @classmethod
     def from_request(cls, params) -> PersonFilters:
         names = ("q", "court", "court_id", "status", "category", "organisation", "active")
-        return cls(**{name: params.get(name, "").strip()[:100] for name in names})
+        return cls(**{name: text_param(params, name) for name in names})
 
 
 def open_memberships() -> Prefetch:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
-from tongxin.core.listing import Column, confirm_page, list_page, save_form
+from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
@@ -109,7 +109,7 @@ def person_edit(request, pk: int | None = None):
         court = person.court
     else:
         scope.require(Perm.PERSON_CHANGE)
-        court = _court_for_new_person(scope, request.GET.get("court", ""))
+        court = _court_for_new_person(scope, text_param(request.GET, "court"))
         person = Person(court=court)
     form = PersonForm(request.POST or None, instance=person, court=court)
     if save_form(
