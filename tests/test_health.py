@@ -248,7 +248,9 @@ def test_home_page_shows_counts(world, client_for):
 
 def test_branch_page_shows_its_own_warnings_only(world, client_for):
     world.branch.terms.update(ends_on=datetime.date.today() + datetime.timedelta(days=30))
-    OrganisationFactory(court=world.basic, parent=world.committee_org, name_zh="空支部")  # breaks rules too
+    OrganisationFactory(
+        court=world.basic, parent=world.committee_org, name_zh="空支部"
+    )  # breaks rules too
     response = client_for("secretary").get(f"/courts/organisations/{world.branch.pk}/")
     assert [f.rule for f in response.context["findings"]] == ["term_ending"]
     assert 'data-testid="health-warnings"' in response.content.decode()
