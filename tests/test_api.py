@@ -440,3 +440,16 @@ def test_trailing_slash_gets_a_hint(world, party):
 
 def test_api_index_points_to_schema_and_docs(world, client):
     assert client.get("/api/v1/").json()["openapi"] == "/api/v1/openapi.json"
+
+
+def test_api_messages_follow_the_token_owners_language(world):
+    from django.test import Client
+
+    from tongxin.people.services import api_token_create, profile_set_language
+
+    profile_set_language(user=world.users["leader"], language="zh-hans")
+    _row, token = api_token_create(user=world.users["leader"], name="zh")
+    response = Client().get("/api/v1/people/999999", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 404
+    message = response.json()["message"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message

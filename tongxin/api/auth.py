@@ -52,7 +52,19 @@ class BearerToken(HttpBearer):
         if user is None:
             raise AuthenticationError(message=_("The API token is not valid."))
         request.user = user
+        _use_profile_language(user)
         return user
+
+
+def _use_profile_language(user) -> None:
+    """Answer in the language the user chose in the product (as the pages do)."""
+    from django.utils import translation
+
+    from tongxin.people.models import Profile
+
+    language = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    if language:
+        translation.activate(language)
 
 
 class Session(SessionAuth):
