@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from tests.test_transfer import (
     PEOPLE,
@@ -363,3 +364,22 @@ def test_rejected_rows_are_never_written(world, client_for):
     client.post(f"{START}{batch.pk}/commit/")
     assert not Person.objects.filter(staff_number="N1").exists()
     assert Court.objects.filter(code="沪0101").count() == 0
+
+
+def test_a_sheet_of_endless_empty_rows_is_refused_not_truncated(client_for, monkeypatch):
+    from tongxin.lib import excel
+
+    monkeypatch.setattr(excel, "MAX_BLANK_ROWS", 50)
+    monkeypatch.setattr("tongxin.transfer.services.MAX_ROWS", 10)
+    rows = [PEOPLE, person_row()] + [[None]] * 80 + [person_row("N2")]
+    book = Workbook()
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            book.active.cell(number, column, value)
+    book.active.cell(len(rows) + 100, 1, "far below")
+    handle = io.BytesIO()
+    book.save(handle)
+    response = upload(
+        client_for("party"), "people", SimpleUploadedFile("long.xlsx", handle.getvalue())
+    )
+    assert "too many rows" in page_errors(response)

@@ -310,3 +310,20 @@ def test_court_export_imports_back_unchanged(world, client_for):
     assert batch.rejects == [], reasons(batch)
     assert batch.unchanged_count == 3 and batch.created_count == batch.changed_count == 0
     assert "Parent court" in batch.ignored_columns
+
+
+def test_tribunal_staff_join_their_basic_courts_branch(world, client_for):
+    tribunal = CourtFactory(code=None, name_zh="某人民法庭", level="tribunal", parent=world.basic)
+    client = client_for("party")
+    batch = preview(
+        client,
+        "people",
+        [
+            ["法院代字", "人员编号", "姓名", "性别", "人员类别", "政治面貌", "所在党组织"],
+            ["苏0102/某人民法庭", "T1", "庭长甲", "男", "法官", "正式党员", "民一庭党支部"],
+        ],
+    )
+    assert batch.rejects == [], reasons(batch)
+    commit(client, batch)
+    membership = Membership.objects.get(person__staff_number="T1")
+    assert membership.person.court == tribunal and membership.organisation == world.branch

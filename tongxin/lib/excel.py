@@ -83,11 +83,13 @@ def sheets_response(
 # Excel in ---------------------------------------------------------------------------------
 
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_BLANK_ROWS = 100_000  # empty rows tolerated on top of max_rows before giving up
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 
 
 class WorkbookError(ValueError):
-    """The file cannot be read as a workbook; `code` says why (not_excel, old_xls, empty)."""
+    """The file cannot be read as a workbook; `code` says why (not_excel, old_xls, empty,
+    too_long)."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -99,7 +101,9 @@ def read_rows(handle, *, max_rows: int | None = None) -> list[tuple[int, tuple]]
 
     Values come as openpyxl gives them (str, int, float, datetime, bool or None); formulas
     give their cached result. Raises WorkbookError when the file is not a readable .xlsx
-    workbook or has no sheet, and stops after `max_rows` + 1 rows (the caller decides).
+    workbook or has no sheet, or "too_long" past max_rows + MAX_BLANK_ROWS rows (a sheet of
+    formatted empty rows). Stops after `max_rows` + 1 rows: the caller decides what too many
+    means.
     """
     from openpyxl import load_workbook
 
@@ -119,13 +123,18 @@ def read_rows(handle, *, max_rows: int | None = None) -> list[tuple[int, tuple]]
             raise WorkbookError("empty")
         sheet = book.worksheets[0]
         rows = []
+        last_row = (max_rows or 1_000_000) + MAX_BLANK_ROWS
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > last_row:
+                    raise WorkbookError("too_long")  # e.g. a million formatted empty rows
                 if values is None or all(_blank(value) for value in values):
                     continue
                 rows.append((number, tuple(values)))
                 if max_rows is not None and len(rows) > max_rows:
                     break
+        except WorkbookError:
+            raise
         except Exception as error:  # a sheet whose XML is broken
             raise WorkbookError("not_excel") from error
         return rows

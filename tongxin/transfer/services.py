@@ -31,6 +31,11 @@ def _workbook_message(code: str) -> str:
         return _("This is an old-format Excel file (.xls); save it as .xlsx and upload it again.")
     if code == "empty":
         return _("The workbook has no sheet.")
+    if code == "too_long":
+        return _(
+            "The first sheet has too many rows (or many formatted empty rows); copy the data "
+            "into a new workbook and upload that."
+        )
     return _(
         "This file is not an Excel workbook (.xlsx). Save it from Excel or WPS as .xlsx and "
         "upload it again."
