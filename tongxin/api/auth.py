@@ -29,7 +29,7 @@ def token_user(token: str):
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     row = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", "user__profile")
         .filter(digest=token_digest(token), user__is_active=True)
         .first()
     )
@@ -58,11 +58,13 @@ class BearerToken(HttpBearer):
 
 def _use_profile_language(user) -> None:
     """Answer in the language the user chose in the product (as the pages do)."""
+    from django.core.exceptions import ObjectDoesNotExist
     from django.utils import translation
 
-    from tongxin.people.models import Profile
-
-    language = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    try:
+        language = user.profile.language  # loaded with the token: no extra query
+    except ObjectDoesNotExist:
+        return
     if language:
         translation.activate(language)
 

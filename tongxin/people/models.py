@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongxin.core.permissions import Role
 
@@ -16,7 +17,7 @@ class Person(models.Model):
         JUDGE_ASSISTANT = "assistant", _("Judge assistant")
         CLERK = "clerk", _("Clerk")
         POLICE = "police", _("Judicial police")
-        ADMINISTRATIVE = "admin", _("Administrative")
+        ADMINISTRATIVE = "admin", pgettext_lazy("position category", "Administrative")
 
     class CadreLevel(models.TextChoices):
         NONE = "", _("None")
@@ -41,7 +42,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="people",
     )
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     staff_number = models.CharField(_("staff number"), max_length=30)

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
 from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
@@ -27,7 +28,7 @@ def person_list(request):
     qs = selectors.person_list(user=request.user, filters=filters)
     columns = [
         Column(_("Staff number"), lambda p: p.staff_number),
-        Column(_("Name"), lambda p: p.name),
+        Column(pgettext("person", "Name"), lambda p: p.name),
         Column(_("Gender"), lambda p: p.get_gender_display()),
         Column(_("Date of birth"), lambda p: p.birth_date),
         Column(_("Court"), lambda p: p.court.name_zh),
@@ -181,7 +182,7 @@ def dues(request, pk: int):
             headers=[
                 _("Organisation"),
                 _("Staff number"),
-                _("Name"),
+                pgettext("person", "Name"),
                 _("Declared salary base"),
                 _("Retired"),
                 _("Monthly dues"),
