@@ -163,3 +163,15 @@ def test_grant_errors_are_explained(world, client_for, data, message):
         "/people/grants/", {"username": "lisi", "password": "Tongxin-2026-ok", **data}
     )
     assert message in response.content.decode()
+
+
+def test_grant_list_exports_what_it_shows(world, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_for("admin").get("/people/grants/?export=xlsx")
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
+    users = {r[0] for r in rows[1:]}
+    assert {"party", "secretary", "member"} <= users
+    assert "outsider" not in users  # granted in another province

@@ -248,7 +248,20 @@ def grant_list(request):
 
     if save_form(request, form, act, success=_("Role granted.")):
         return redirect("people:grant-list")
-    return render(request, "people/grant_list.html", {"form": form, "grants": grants})
+    columns = [
+        Column(_("User"), lambda g: g.user.username),
+        Column(_("Role"), lambda g: g.get_role_display()),
+        Column(_("On"), lambda g: (g.court or g.organisation).name_zh),
+        Column(_("Granted"), lambda g: g.created_at.date()),
+    ]
+    return list_page(
+        request,
+        queryset=grants,
+        template="people/grant_list.html",
+        columns=columns,
+        filename="grants.xlsx",
+        context={"form": form},
+    )
 
 
 def grant_revoke(request, pk: int):
