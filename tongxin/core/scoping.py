@@ -94,16 +94,24 @@ class Scope:
 
         q = _any(self.court_paths(perm), "court__path")
         org_paths = self.org_paths(perm) if perm != Perm.ORG_VIEW else []
+        own = self.person if perm == Perm.PERSON_VIEW else None
         if org_paths:
             # An uncorrelated IN: the database walks the organisations' memberships once,
             # where a correlated EXISTS would be checked for every person in the country.
-            q |= Q(
-                pk__in=Membership.objects.filter(ends_on__isnull=True)
+            ids = (
+                Membership.objects.filter(ends_on__isnull=True)
                 .filter(_any(org_paths, "organisation__path"))
+                .order_by()
                 .values("person_id")
             )
-        if perm == Perm.PERSON_VIEW and self.person is not None:
-            q |= Q(pk=self.person.pk)
+            if own is not None:
+                # The user's own record joins the same IN: "IN (...) OR pk = x" would make
+                # PostgreSQL scan every person instead of looking the few up.
+                ids = ids.union(Person.objects.filter(pk=own.pk).order_by().values("pk"), all=True)
+                own = None
+            q |= Q(pk__in=ids)
+        if own is not None:
+            q |= Q(pk=own.pk)
         return Person.objects.filter(q)
 
     def audit(self) -> QuerySet:
