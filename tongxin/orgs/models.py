@@ -71,7 +71,10 @@ class Court(Bilingual, TreeNode):
         verbose_name = _("court")
         verbose_name_plural = _("courts")
         indexes = [
+            # Prefix queries ("this court and below") on PostgreSQL use the pattern index;
+            # ORDER BY path (tree order, e.g. people by court) needs the plain one.
             models.Index(fields=["path"], name="court_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["path"], name="court_path_order"),
         ]
 
 
@@ -149,6 +152,7 @@ class PartyOrganisation(Bilingual, TreeNode):
             models.Index(
                 fields=["path"], name="organisation_path", opclasses=["varchar_pattern_ops"]
             ),
+            models.Index(fields=["path"], name="organisation_path_order"),  # see Court
         ]
 
 
