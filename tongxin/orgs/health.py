@@ -165,6 +165,7 @@ def findings(
                 person__is_active=True,
                 person__political_status=Person.PoliticalStatus.FULL,
             )
+            .order_by()  # the default ordering would join courts for nothing
             .values_list("organisation_id")
             .annotate(n=Count("id"))
         )
