@@ -1,0 +1,106 @@
+"""The import journey in Debian's Chromium under the product's CSP: download a template,
+upload a sheet, read the preview's rejects, commit, see the result.
+
+The browser runs in a child process, as in test_api_docs_browser.py: Playwright's sync API
+cannot share this process with another Playwright session.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.test_transfer import PEOPLE, person_row, xlsx_bytes
+from tongxin.people.models import Person
+from tongxin.transfer.models import ImportBatch
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+
+SCRIPT = r"""
+import json, sys
+from playwright.sync_api import sync_playwright
+
+origin, cookie_name, cookie_value, chromium, path = sys.argv[1:6]
+errors = []
+with sync_playwright() as pw:
+    browser = pw.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+    context = browser.new_context(locale="en-US", base_url=origin, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    context.add_cookies([{"name": cookie_name, "value": cookie_value, "url": origin}])
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: m.type == "error"
+        and not m.text.startswith("Failed to load resource")
+        and errors.append(m.text),
+    )
+    page.on(
+        "response",
+        lambda r: r.status >= 400
+        and not r.url.endswith("/favicon.ico")
+        and errors.append(f"{r.status} {r.url}"),
+    )
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.goto("/transfer/import/")
+    with page.expect_download() as download:
+        page.locator('[data-testid="kind-people"] a').click()
+    template = download.value.suggested_filename
+    page.get_by_label("People").check()
+    page.locator("input[type=file]").set_input_files(path)
+    page.get_by_role("button", name="Check the file").click()
+    page.locator('[data-testid="rejects"]').wait_for()
+    preview = {
+        "create": page.locator('[data-testid="count-create"]').inner_text(),
+        "rejected": page.locator('[data-testid="count-rejected"]').inner_text(),
+        "rejects": page.locator('[data-testid="rejects"] tbody').inner_text(),
+    }
+    page.locator('[data-testid="commit"]').click()
+    page.get_by_text("Import committed.").wait_for()
+    status = page.locator('[data-testid="status"]').inner_text()
+    browser.close()
+print(json.dumps({"template": template, "preview": preview, "status": status, "errors": errors}))
+"""
+
+
+def test_import_journey_in_the_browser(world, live_server, tmp_path):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does it)")
+    sheet = tmp_path / "people.xlsx"
+    sheet.write_bytes(xlsx_bytes([PEOPLE, person_row(), ["苏9999", "N9", "赵六", "女", "法官"]]))
+    client = Client()
+    client.force_login(world.users["party"])
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SCRIPT,
+            live_server.url,
+            settings.SESSION_COOKIE_NAME,
+            cookie,
+            CHROMIUM,
+            str(sheet),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["errors"] == []
+    assert result["template"] == "人员导入模板.xlsx"
+    assert result["preview"]["create"] == "1" and result["preview"]["rejected"] == "1"
+    assert "there is no court with code “苏9999”" in result["preview"]["rejects"]
+    assert result["status"] == "Committed"
+    assert Person.objects.filter(staff_number="N001", name="李四").exists()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.COMMITTED
