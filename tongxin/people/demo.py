@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -47,11 +48,15 @@ STAFF = {
         "circuit": 60,
         "high": 350,
         "intermediate": 220,
-        "basic": 80,
+        "basic": 65,
         "tribunal": 6,
     },
 }
-TRIBUNALS_PER_BASIC = {"small": 1, "province": 2, "national": 2}
+# People's tribunals per ordinary basic court (inclusive range); national gives ~11,000.
+TRIBUNALS_PER_BASIC = {"small": (0, 1), "province": (0, 2), "national": (2, 5)}
+# Shares of committee terms that end within six months, and that are already overdue.
+TERM_ENDING_SHARE = 0.04
+TERM_OVERDUE_SHARE = 0.02
 
 # (name_zh, name_en, kind, weight, categories)
 J, A, C, P, AD = (
@@ -62,20 +67,22 @@ J, A, C, P, AD = (
     Person.Category.ADMINISTRATIVE,
 )
 JUDICIAL = ((J, 35), (A, 30), (C, 35))
+# In order of precedence: a court with n departments has the first n (see below), so every
+# basic court has its filing, civil, criminal and enforcement divisions and its judicial police.
 DEPARTMENTS = (
     ("立案庭", "Case Filing Division", "judicial", 8, JUDICIAL),
     ("民事审判第一庭", "No. 1 Civil Division", "judicial", 12, JUDICIAL),
     ("民事审判第二庭", "No. 2 Civil Division", "judicial", 9, JUDICIAL),
     ("刑事审判庭", "Criminal Division", "judicial", 10, JUDICIAL),
-    ("行政审判庭", "Administrative Division", "judicial", 5, JUDICIAL),
     ("执行局", "Enforcement Bureau", "judicial", 14, JUDICIAL),
-    ("审判监督庭", "Adjudication Supervision Division", "judicial", 4, JUDICIAL),
-    ("审判管理办公室", "Trial Management Office", "administrative", 3, ((J, 20), (AD, 80))),
     ("办公室", "General Office", "administrative", 6, ((AD, 100),)),
     ("政治部", "Political Department", "administrative", 5, ((AD, 100),)),
+    ("司法警察支队", "Judicial Police Detachment", "affiliated", 7, ((P, 100),)),
+    ("审判管理办公室", "Trial Management Office", "administrative", 3, ((J, 20), (AD, 80))),
+    ("行政审判庭", "Administrative Division", "judicial", 5, JUDICIAL),
+    ("审判监督庭", "Adjudication Supervision Division", "judicial", 4, JUDICIAL),
     ("研究室", "Research Office", "administrative", 3, ((J, 30), (AD, 70))),
     ("纪检监察组", "Discipline Inspection Group", "administrative", 2, ((AD, 100),)),
-    ("司法警察支队", "Judicial Police Detachment", "affiliated", 7, ((P, 100),)),
     ("信息技术中心", "Information Technology Centre", "affiliated", 3, ((AD, 100),)),
 )
 DEPARTMENTS_BY_LEVEL = {
@@ -235,7 +242,7 @@ class Seeder:
     def tribunals(self, basic: Court) -> int:
         if basic.kind != Court.Kind.ORDINARY:
             return 0
-        return self.rng.randint(0, TRIBUNALS_PER_BASIC[self.scale])
+        return self.rng.randint(*TRIBUNALS_PER_BASIC[self.scale])
 
     @staticmethod
     def place(node, parent) -> None:
@@ -357,7 +364,6 @@ class Seeder:
             f"Organ Party Committee of {court.name_en}",
         )
         self.committees[court.id] = committee
-        self.term(committee, years=5)
         total_weight = sum(w for _d, w, _c in depts)
         groups: list[tuple[list[Department], list[Person]]] = []
         for dept, weight, cats in depts:
@@ -372,6 +378,7 @@ class Seeder:
                 merged[-1] = (merged[-1][0] + group[0], merged[-1][1] + group[1])
             else:
                 merged.append(group)
+        self.fill_committee(committee, [p for _ds, people in groups for p in people], size=5)
         for n, (dept_list, people) in enumerate(merged):
             zh = "、".join(d.name_zh for d in dept_list) + "党支部"
             en = "Party Branch of " + " and ".join(d.name_en for d in dept_list)
@@ -384,7 +391,7 @@ class Seeder:
                     f"{dept_list[0].name_zh}党总支",
                     f"General Branch of {dept_list[0].name_en}",
                 )
-                self.term(parent, years=3)
+                self.fill_committee(parent, people, size=3)
                 half = len(people) // 2
                 for part, chunk in enumerate((people[:half], people[half:]), start=1):
                     branch = self.org(
@@ -402,17 +409,46 @@ class Seeder:
                 batch.org_departments.append((branch, dept))
             self.fill_branch(branch, people, breakable=n > 0)
 
-    def term(self, org, *, years: int) -> None:
-        # Terms started between 0 and years+1 ago: a few end soon, a few are overdue.
-        start = self.today - datetime.timedelta(days=self.rng.randint(30, (years + 1) * 365 - 200))
+    def fill_committee(self, org, people: list[Person], *, size: int) -> None:
+        """A committee (secretary first) for an organ committee or general branch, and its term."""
+        years = 5 if org.kind == PartyOrganisation.Kind.ORGAN_COMMITTEE else 3
+        full = [p for p in people if p.political_status == "full"]
+        posts = ["secretary", "deputy_secretary", "organisation", "propaganda", "discipline"]
+        start = self.term(org, years=years).starts_on
+        # Leading cadres first: the committee of an organ committee is the court's leadership.
+        chosen = sorted(full, key=lambda p: (p.cadre_level == "", p.id))[:size]
+        for post, person in zip(posts[:size], chosen, strict=False):
+            self.batch.posts.append(
+                CommitteePost(
+                    id=self.next_id("post"),
+                    organisation=org,
+                    person=person,
+                    post=post,
+                    starts_on=start,
+                )
+            )
+
+    def term(self, org, *, years: int) -> CommitteeTerm:
+        # Most terms run normally; a few end within six months, a few are overdue.
+        rng, length = self.rng, years * 365
+        roll = rng.random()
+        if roll < TERM_OVERDUE_SHARE:
+            ago = rng.randint(length + 10, length + 300)
+        elif roll < TERM_OVERDUE_SHARE + TERM_ENDING_SHARE:
+            ago = rng.randint(length - 170, length - 5)
+        else:
+            ago = rng.randint(30, length - 200)
+        start = self.today - datetime.timedelta(days=ago)
         end = (
             start.replace(year=start.year + years)
             if not (start.month == 2 and start.day == 29)
             else (start + datetime.timedelta(days=365 * years))
         )
-        self.batch.terms.append(
-            CommitteeTerm(id=self.next_id("term"), organisation=org, starts_on=start, ends_on=end)
+        term = CommitteeTerm(
+            id=self.next_id("term"), organisation=org, starts_on=start, ends_on=end
         )
+        self.batch.terms.append(term)
+        return term
 
     def fill_branch(self, branch, people: list[Person], *, breakable: bool = True) -> None:
         rng, batch = self.rng, self.batch
@@ -492,8 +528,10 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
             "The database already has courts; seed_demo only fills an empty database."
         )
     today = today or datetime.date.today()
+    started = time.perf_counter()
     seeder = Seeder(scale=scale, seed=seed, today=today)
     batch = seeder.build()
+    built = time.perf_counter()
     size = 5000
     with transaction.atomic():
         Court.objects.bulk_create(batch.courts, batch_size=size)
@@ -516,6 +554,12 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
         )
         rules_ensure()
         users = demo_users(seeder)
+    written = time.perf_counter()
+    # Fresh planner statistics: without them the first queries on bulk-loaded tables
+    # (PostgreSQL before autovacuum gets to them, SQLite always) can pick poor plans.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    analysed = time.perf_counter()
     counts = {
         "courts": len(batch.courts),
         "departments": len(batch.departments),
@@ -526,6 +570,10 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
         "terms": len(batch.terms),
     }
     log(", ".join(f"{v} {k}" for k, v in counts.items()))
+    log(
+        f"Built in {built - started:.1f} s, written in {written - built:.1f} s, "
+        f"statistics in {analysed - written:.1f} s."
+    )
     counts["users"] = users
     return counts
 
