@@ -67,6 +67,7 @@ def test_courts_with_a_parent_of_the_wrong_level_are_rejected(world, client_for)
             ["", "某人民法庭", "", "人民法庭", "", "", "苏01"],
             ["苏0106", "无上级法院", "", "基层法院", "", "", ""],
             ["苏0107", "层级不明", "", "区级法院", "", "", "苏01"],
+            ["苏0108", "", "", "", "", "", "苏01"],
         ],
     )
     text = reasons(batch)
@@ -74,7 +75,8 @@ def test_courts_with_a_parent_of_the_wrong_level_are_rejected(world, client_for)
     assert "a Basic court cannot sit under a Intermediate court" not in text
     assert "上级法院代字 is required." in text
     assert "层级: unknown value “区级法院”" in text
-    assert batch.rejected_count == 4
+    assert "6: 法院名称 is required. | 6: 层级 is required." in text
+    assert batch.rejected_count == 5
 
 
 def test_circular_court_parents_within_the_file_are_rejected(world, client_for):

@@ -61,6 +61,8 @@ class CourtChecker(Checker):
             item.label = (
                 f"{row.values.get('name_zh') or getattr(target, 'name_zh', '')} ({key[1] or ''})"
             )
+            if target is None and not self.require(row, "name_zh", "level"):
+                continue
             if self._resolve_parent(item, by_key, db_courts):
                 planned[key] = item
         self.reject_cycles(planned, "parent_code")
@@ -86,7 +88,6 @@ class CourtChecker(Checker):
             item.extra["parent"] = target.parent if target.parent_id else None
             item.extra["keep_parent"] = True
         else:
-            self.require(row, "name_zh", "level")
             if row.values.get("level") != Court.Level.SPC:
                 self.require(row, "parent_code")
             item.extra["parent"] = None
