@@ -354,3 +354,8 @@ def test_health_rule_threshold_edit_is_validated_and_audited(world, client_for):
 
     assert HealthRule.objects.get(code="branch_too_small").value == 4
     assert AuditEntry.objects.filter(action="orgs.health_rule.changed").exists()
+
+
+def test_committee_is_listed_secretary_first(world):
+    posts = selectors.posts_on(organisation=world.branch, on=datetime.date(2026, 1, 1))
+    assert [p.post for p in posts] == ["secretary", "organisation", "propaganda", "discipline"]

@@ -94,10 +94,11 @@ def roster_on(*, organisation: PartyOrganisation, on: datetime.date):
 
 
 def posts_on(*, organisation: PartyOrganisation, on: datetime.date):
-    """The committee on this day."""
-    return (
+    """The committee on this day, secretary first, in the order of the posts' definition."""
+    rank = {post: n for n, post in enumerate(CommitteePost.Post.values)}
+    rows = (
         CommitteePost.objects.filter(organisation=organisation, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
         .select_related("person")
-        .order_by("post")
     )
+    return sorted(rows, key=lambda row: (rank[row.post], row.starts_on))
