@@ -333,3 +333,18 @@ def test_preview_query_count_does_not_grow_with_rows(
     assert batch.rejects == []
     assert batch.created_count == count - len(world.members)
     assert batch.unchanged_count == len(world.members)
+
+
+def test_court_export_reimports_unchanged(world, client_for):
+    """The court list's export carries the parent code, so it imports back as all unchanged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongxin.transfer.models import ImportBatch
+
+    client = client_for("party")
+    exported = b"".join(client.get("/courts/?export=xlsx").streaming_content)
+    upload = SimpleUploadedFile("courts.xlsx", exported)
+    client.post("/transfer/import/", {"kind": "courts", "file": upload})
+    batch = ImportBatch.objects.latest("id")
+    assert batch.rejects == []
+    assert {row["action"] for row in batch.rows} == {"unchanged"}

@@ -39,6 +39,7 @@ def court_list(request):
         Column(_("Level"), lambda c: c.get_level_display()),
         Column(_("Kind"), lambda c: c.get_kind_display()),
         Column(_("Province"), lambda c: c.province),
+        Column(_("Parent court code"), lambda c: c.parent.code if c.parent else ""),
         Column(_("Parent court"), lambda c: c.parent.name if c.parent else ""),
         Column(_("Active"), lambda c: c.is_active),
     ]
