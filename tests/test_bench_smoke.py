@@ -1,0 +1,47 @@
+"""The benchmark machinery at the smallest scale, in the test database: structure, not speed."""
+
+import json
+
+from bench import measure, run
+
+
+def test_bench_seeds_and_measures_every_page_for_every_demo_user(db):
+    seed = measure.seed_timed(scale="small", seed=1)
+    assert seed.counts["courts"] > 1 and seed.counts["people"] > 100
+    assert seed.seconds >= 0 and seed.peak_rss_mb > 0
+
+    results = measure.measure_pages(repeat=2)
+
+    expected = {(user, page) for user in measure.USERS for page in ["trivial", *measure.PAGES]}
+    assert {(row.user, row.page) for row in results} == expected
+    for row in results:
+        assert row.status in (200, 403), row
+        assert row.queries > 0, row
+        assert len(row.samples_ms) == 2
+        assert row.ratio is not None and row.ratio > 0
+    trivial = [row for row in results if row.page == "trivial"]
+    assert all(row.ratio == 1.0 and row.status == 200 for row in trivial)
+    by_key = {(row.user, row.page): row for row in results}
+    assert by_key[("admin", "organisation health")].status == 200
+    assert by_key[("secretary", "court tree")].status == 403  # a branch secretary has no tree
+
+
+def test_bench_report_is_a_table_and_valid_json(db):
+    measure.seed_timed(scale="small", seed=1)
+    results = measure.measure_pages(users=["party"], repeat=1)
+    info = {**measure.machine(), "scale": "small"}
+
+    table = measure.markdown(info=info, seed=None, pages=results)
+    data = json.loads(json.dumps(measure.as_dict(info=info, seed=None, pages=results)))
+
+    assert table.count("\n| party |") == len(results) == len(data["pages"])
+    assert data["machine"]["database"]
+
+
+def test_bench_command_line_never_names_a_real_database():
+    args = run.parse(["--scale", "national", "--db", "postgres", "--repeat", "3"])
+    url, name = run.database_url(args)
+    assert (args.scale, args.db, args.repeat) == ("national", "postgres", 3)
+    assert name == "tongxin_bench_national" and url.endswith("/tongxin_bench_national")
+    sqlite_url, path = run.database_url(run.parse(["--scale", "small"]))
+    assert sqlite_url.startswith("sqlite:///") and path.endswith("tongxin_bench_small.sqlite3")
