@@ -64,6 +64,7 @@ EXPECTED = {
     ),
     "orgs:court-edit": (lambda w: {"pk": w.basic.pk}, COURT_CHANGE),
     "orgs:court-deactivate": (lambda w: {"pk": w.basic.pk}, COURT_CHANGE),
+    "orgs:department-list": (None, row(200, 200, 403, 403, 403, 200, 200, 200, 200)),
     "orgs:department-create": (lambda w: {"court_pk": w.basic.pk}, COURT_CHANGE),
     "orgs:department-edit": (lambda w: {"pk": w.dept.pk}, COURT_CHANGE),
     "orgs:department-deactivate": (lambda w: {"pk": w.dept.pk}, COURT_CHANGE),

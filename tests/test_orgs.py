@@ -359,3 +359,42 @@ def test_health_rule_threshold_edit_is_validated_and_audited(world, client_for):
 def test_committee_is_listed_secretary_first(world):
     posts = selectors.posts_on(organisation=world.branch, on=datetime.date(2026, 1, 1))
     assert [p.post for p in posts] == ["secretary", "organisation", "propaganda", "discipline"]
+
+
+def test_department_list_search_filter_and_export(world, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    Department.objects.create(court=world.inter, name_zh="立案庭", kind="judicial")
+    Department.objects.create(court=world.other_basic, name_zh="立案庭", kind="judicial")
+    client = client_for("leader")
+    page = client.get("/courts/departments/?q=立案").context["page"]
+    assert [(d.court.code, d.name_zh) for d in page] == [("苏01", "立案庭")]
+    page = client.get("/courts/departments/?court=苏0102").context["page"]
+    assert [d.name_zh for d in page] == ["民事审判第一庭"]
+    assert page[0].staff == 10
+    response = client.get("/courts/departments/?kind=judicial&export=xlsx")
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
+    assert len(rows) == 3 and "浙0102" not in {r[0] for r in rows}
+
+
+def test_inactive_records_can_be_made_active_again(world, client_for):
+    client = client_for("party")
+    client.post(f"/courts/departments/{world.dept.pk}/deactivate/")
+    world.dept.refresh_from_db()
+    assert not world.dept.is_active
+    form = client.get(f"/courts/departments/{world.dept.pk}/edit/").context["form"]
+    assert "is_active" in form.fields
+    data = {"name_zh": world.dept.name_zh, "name_en": "", "kind": "judicial", "is_active": "on"}
+    client.post(f"/courts/departments/{world.dept.pk}/edit/", data)
+    world.dept.refresh_from_db()
+    assert world.dept.is_active
+
+
+def test_no_reactivation_under_an_inactive_parent(world):
+    leaf = CourtFactory(level=Court.Level.TRIBUNAL, parent=world.basic, code=None, is_active=False)
+    Court.objects.filter(pk=world.basic.pk).update(is_active=False)
+    world.basic.refresh_from_db()
+    with pytest.raises(ApplicationError, match="parent court first"):
+        services.court_save(actor=world.users["admin"], court=leaf, changes={"is_active": True})

@@ -3,11 +3,11 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tongxin.core.forms import BootstrapMixin
+from tongxin.core.forms import BootstrapMixin, ReactivateMixin
 from tongxin.orgs.models import CommitteePost, Court, Department, HealthRule, PartyOrganisation
 
 
-class CourtForm(BootstrapMixin, forms.ModelForm):
+class CourtForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
     parent_code = forms.CharField(
         label=_("Parent court code"),
         max_length=20,
@@ -39,13 +39,13 @@ class CourtForm(BootstrapMixin, forms.ModelForm):
         return parent
 
 
-class DepartmentForm(BootstrapMixin, forms.ModelForm):
+class DepartmentForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name_zh", "name_en", "kind"]
 
 
-class OrganisationForm(BootstrapMixin, forms.ModelForm):
+class OrganisationForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = PartyOrganisation
         fields = ["kind", "name_zh", "name_en", "parent", "founded_on", "departments"]

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from tongxin.core.listing import text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.orgs.models import CommitteePost, Court, PartyOrganisation
+from tongxin.orgs.models import CommitteePost, Court, Department, PartyOrganisation
 
 
 def _active_filter(value: str) -> bool | None:
@@ -47,6 +47,34 @@ def court_list(*, user, filters: CourtFilters) -> QuerySet[Court]:
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("path")
+
+
+@dataclass
+class DepartmentFilters:
+    q: str = ""
+    court: str = ""  # a court code: that court and everything below
+    kind: str = ""
+    active: str = ""
+
+    @classmethod
+    def from_request(cls, params) -> DepartmentFilters:
+        return cls(**{name: text_param(params, name) for name in ("q", "court", "kind", "active")})
+
+
+def department_list(*, user, filters: DepartmentFilters) -> QuerySet[Department]:
+    qs = scope_for(user).departments(Perm.COURT_VIEW).select_related("court")
+    if filters.q:
+        qs = qs.filter(Q(name_zh__icontains=filters.q) | Q(name_en__icontains=filters.q))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.court:
+        court = Court.objects.filter(code=filters.court).only("path").first()
+        qs = qs.filter(court__path__startswith=court.path) if court else qs.none()
+    active = _active_filter(filters.active)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    staff = Count("people", filter=Q(people__is_active=True))
+    return qs.annotate(staff=staff).order_by("court__path", "id")
 
 
 @dataclass

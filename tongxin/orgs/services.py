@@ -37,9 +37,15 @@ def court_save(*, actor, court: Court, changes: dict) -> Court:
         raise ApplicationError(_("Only the Supreme People's Court has no parent court."))
     if "code" in changes and not changes["code"]:
         changes["code"] = None
+    _refuse_active_under_inactive(changes, parent, _("Reactivate the parent court first."))
     return model_save(
         actor=actor, instance=court, changes=changes, action="orgs.court", save=save_with_path
     )
+
+
+def _refuse_active_under_inactive(changes: dict, parent, message: str) -> None:
+    if changes.get("is_active") and parent is not None and not parent.is_active:
+        raise ApplicationError(message)
 
 
 def _deactivate(*, actor, obj, action: str):
@@ -57,6 +63,7 @@ def court_deactivate(*, actor, court: Court) -> Court:
 
 def department_save(*, actor, department: Department, changes: dict) -> Department:
     """Create or change a department."""
+    _refuse_active_under_inactive(changes, department.court, _("Reactivate the court first."))
     return model_save(actor=actor, instance=department, changes=changes, action="orgs.department")
 
 
@@ -97,6 +104,8 @@ def organisation_save(
         and any(d.court_id != court.pk for d in departments)
     ):
         raise ApplicationError(_("A branch can only cover departments of its own court."))
+    _refuse_active_under_inactive(changes, parent, _("Reactivate the parent organisation first."))
+    _refuse_active_under_inactive(changes, court, _("Reactivate the court first."))
     m2m = {"departments": departments} if departments is not None else None
     return model_save(
         actor=actor,

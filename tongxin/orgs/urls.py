@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.court_detail, name="court-detail"),
     path("<int:pk>/edit/", views.court_edit, name="court-edit"),
     path("<int:pk>/deactivate/", views.court_deactivate, name="court-deactivate"),
+    path("departments/", views.department_list, name="department-list"),
     path("<int:court_pk>/departments/new/", views.department_edit, name="department-create"),
     path("departments/<int:pk>/edit/", views.department_edit, name="department-edit"),
     path(

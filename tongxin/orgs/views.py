@@ -129,6 +129,31 @@ def court_deactivate(request, pk: int):
 # Departments -----------------------------------------------------------------------------
 
 
+def department_list(request):
+    """Departments of every court in reach: search by name, filter by court subtree and kind."""
+    scope = scope_for(request.user)
+    scope.require(Perm.COURT_VIEW)
+    filters = selectors.DepartmentFilters.from_request(request.GET)
+    qs = selectors.department_list(user=request.user, filters=filters)
+    columns = [
+        Column(_("Court code"), lambda d: d.court.code),
+        Column(_("Court"), lambda d: d.court.name_zh),
+        Column(_("Name (Chinese)"), lambda d: d.name_zh),
+        Column(_("Name (English)"), lambda d: d.name_en),
+        Column(_("Kind"), lambda d: d.get_kind_display()),
+        Column(_("Staff"), lambda d: d.staff),
+        Column(_("Active"), lambda d: d.is_active),
+    ]
+    return list_page(
+        request,
+        queryset=qs,
+        template="orgs/department_list.html",
+        columns=columns,
+        filename="departments.xlsx",
+        context={"filters": filters, "kinds": Department.Kind.choices},
+    )
+
+
 def department_edit(request, court_pk: int | None = None, pk: int | None = None):
     scope = scope_for(request.user)
     if pk:

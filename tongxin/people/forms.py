@@ -5,13 +5,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from tongxin.core.forms import BootstrapMixin
+from tongxin.core.forms import BootstrapMixin, ReactivateMixin
 from tongxin.core.permissions import Role
 from tongxin.orgs.models import Department, PartyOrganisation
 from tongxin.people.models import Person
 
 
-class PersonForm(BootstrapMixin, forms.ModelForm):
+class PersonForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
