@@ -48,6 +48,7 @@ OWN_BATCH = row(404, 200, 403, 403, 403, 403, 403, 403, 404)
 # route name → (path kwargs builder, expected statuses for GET)
 EXPECTED = {
     "dashboards:home": (None, ALL),
+    "dashboards:health-counts": (None, row(200, 200, 200, 200, 403, 200, 200, 403, 200)),
     "core:login": (None, ALL),
     "core:logout": (None, row(*[405] * 9)),  # POST only
     "core:password-change": (None, ALL),

@@ -242,8 +242,12 @@ def test_unknown_court_code_on_health_page_is_explained(world, client_for):
 
 
 def test_home_page_shows_counts(world, client_for):
-    body = client_for("secretary").get("/").content.decode()
-    assert 'data-testid="health-counts"' in body
+    client = client_for("secretary")
+    assert "/health-counts/" in client.get("/").content.decode()  # loaded by htmx
+    response = client.get("/health-counts/")
+    assert 'data-testid="health-counts"' in response.content.decode()
+    assert response.context["health_counts"][0][0] == "branch_too_small"
+    assert client_for("member").get("/health-counts/").status_code == 403
 
 
 def test_branch_page_shows_its_own_warnings_only(world, client_for):
