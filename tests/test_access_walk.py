@@ -195,3 +195,22 @@ def test_member_sees_own_record_but_not_a_colleagues(walk_world, client_for):
     client = client_for("member")
     assert client.get(f"/people/{walk_world.members[5].pk}/").status_code == 200
     assert client.get(f"/people/{walk_world.members[4].pk}/").status_code == 404
+
+
+def test_members_view_follows_their_move_to_another_branch(walk_world, client_for):
+    import datetime
+
+    from tests.factories import OrganisationFactory
+    from tongxin.people.services import membership_move
+
+    member = walk_world.members[5]
+    new_branch = OrganisationFactory(court=walk_world.basic, parent=walk_world.committee_org)
+    membership_move(
+        actor=walk_world.users["admin"],
+        person=member,
+        organisation=new_branch,
+        on=datetime.date(2026, 1, 1),
+    )
+    client = client_for("member")
+    assert client.get(f"/courts/organisations/{new_branch.pk}/").status_code == 200
+    assert client.get(f"/courts/organisations/{walk_world.branch.pk}/").status_code == 404

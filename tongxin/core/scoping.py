@@ -62,10 +62,25 @@ class Scope:
         paths = [
             g.organisation.path for g in self.grants if g.organisation_id and role_has(g.role, perm)
         ]
-        if perm == Perm.ORG_VIEW:
-            # A member sees their own branch.
-            paths += [g.organisation.path for g in self.grants if g.role == Role.MEMBER]
+        if perm == Perm.ORG_VIEW and any(g.role == Role.MEMBER for g in self.grants):
+            # A member sees their own branch: where their open membership is today (so the
+            # view follows a move), else the organisation the grant names.
+            paths += self.own_branch_paths
         return paths
+
+    @cached_property
+    def own_branch_paths(self) -> list[str]:
+        from tongxin.people.models import Membership
+
+        if self.person is not None:
+            current = (
+                Membership.objects.filter(person=self.person, ends_on__isnull=True)
+                .values_list("organisation__path", flat=True)
+                .first()
+            )
+            if current:
+                return [current]
+        return [g.organisation.path for g in self.grants if g.role == Role.MEMBER]
 
     # Querysets -------------------------------------------------------------------------
 
