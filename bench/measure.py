@@ -25,12 +25,14 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.urls import TRIVIAL_URL
 
-# Pages named by the issue, and the home page (it calls the same health computation).
+# Pages named by the issue, the home page and its health panel (loaded by htmx: it runs
+# the same health computation as the health page).
 PAGES = {
     "court tree": "/courts/",
     "organisation health": "/courts/health/",
     "people list": "/people/",
     "home": "/",
+    "home health panel": "/health-counts/",
 }
 # admin = system admin at the root; party = party-affairs staff of one high court;
 # secretary = branch secretary of one branch (see tongxin.people.demo.DEMO_USERS).
