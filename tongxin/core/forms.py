@@ -1,6 +1,37 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+BIGINT = 2**63 - 1
+
+
+def _fits(value) -> bool:
+    """A submitted id the database can compare (huge numbers overflow SQLite and PostgreSQL)."""
+    try:
+        return abs(int(str(value).strip())) <= BIGINT
+    except (TypeError, ValueError):
+        return True  # not a number: Django's own "Select a valid choice" answers it
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not _fits(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _fits(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
 
 class BootstrapMixin:
     """Give every widget the Bootstrap class it needs, so templates stay plain."""
@@ -8,6 +39,11 @@ class BootstrapMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            # Same fields, with ids checked for size before they reach the database.
+            if type(field) is forms.ModelMultipleChoiceField:
+                field.__class__ = SafeModelMultipleChoiceField
+            elif type(field) is forms.ModelChoiceField:
+                field.__class__ = SafeModelChoiceField
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
