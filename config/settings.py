@@ -169,6 +169,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Imports with at least this many rows to write commit in the background task.
+IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
+# The cache carries task progress between the worker and the web process (never the database:
+# the worker's write transaction would hide it). Several app servers need a shared location
+# or a shared cache (e.g. CACHE_BACKEND=django.core.cache.backends.memcached.PyMemcacheCache).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND")
+        or "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_LOCATION") or str(BASE_DIR / "var" / "cache"),
+    }
+}
 
 # Security: strict by default, relaxed only for plain-HTTP development.
 SESSION_COOKIE_HTTPONLY = True

@@ -110,6 +110,7 @@ EXPECTED = {
     ),  # GET: back to preview
     "transfer:import-cancel": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),
     "transfer:import-rejects": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
+    "transfer:import-progress": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
 }
 # Query strings some routes need to address an object.
 QUERY = {"people:person-create": lambda w: f"?court={w.basic.pk}"}

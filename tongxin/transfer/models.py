@@ -8,6 +8,10 @@ class ImportBatch(models.Model):
 
     `rows` holds the accepted rows as clean values (re-checked at commit, since the data
     may have changed meanwhile); `rejects` every rejected row with its column and reason.
+    States: PENDING → COMMITTED or CANCELLED; a large batch goes PENDING → COMMITTING (claimed
+    for the background worker) → COMMITTED, FAILED (`failure` says why; nothing was written)
+    or PENDING again when the data changed since the preview. Progress while COMMITTING lives
+    in the cache, not here (see `tongxin.transfer.progress`).
     """
 
     class Kind(models.TextChoices):
@@ -18,8 +22,10 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for commit")
+        COMMITTING = "committing", _("Committing")
         COMMITTED = "committed", _("Committed")
         CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
@@ -39,6 +45,8 @@ class ImportBatch(models.Model):
     rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Why the last background commit wrote nothing, in the uploader's language (empty if none).
+    failure = models.TextField(_("reason"), blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -52,3 +60,21 @@ class ImportBatch(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def is_committing(self) -> bool:
+        return self.status == self.Status.COMMITTING
+
+    @property
+    def rows_to_write(self) -> int:
+        return self.created_count + self.changed_count
+
+    @property
+    def status_colour(self) -> str:
+        """The Bootstrap colour of the status badge."""
+        return {
+            self.Status.PENDING: "warning",
+            self.Status.COMMITTING: "info",
+            self.Status.COMMITTED: "success",
+            self.Status.FAILED: "danger",
+        }.get(self.status, "secondary")

@@ -16,3 +16,26 @@ def import_get(*, user, pk) -> ImportBatch:
     if batch is None:
         raise NotFound("not found")
     return batch
+
+
+def import_status_get(*, user, pk) -> ImportBatch:
+    """The user's own batch without its rows (polled every second while it commits)."""
+    batch = (
+        ImportBatch.objects.filter(user=user, pk=pk)
+        .only(
+            "user_id",
+            "kind",
+            "file_name",
+            "status",
+            "failure",
+            "created_count",
+            "changed_count",
+            "unchanged_count",
+        )
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if batch is None:
+        raise NotFound("not found")
+    return batch

@@ -3,21 +3,41 @@
 The preview writes nothing but the batch. The commit re-checks the accepted rows against
 the data as it is then, and writes them through the orgs and people services (so every
 change is audited) in one transaction: all rows or none.
+
+Small batches commit within the request (`import_commit`, also used by `import_excel`).
+From IMPORT_INLINE_ROWS rows to write, `import_commit_start` claims the batch (PENDING →
+COMMITTING, a conditional update) and queues `tasks.import_commit_task` on transaction
+commit; the task calls `import_commit_claimed`, which ends the batch COMMITTED, FAILED with
+the reason, or PENDING with new rejects if the data changed. Progress goes to the cache
+(`progress.py`), never to the database: the write transaction would hide it.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db import OperationalError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tongxin.core.audit import remote_addr
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.lib.excel import WorkbookError, read_rows, sheets_response, workbook_response
 from tongxin.transfer.formats import ENUM, FORMATS, TEMPLATE_NAMES, accepted_values
 from tongxin.transfer.kinds import CHECKERS
 from tongxin.transfer.kinds.base import MAX_ROWS, Plan, Row, parse
 from tongxin.transfer.models import ImportBatch
+from tongxin.transfer.progress import (
+    CHECK,
+    QUEUED,
+    Reporter,
+    progress_clear,
+    progress_get,
+    progress_set,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def too_large_message() -> str:
@@ -83,46 +103,206 @@ class _Stale(Exception):
         self.plan = plan
 
 
+def _not_pending(batch: ImportBatch) -> ApplicationError:
+    """Why a batch cannot be claimed (committed or cancelled) now."""
+    status = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()
+    if status == ImportBatch.Status.COMMITTING:
+        return ApplicationError(
+            _("This import is already being committed; its progress is shown on its page.")
+        )
+    if status == ImportBatch.Status.FAILED:
+        return ApplicationError(
+            _("This import failed and wrote nothing; upload the file again to retry.")
+        )
+    return ApplicationError(_("This import has already been committed or cancelled."))
+
+
+def _write(batch: ImportBatch, *, actor, progress=None) -> Plan:
+    """Re-check the accepted rows and write them, inside the caller's transaction.
+
+    Raises _Stale when a row would now be rejected (before anything is written), or
+    ApplicationError naming the row a service refused.
+    """
+    checker = CHECKERS[batch.kind](user=actor, columns=batch.columns, fmt=FORMATS[batch.kind])
+    plan = checker.run([Row(number=r["row"], values=r["values"]) for r in batch.rows])
+    if plan.rejects:
+        raise _Stale(plan)
+    checker.progress = progress
+    try:
+        checker.apply(plan, actor=actor)
+    except ApplicationError as error:
+        raise ApplicationError(
+            _("Row %(row)d could not be saved: %(reason)s Nothing was written.")
+            % {"row": checker.current.row.number, "reason": error.message}
+        ) from error
+    return plan
+
+
+def _committed(batch: ImportBatch, plan: Plan) -> None:
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.finished_at = timezone.now()
+    batch.failure = ""
+    _store(batch, plan, batch.rejects)
+    batch.save()
+
+
+def _stale_message(stale: _Stale) -> str:
+    return _(
+        "The data changed since the preview: %(count)d more rows would now be "
+        "rejected. Nothing was written; review the preview, then commit or cancel."
+    ) % {"count": stale.plan.rejected_rows}
+
+
+def _back_to_preview(batch: ImportBatch, stale: _Stale, *, failure: str = "") -> None:
+    """The data changed since the preview: keep the still-accepted rows, add the new rejects,
+    and let the uploader review the batch again (PENDING)."""
+    batch.status = ImportBatch.Status.PENDING
+    batch.finished_at = None
+    batch.failure = failure
+    _store(batch, stale.plan, batch.rejects + stale.plan.rejects)
+    batch.save()
+
+
 def import_commit(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Write the accepted rows of a pending batch (once; all or nothing), re-checked first."""
+    """Write the accepted rows of a pending batch now (once; all or nothing), re-checked first.
+
+    The page uses it for small batches and `import_excel --commit` for any; larger batches
+    from the page go through `import_commit_start` to the background worker.
+    """
     if batch.user_id != actor.pk:
         raise NotFound("not found")
-    fmt = FORMATS[batch.kind]
-    checker = CHECKERS[batch.kind](user=actor, columns=batch.columns, fmt=fmt)
+    try:
+        with transaction.atomic():
+            # Claimed inside the write transaction: a failure rolls the claim back too, so
+            # the batch stays pending and the user can commit again or cancel.
+            claimed = ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.PENDING
+            ).update(status=ImportBatch.Status.COMMITTED, finished_at=timezone.now(), failure="")
+            if not claimed:
+                raise _not_pending(batch)
+            _committed(batch, _write(batch, actor=actor))
+    except _Stale as stale:
+        _back_to_preview(batch, stale)
+        raise ApplicationError(_stale_message(stale)) from None
+    return batch
+
+
+def import_commit_start(*, actor, batch: ImportBatch, client_address=None) -> ImportBatch:
+    """Commit a pending batch: at once below IMPORT_INLINE_ROWS rows to write, otherwise claim
+    it (PENDING → COMMITTING, once) and queue `import_commit_task` for the worker."""
+    if batch.user_id != actor.pk:
+        raise NotFound("not found")
+    if batch.rows_to_write < settings.IMPORT_INLINE_ROWS:
+        return import_commit(actor=actor, batch=batch)
+    from tongxin.transfer.tasks import import_commit_task
+
     try:
         with transaction.atomic():
             claimed = ImportBatch.objects.filter(
                 pk=batch.pk, status=ImportBatch.Status.PENDING
+            ).update(status=ImportBatch.Status.COMMITTING, finished_at=None, failure="")
+            if not claimed:
+                raise _not_pending(batch)
+            progress_set(batch.pk, phase=QUEUED, total=len(batch.rows))
+            transaction.on_commit(
+                lambda: _enqueue(import_commit_task, batch_id=batch.pk, address=client_address)
+            )
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        # SQLite: another import holds the write lock for the length of its commit.
+        raise ApplicationError(
+            _("The database is busy writing another import; try again when it has finished.")
+        ) from None
+    batch.refresh_from_db(fields=["status", "finished_at", "failure"])
+    return batch
+
+
+def _enqueue(task, *, batch_id: int, address) -> None:
+    try:
+        task.enqueue(batch_id, address)
+    except Exception:
+        logger.exception("could not queue the commit of import %s", batch_id)
+        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.COMMITTING).update(
+            status=ImportBatch.Status.PENDING,
+            failure=_("The commit could not be queued; nothing was written. Try again."),
+        )
+
+
+def import_commit_claimed(*, batch_id: int, client_address=None) -> ImportBatch | None:
+    """Write a batch claimed for the background (COMMITTING), in one transaction.
+
+    Ends COMMITTED; FAILED with the reason in `failure` (nothing written); or PENDING with
+    the new rejects when the data changed since the preview. A batch not (or no longer)
+    COMMITTING is left alone, so a task delivered twice writes once.
+    """
+    batch = ImportBatch.objects.select_related("user__profile").filter(pk=batch_id).first()
+    if batch is None or batch.status != ImportBatch.Status.COMMITTING:
+        return batch
+    actor = batch.user
+    language = getattr(getattr(actor, "profile", None), "language", "") or settings.LANGUAGE_CODE
+    address = remote_addr.set(client_address)
+    try:
+        with translation.override(language):
+            _commit_claimed(batch, actor)
+    finally:
+        remote_addr.reset(address)
+        progress_clear(batch.pk)
+    return batch
+
+
+def _commit_claimed(batch: ImportBatch, actor) -> None:
+    progress_set(batch.pk, phase=CHECK, total=len(batch.rows))
+    try:
+        with transaction.atomic():
+            # The row stays locked until the end (PostgreSQL), so a second run waits and
+            # then finds it committed; SQLite's write lock serialises the same way.
+            claimed = ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.COMMITTING
             ).update(status=ImportBatch.Status.COMMITTED, finished_at=timezone.now())
             if not claimed:
-                raise ApplicationError(_("This import has already been committed or cancelled."))
-            plan = checker.run([Row(number=r["row"], values=r["values"]) for r in batch.rows])
-            if plan.rejects:
-                raise _Stale(plan)
-            try:
-                checker.apply(plan, actor=actor)
-            except ApplicationError as error:
-                raise ApplicationError(
-                    _("Row %(row)d could not be saved: %(reason)s Nothing was written.")
-                    % {"row": checker.current.row.number, "reason": error.message}
-                ) from error
-            batch.status = ImportBatch.Status.COMMITTED
-            batch.finished_at = timezone.now()
-            _store(batch, plan, batch.rejects)
-            batch.save()
+                return
+            _committed(batch, _write(batch, actor=actor, progress=Reporter(batch.pk)))
     except _Stale as stale:
-        # The data changed since the preview: show the new rejects, write nothing.
-        batch.refresh_from_db(fields=["status", "finished_at"])
-        _store(batch, stale.plan, batch.rejects + stale.plan.rejects)
-        batch.save()
-        raise ApplicationError(
+        _back_to_preview(batch, stale, failure=_stale_message(stale))
+    except ApplicationError as error:
+        _failed(batch, error.message)
+    except Exception:
+        _failed(
+            batch,
             _(
-                "The data changed since the preview: %(count)d more rows would now be "
-                "rejected. Nothing was written; review the preview, then commit or cancel."
-            )
-            % {"count": len({r["row"] for r in stale.plan.rejects})}
-        ) from None
-    return batch
+                "The commit failed unexpectedly; nothing was written. Upload the file "
+                "again; if it fails again, tell the system administrator."
+            ),
+        )
+        raise  # the task result keeps the traceback for the operator
+    except BaseException:
+        # The worker was stopped mid-commit: the transaction was rolled back.
+        _failed(
+            batch,
+            _(
+                "The commit was interrupted (the worker stopped); nothing was written. "
+                "Commit again or cancel."
+            ),
+            status=ImportBatch.Status.PENDING,
+        )
+        raise
+
+
+def _failed(batch: ImportBatch, reason: str, *, status=ImportBatch.Status.FAILED) -> None:
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(
+        status=status,
+        failure=str(reason),
+        finished_at=timezone.now() if status == ImportBatch.Status.FAILED else None,
+    )
+    batch.refresh_from_db(fields=["status", "failure", "finished_at"])
+
+
+def import_progress(batch: ImportBatch) -> dict:
+    """How far the background commit of a batch has come (see `progress_get`)."""
+    return progress_get(
+        batch.pk, total=batch.created_count + batch.changed_count + batch.unchanged_count
+    )
 
 
 def import_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
@@ -133,7 +313,7 @@ def import_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
         status=ImportBatch.Status.CANCELLED, finished_at=timezone.now()
     )
     if not claimed:
-        raise ApplicationError(_("This import has already been committed or cancelled."))
+        raise _not_pending(batch)
     batch.refresh_from_db()
     return batch
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/templates/<slug:kind>.xlsx", views.import_template, name="import-template"),
     path("import/<int:pk>/", views.import_detail, name="import-detail"),
     path("import/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    path("import/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("import/<int:pk>/cancel/", views.import_cancel, name="import-cancel"),
     path("import/<int:pk>/rejects.xlsx", views.import_rejects, name="import-rejects"),
 ]

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -72,6 +74,7 @@ def import_detail(request, pk: int):
         "transfer/import_detail.html",
         {
             "batch": batch,
+            "progress": services.import_progress(batch) if batch.is_committing else None,
             "format": FORMATS[batch.kind],
             "rejects": batch.rejects[:SHOWN_REJECTS],
             "more_rejects": max(0, len(batch.rejects) - SHOWN_REJECTS),
@@ -95,7 +98,48 @@ def _act(request, pk: int, action, done: str):
 
 
 def import_commit(request, pk: int):
-    return _act(request, pk, services.import_commit, _("Import committed."))
+    """Commit at once (small batches) or hand the batch to the background worker."""
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    batch = selectors.import_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            batch = services.import_commit_start(
+                actor=request.user, batch=batch, client_address=request.META.get("REMOTE_ADDR")
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            if batch.status == batch.Status.COMMITTED:
+                messages.success(request, _("Import committed."))
+            elif batch.is_committing:
+                messages.info(
+                    request,
+                    _(
+                        "The import is being committed in the background; this page shows "
+                        "its progress. You may leave it and come back."
+                    ),
+                )
+    return redirect("transfer:import-detail", batch.pk)
+
+
+def import_progress(request, pk: int):
+    """The progress bar of a background commit, polled by the page (htmx) while it runs.
+
+    Once the batch has left COMMITTING the fragment stops polling and asks htmx to reload
+    the page, which then shows the result.
+    """
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    batch = selectors.import_status_get(user=request.user, pk=pk)
+    # Rendered without the request: the navigation's context processor is not needed here.
+    response = HttpResponse(
+        render_to_string(
+            "transfer/_import_progress.html",
+            {"batch": batch, "progress": services.import_progress(batch)},
+        )
+    )
+    if not batch.is_committing:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def import_cancel(request, pk: int):

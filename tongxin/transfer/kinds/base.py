@@ -165,6 +165,7 @@ class Checker:
         self.today = today or timezone.localdate()
         self.rejects: list[dict] = []
         self.bad: set[int] = set()
+        self.progress = None  # a callable(done, total) the commit may set
         self._import_paths = self.scope.court_paths(Perm.IMPORT_RUN)
         self._change_paths = self.scope.court_paths(self.perm)
 
@@ -342,10 +343,16 @@ class Checker:
         return Plan(rows=rows, rejects=self.rejects)
 
     def each(self, plan: Plan):
-        """The plan's rows, remembering which one is being written (to report a failure)."""
-        for item in plan.rows:
+        """The plan's rows, remembering which one is being written (to report a failure) and
+        telling `self.progress(done, total)`, if set, how far the commit has come."""
+        total = len(plan.rows)
+        for done, item in enumerate(plan.rows):
             self.current = item
+            if self.progress is not None:
+                self.progress(done, total)
             yield item
+        if self.progress is not None:
+            self.progress(total, total)
 
     def note_change(self, item: Planned, name: str, attr: str, new, old) -> None:
         """Record a change of one field if the new value differs from the stored one."""

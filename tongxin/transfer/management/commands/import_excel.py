@@ -1,7 +1,7 @@
 """Import an Excel file from the command line: the same checks and services as the page.
 
-For files too large to commit within a web request (the page handles a few thousand rows
-comfortably; a province's staff takes a minute or more).
+It commits in the foreground whatever the size: no background worker is needed (the page
+hands large commits to one, see docs/import-formats.md).
 """
 
 from pathlib import Path

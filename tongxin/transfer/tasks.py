@@ -1,0 +1,12 @@
+"""Background jobs of the import: thin, they load by id and call a service."""
+
+from django_tasks import task
+
+from tongxin.transfer import services
+
+
+@task()
+def import_commit_task(batch_id: int, client_address: str | None = None) -> str:
+    """Commit an import batch claimed for the background (see `import_commit_start`)."""
+    batch = services.import_commit_claimed(batch_id=batch_id, client_address=client_address)
+    return batch.status if batch is not None else "missing"
