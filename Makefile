@@ -22,8 +22,8 @@ messages: $(BIN)/.installed
 run: setup
 	$(BIN)/python manage.py seed_demo --scale small --if-empty
 	$(BIN)/python manage.py demo_accounts
-	@echo "Tongxin is at http://$(HOST)/ (Ctrl-C stops it)"
-	$(BIN)/python manage.py runserver $(HOST) --skip-checks
+	@echo "Tongxin is at http://$(HOST)/ with a background worker (Ctrl-C stops both)"
+	PY=$(BIN)/python bin/run-demo $(HOST)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
