@@ -119,6 +119,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # A background import holds the write lock for a while: other writers (a sign-in) wait
+    # rather than fail after SQLite's default 5 s. PostgreSQL locks rows, not the database.
+    DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_TIMEOUT", 30)
     DATABASES["default"]["TEST"] = {"NAME": None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

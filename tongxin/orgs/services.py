@@ -63,7 +63,8 @@ def court_deactivate(*, actor, court: Court) -> Court:
 
 def department_save(*, actor, department: Department, changes: dict) -> Department:
     """Create or change a department."""
-    _refuse_active_under_inactive(changes, department.court, _("Reactivate the court first."))
+    court = changes.get("court") or (department.court if department.court_id else None)
+    _refuse_active_under_inactive(changes, court, _("Reactivate the court first."))
     return model_save(actor=actor, instance=department, changes=changes, action="orgs.department")
 
 
