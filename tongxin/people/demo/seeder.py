@@ -1,118 +1,29 @@
-"""Deterministic demo data at three scales, written with bulk inserts.
-
-Courts come from the real 2018 court-code table. Each court gets departments, a Party
-group, an organ Party committee, branches sized by the rules (with committees, terms and
-party groups), and staff with a plausible mix of posts and political statuses. A small,
-fixed share of organisations deliberately breaks rules so the health page has something
-to show. Ids are assigned here so materialised paths are written in the same insert.
-
-The seeder writes no audit entries: demo data is not a change anybody made.
-"""
+"""Build the demo rows in memory, with ids and materialised paths assigned."""
 
 from __future__ import annotations
 
 import datetime
 import random
-import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import connection, transaction
-
-from tongxin.core.permissions import Role
 from tongxin.core.tree import segment
-from tongxin.orgs.health import rules_ensure
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.orgs.reference import CourtRow, courts, english_name
-from tongxin.people.models import Membership, Person, Profile, RoleGrant
-
-SMALL_PROVINCE = "苏"
-PROVINCE = "苏"
-
-# Staff per court by level, per scale.
-STAFF = {
-    "small": {"spc": 0, "circuit": 0, "high": 90, "intermediate": 55, "basic": 30, "tribunal": 5},
-    "province": {
-        "spc": 0,
-        "circuit": 0,
-        "high": 350,
-        "intermediate": 220,
-        "basic": 80,
-        "tribunal": 6,
-    },
-    "national": {
-        "spc": 600,
-        "circuit": 60,
-        "high": 350,
-        "intermediate": 220,
-        "basic": 65,
-        "tribunal": 6,
-    },
-}
-# People's tribunals per ordinary basic court (inclusive range); national gives ~11,000.
-TRIBUNALS_PER_BASIC = {"small": (0, 1), "province": (0, 2), "national": (2, 5)}
-# Shares of committee terms that end within six months, and that are already overdue.
-TERM_ENDING_SHARE = 0.04
-TERM_OVERDUE_SHARE = 0.02
-
-# (name_zh, name_en, kind, weight, categories)
-J, A, C, P, AD = (
-    Person.Category.JUDGE,
-    Person.Category.JUDGE_ASSISTANT,
-    Person.Category.CLERK,
-    Person.Category.POLICE,
-    Person.Category.ADMINISTRATIVE,
+from tongxin.people.demo.data import (
+    DEPARTMENTS,
+    DEPARTMENTS_BY_LEVEL,
+    GIVEN,
+    JUDICIAL,
+    PROVINCE,
+    SMALL_PROVINCE,
+    STAFF,
+    SURNAMES,
+    TERM_ENDING_SHARE,
+    TERM_OVERDUE_SHARE,
+    TRIBUNALS_PER_BASIC,
+    J,
 )
-JUDICIAL = ((J, 35), (A, 30), (C, 35))
-# In order of precedence: a court with n departments has the first n (see below), so every
-# basic court has its filing, civil, criminal and enforcement divisions and its judicial police.
-DEPARTMENTS = (
-    ("立案庭", "Case Filing Division", "judicial", 8, JUDICIAL),
-    ("民事审判第一庭", "No. 1 Civil Division", "judicial", 12, JUDICIAL),
-    ("民事审判第二庭", "No. 2 Civil Division", "judicial", 9, JUDICIAL),
-    ("刑事审判庭", "Criminal Division", "judicial", 10, JUDICIAL),
-    ("执行局", "Enforcement Bureau", "judicial", 14, JUDICIAL),
-    ("办公室", "General Office", "administrative", 6, ((AD, 100),)),
-    ("政治部", "Political Department", "administrative", 5, ((AD, 100),)),
-    ("司法警察支队", "Judicial Police Detachment", "affiliated", 7, ((P, 100),)),
-    ("审判管理办公室", "Trial Management Office", "administrative", 3, ((J, 20), (AD, 80))),
-    ("行政审判庭", "Administrative Division", "judicial", 5, JUDICIAL),
-    ("审判监督庭", "Adjudication Supervision Division", "judicial", 4, JUDICIAL),
-    ("研究室", "Research Office", "administrative", 3, ((J, 30), (AD, 70))),
-    ("纪检监察组", "Discipline Inspection Group", "administrative", 2, ((AD, 100),)),
-    ("信息技术中心", "Information Technology Centre", "affiliated", 3, ((AD, 100),)),
-)
-DEPARTMENTS_BY_LEVEL = {
-    "spc": 14,
-    "circuit": 6,
-    "high": 14,
-    "intermediate": 12,
-    "basic": 9,
-    "tribunal": 0,
-}
-
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-GIVEN = (
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志强海燕晓东文博"
-    "子涵宇轩浩然雨桐欣怡思远嘉怡俊杰婷婷雪梅立新建华春梅晓峰丽娟卫东爱民振华永刚德明"
-)
-
-DEMO_USERS = (
-    ("admin", Role.SYSTEM_ADMIN),
-    ("party", Role.PARTY_AFFAIRS),
-    ("secretary", Role.BRANCH_SECRETARY),
-    ("committee", Role.BRANCH_COMMITTEE),
-    ("member", Role.MEMBER),
-    ("leader", Role.COURT_LEADER),
-    ("discipline", Role.DISCIPLINE),
-    ("trial", Role.TRIAL_MANAGEMENT),
-)
+from tongxin.people.models import Membership, Person
 
 
 @dataclass
@@ -512,135 +423,3 @@ class Seeder:
         for court in self.build_courts():
             self.build_court(court)
         return self.batch
-
-
-def _reset_sequences(models) -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=print) -> dict:
-    """Write the demo data; refuses to run on a database that already has courts."""
-    if Court.objects.exists():
-        raise RuntimeError(
-            "The database already has courts; seed_demo only fills an empty database."
-        )
-    today = today or datetime.date.today()
-    started = time.perf_counter()
-    seeder = Seeder(scale=scale, seed=seed, today=today)
-    batch = seeder.build()
-    built = time.perf_counter()
-    size = 5000
-    with transaction.atomic():
-        Court.objects.bulk_create(batch.courts, batch_size=size)
-        Department.objects.bulk_create(batch.departments, batch_size=size)
-        PartyOrganisation.objects.bulk_create(batch.organisations, batch_size=size)
-        through = PartyOrganisation.departments.through
-        through.objects.bulk_create(
-            [
-                through(partyorganisation_id=o.id, department_id=d.id)
-                for o, d in batch.org_departments
-            ],
-            batch_size=size,
-        )
-        Person.objects.bulk_create(batch.people, batch_size=size)
-        Membership.objects.bulk_create(batch.memberships, batch_size=size)
-        CommitteePost.objects.bulk_create(batch.posts, batch_size=size)
-        CommitteeTerm.objects.bulk_create(batch.terms, batch_size=size)
-        _reset_sequences(
-            [Court, Department, PartyOrganisation, Person, Membership, CommitteePost, CommitteeTerm]
-        )
-        rules_ensure()
-        users = demo_users(seeder)
-    written = time.perf_counter()
-    # Fresh planner statistics: without them the first queries on bulk-loaded tables
-    # (PostgreSQL before autovacuum gets to them, SQLite always) can pick poor plans.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    analysed = time.perf_counter()
-    counts = {
-        "courts": len(batch.courts),
-        "departments": len(batch.departments),
-        "organisations": len(batch.organisations),
-        "people": len(batch.people),
-        "memberships": len(batch.memberships),
-        "posts": len(batch.posts),
-        "terms": len(batch.terms),
-    }
-    log(", ".join(f"{v} {k}" for k, v in counts.items()))
-    log(
-        f"Built in {built - started:.1f} s, written in {written - built:.1f} s, "
-        f"statistics in {analysed - written:.1f} s."
-    )
-    counts["users"] = users
-    return counts
-
-
-def demo_users(seeder: Seeder) -> list[tuple[str, str, str]]:
-    """One account per role, on places that make the demo meaningful."""
-    User = get_user_model()
-    high = Court.objects.filter(level=Court.Level.HIGH).order_by("path").first()
-    root = Court.objects.filter(parent__isnull=True).first()
-    inter = Court.objects.filter(level=Court.Level.INTERMEDIATE).order_by("path").first()
-    branch = seeder.branch_for_demo
-    if branch is None:
-        return []
-    members = list(
-        Person.objects.filter(
-            memberships__organisation=branch,
-            memberships__ends_on__isnull=True,
-            political_status="full",
-        ).order_by("id")
-    )
-    secretary = CommitteePost.objects.filter(
-        organisation=branch, post="secretary", ends_on__isnull=True
-    ).first()
-    committee = (
-        CommitteePost.objects.filter(organisation=branch, ends_on__isnull=True)
-        .exclude(post="secretary")
-        .first()
-    )
-    plain = [
-        p
-        for p in members
-        if p.pk not in {secretary.person_id, committee.person_id if committee else None}
-    ]
-    people = {
-        "secretary": secretary.person,
-        "committee": committee.person if committee else None,
-        "member": plain[0] if plain else None,
-    }
-    places = {
-        Role.SYSTEM_ADMIN: {"court": root},
-        Role.PARTY_AFFAIRS: {"court": high},
-        Role.BRANCH_SECRETARY: {"organisation": branch},
-        Role.BRANCH_COMMITTEE: {"organisation": branch},
-        Role.MEMBER: {"organisation": branch},
-        Role.COURT_LEADER: {"court": inter},
-        Role.DISCIPLINE: {"court": high},
-        Role.TRIAL_MANAGEMENT: {"court": high},
-    }
-    # The demo branch shows a health warning: its committee term ends within three months.
-    CommitteeTerm.objects.filter(organisation=branch).update(
-        starts_on=seeder.today - datetime.timedelta(days=3 * 365 - 90),
-        ends_on=seeder.today + datetime.timedelta(days=90),
-    )
-    password = make_password(settings.DEMO_PASSWORD)
-    out = []
-    for username, role in DEMO_USERS:
-        user = User.objects.create(username=username, password=password, is_staff=False)
-        Profile.objects.create(user=user)
-        RoleGrant.objects.create(user=user, role=role, **places[role])
-        person = people.get(username)
-        if person is not None:
-            Person.objects.filter(pk=person.pk).update(user=user)
-        where = places[role].get("court") or places[role].get("organisation")
-        label = (
-            where.name_zh
-            if isinstance(where, Court)
-            else f"{where.name_zh} ({where.court.name_zh})"
-        )
-        out.append((username, str(Role(role).label), label))
-    return out
