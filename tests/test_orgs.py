@@ -80,14 +80,114 @@ def test_a_court_cannot_become_its_own_ancestor(world):
 
 
 def test_moving_a_court_moves_its_subtree(world):
-    other_inter = CourtFactory(level=Court.Level.INTERMEDIATE, parent=world.other_high, code="浙01")
+    other_inter = CourtFactory(
+        level=Court.Level.INTERMEDIATE, parent=world.high, code="苏02", province="苏"
+    )
+    tribunal = CourtFactory(
+        level=Court.Level.TRIBUNAL, parent=world.basic, code=None, province="苏"
+    )
     services.court_save(
         actor=world.users["admin"], court=world.basic, changes={"parent": other_inter}
     )
     world.basic.refresh_from_db()
+    tribunal.refresh_from_db()
     assert world.basic.path.startswith(other_inter.path)
     assert world.basic.depth == other_inter.depth + 1
-    assert Court.objects.filter(path__startswith=world.other_high.path, pk=world.basic.pk).exists()
+    assert tribunal.path.startswith(world.basic.path) and tribunal.depth == world.basic.depth + 1
+
+
+def test_a_court_cannot_move_to_another_province(world):
+    with pytest.raises(ApplicationError, match="differs from the parent"):
+        services.court_save(
+            actor=world.users["admin"], court=world.basic, changes={"parent": world.other_high}
+        )
+
+
+def test_court_codes_follow_their_province_and_tribunals_have_none(world):
+    with pytest.raises(ApplicationError, match="starts with its province"):
+        services.court_save(
+            actor=world.users["admin"],
+            court=Court(),
+            changes={
+                "code": "京74",
+                "name_zh": "北京金融法院",
+                "level": "intermediate",
+                "kind": "financial",
+                "province": "",
+                "parent": world.high,
+            },
+        )
+    with pytest.raises(ApplicationError, match="no court code"):
+        services.court_save(
+            actor=world.users["admin"],
+            court=Court(),
+            changes={
+                "code": "苏0997",
+                "name_zh": "某人民法庭",
+                "level": "tribunal",
+                "kind": "ordinary",
+                "parent": world.basic,
+            },
+        )
+    court = services.court_save(
+        actor=world.users["admin"],
+        court=Court(),
+        changes={
+            "code": "苏74",
+            "name_zh": "南京金融法院",
+            "name_en": "",
+            "level": "intermediate",
+            "kind": "financial",
+            "province": "",
+            "parent": world.high,
+        },
+    )
+    assert court.province == "苏" and court.name_en == "Nanjing Financial Court"
+
+
+def test_nothing_new_under_an_inactive_court(world):
+    Court.objects.filter(pk=world.inter.pk).update(is_active=False)
+    world.inter.refresh_from_db()
+    with pytest.raises(ApplicationError, match="inactive"):
+        services.department_save(
+            actor=world.users["admin"],
+            department=Department(court=world.inter),
+            changes={"name_zh": "立案庭", "kind": "judicial"},
+        )
+    with pytest.raises(ApplicationError, match="inactive"):
+        services.organisation_save(
+            actor=world.users["admin"],
+            organisation=PartyOrganisation(court=world.inter),
+            changes={"kind": "branch", "name_zh": "新支部"},
+        )
+
+
+def test_secretary_editing_the_branch_keeps_its_parent(world, client_for):
+    client = client_for("secretary")
+    form = client.get(f"/courts/organisations/{world.branch.pk}/edit/").context["form"]
+    assert form.fields["parent"].disabled and form.fields["kind"].disabled
+    client.post(
+        f"/courts/organisations/{world.branch.pk}/edit/",
+        {
+            "kind": "general_branch",
+            "name_zh": world.branch.name_zh,
+            "name_en": "Renamed",
+            "parent": "",
+            "departments": [world.dept.pk],
+        },
+    )
+    world.branch.refresh_from_db()
+    assert world.branch.name_en == "Renamed"
+    assert world.branch.parent == world.committee_org and world.branch.kind == "branch"
+
+
+def test_parent_organisation_must_be_in_the_same_court(world):
+    with pytest.raises(ApplicationError, match="same court"):
+        services.organisation_save(
+            actor=world.users["admin"],
+            organisation=PartyOrganisation(court=world.inter),
+            changes={"kind": "branch", "name_zh": "跨院支部", "parent": world.committee_org},
+        )
 
 
 def test_tribunal_must_belong_to_a_basic_court(world):
@@ -393,7 +493,9 @@ def test_inactive_records_can_be_made_active_again(world, client_for):
 
 
 def test_no_reactivation_under_an_inactive_parent(world):
-    leaf = CourtFactory(level=Court.Level.TRIBUNAL, parent=world.basic, code=None, is_active=False)
+    leaf = CourtFactory(
+        level=Court.Level.TRIBUNAL, parent=world.basic, code=None, province="苏", is_active=False
+    )
     Court.objects.filter(pk=world.basic.pk).update(is_active=False)
     world.basic.refresh_from_db()
     with pytest.raises(ApplicationError, match="parent court first"):

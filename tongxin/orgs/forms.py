@@ -54,6 +54,10 @@ class OrganisationForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, court: Court, parents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
+        # Organisations of another court (a tribunal's basic court) carry that court's name.
+        self.fields["parent"].label_from_instance = lambda o: (
+            o.name if o.court_id == court.pk else f"{o.name} ({o.court.name})"
+        )
         self.fields["departments"].queryset = Department.objects.filter(court=court, is_active=True)
 
 

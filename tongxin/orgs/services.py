@@ -10,6 +10,7 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.services import model_save
 from tongxin.core.tree import check_parent, save_with_path
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
+from tongxin.orgs.reference import english_name
 
 LEVEL_ORDER = {
     Court.Level.SPC: 0,
@@ -37,6 +38,27 @@ def court_save(*, actor, court: Court, changes: dict) -> Court:
         raise ApplicationError(_("Only the Supreme People's Court has no parent court."))
     if "code" in changes and not changes["code"]:
         changes["code"] = None
+    code = changes.get("code", court.code)
+    if level == Court.Level.TRIBUNAL and code:
+        raise ApplicationError(_("People's tribunals have no court code of their own."))
+    if level != Court.Level.TRIBUNAL and not code:
+        raise ApplicationError(_("Give the court code used in case numbers, e.g. 京0105."))
+    province = changes.get("province", court.province)
+    if parent is not None and parent.province:
+        if not province:
+            changes["province"] = province = parent.province
+        elif province != parent.province:
+            raise ApplicationError(
+                _("The province %(province)s differs from the parent court's (%(parent)s).")
+                % {"province": province, "parent": parent.province}
+            )
+    if code and province and not code.startswith(province) and level != Court.Level.SPC:
+        raise ApplicationError(
+            _("A court code starts with its province's code (%(province)s).")
+            % {"province": province}
+        )
+    if not changes.get("name_en", court.name_en) and changes.get("name_zh", court.name_zh):
+        changes["name_en"] = english_name(changes.get("name_zh", court.name_zh))
     _refuse_active_under_inactive(changes, parent, _("Reactivate the parent court first."))
     return model_save(
         actor=actor, instance=court, changes=changes, action="orgs.court", save=save_with_path
@@ -65,12 +87,22 @@ def department_save(*, actor, department: Department, changes: dict) -> Departme
     """Create or change a department."""
     court = changes.get("court") or (department.court if department.court_id else None)
     _refuse_active_under_inactive(changes, court, _("Reactivate the court first."))
+    if department.pk is None and court is not None and not court.is_active:
+        raise ApplicationError(_("This court is inactive: reactivate it first."))
     return model_save(actor=actor, instance=department, changes=changes, action="orgs.department")
 
 
 def department_deactivate(*, actor, department: Department) -> Department:
     """Deactivate a department; its people keep it in their history."""
     return _deactivate(actor=actor, obj=department, action="orgs.department")
+
+
+def parent_courts(court: Court) -> list[int]:
+    """Courts whose organisations may lead this court's: its own, and for a people's tribunal
+    also its basic court (a tribunal's branch usually sits under the court's organ committee)."""
+    if court.level == Court.Level.TRIBUNAL and court.parent_id:
+        return [court.pk, court.parent_id]
+    return [court.pk]
 
 
 def organisation_save(
@@ -95,10 +127,15 @@ def organisation_save(
                 "parent": PartyOrganisation.Kind(parent.kind).label,
             }
         )
-    if parent is not None and court is not None and not court.path.startswith(parent.court.path):
+    if parent is not None and court is not None and parent.court_id not in parent_courts(court):
         raise ApplicationError(
-            _("The parent organisation must belong to the same court or a court above it.")
+            _(
+                "The parent organisation must belong to the same court (a people's tribunal's "
+                "may also belong to its basic court)."
+            )
         )
+    if organisation.pk is None and court is not None and not court.is_active:
+        raise ApplicationError(_("This court is inactive: reactivate it first."))
     if (
         departments is not None
         and court is not None

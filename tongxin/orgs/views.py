@@ -294,12 +294,19 @@ def organisation_edit(request, court_pk: int | None = None, pk: int | None = Non
         org = PartyOrganisation(court=court)
     parents = (
         scope.organisations(Perm.ORG_CHANGE)
-        .filter(court__in=[int(s) for s in court.path.split(".") if s], is_active=True)
+        .filter(court__in=services.parent_courts(court), is_active=True)
         .exclude(kind__in=[PartyOrganisation.Kind.PARTY_GROUP])
+        .select_related("court")
     )
     if org.pk:
         parents = parents.exclude(path__startswith=org.path)
     form = OrganisationForm(request.POST or None, instance=org, court=court, parents=parents)
+    if org.parent_id and not parents.filter(pk=org.parent_id).exists():
+        # A branch secretary may edit their branch but not re-attach it elsewhere: where it
+        # sits (and so its kind) stays as it is.
+        for name in ("parent", "kind"):
+            form.fields[name].disabled = True
+        form.fields["parent"].queryset = PartyOrganisation.objects.filter(pk=org.parent_id)
 
     def act(data):
         if not pk and data.get("parent") is None and not scope.covers_court(court, Perm.ORG_CHANGE):
