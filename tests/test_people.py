@@ -185,3 +185,75 @@ def test_membership_invariant_one_open_row_in_the_database(world):
         Membership.objects.create(
             person=world.members[0], organisation=world.branch, starts_on=datetime.date(2026, 1, 1)
         )
+
+
+def test_leaving_the_party_ends_membership_posts_and_dues(world, client_for):
+    person = world.members[0]  # the branch secretary
+    person.dues_base = 8000
+    person.save()
+    data = {
+        **PERSON,
+        "staff_number": person.staff_number,
+        "name": person.name,
+        "political_status": "none",
+        "joined_party_on": "",
+        "full_member_on": "",
+        "is_quota_judge": "",
+    }
+    response = client_for("party").post(f"/people/{person.pk}/edit/", data)
+    assert response.status_code == 302
+    assert not person.memberships.filter(ends_on__isnull=True).exists()
+    assert not person.posts.filter(ends_on__isnull=True).exists()
+    assert client_for("party").get(f"/people/{person.pk}/").context["dues"] is None
+    rows, _total = __import__("tongxin.people.selectors", fromlist=["dues_for"]).dues_for(
+        organisation=world.branch
+    )
+    assert person not in [p for _o, p, _a in rows]
+
+
+def test_a_moving_secretary_leaves_the_old_committee(world):
+    from tests.factories import OrganisationFactory
+
+    secretary = world.members[0]
+    target = OrganisationFactory(court=world.basic, parent=world.committee_org)
+    membership_move(
+        actor=world.users["admin"],
+        person=secretary,
+        organisation=target,
+        on=datetime.date(2026, 2, 1),
+    )
+    post = secretary.posts.get(organisation=world.branch)
+    assert post.ends_on == datetime.date(2026, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"joined_party_on": "2099-01-01", "full_member_on": ""}, "cannot lie in the future"),
+        ({"political_status": "probationary"}, "no date of full membership yet"),
+        ({"birth_date": "2020-01-01"}, "younger than 16"),
+        ({"category": "clerk", "is_quota_judge": "on"}, "Only judges can be quota judges"),
+    ],
+)
+def test_implausible_person_data_is_refused(world, client_for, change, message):
+    response = client_for("party").post(
+        f"/people/new/?court={world.basic.pk}", {**PERSON, **change}
+    )
+    assert message in response.content.decode()
+
+
+def test_member_role_only_for_a_member_of_that_organisation(world, client_for):
+    client = client_for("admin")
+    data = {
+        "username": "wangwu",
+        "password": "Tongxin-2026-ok",
+        "role": "member",
+        "organisation": world.branch.pk,
+    }
+    outsider = world.other_person.staff_number
+    response = client.post("/people/grants/", {**data, "person_staff_number": outsider})
+    assert "is not one" in response.content.decode() or "No person" in response.content.decode()
+    response = client.post(
+        "/people/grants/", {**data, "person_staff_number": world.members[8].staff_number}
+    )
+    assert response.status_code == 302

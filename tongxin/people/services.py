@@ -13,45 +13,76 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import ORGANISATION_ROLES, Role
 from tongxin.core.services import model_save
 from tongxin.orgs.models import PartyOrganisation
+from tongxin.orgs.services import post_end
 from tongxin.people.models import ApiToken, Membership, Person, Profile, RoleGrant
+
+MIN_STAFF_AGE = 16
+NOT_MEMBERS = (Person.PoliticalStatus.NONE, Person.PoliticalStatus.APPLICANT)
+MEMBERS = (Person.PoliticalStatus.FULL, Person.PoliticalStatus.PROBATIONARY)
 
 
 def person_save(*, actor, person: Person, changes: dict) -> Person:
-    """Create or change a staff record; checks department court and Party dates."""
+    """Create or change a staff record; checks department court and Party dates. A member who
+    leaves the Party (status none or applicant) leaves their organisation and posts that day."""
     court = changes.get("court", person.court if person.court_id else None)
     department = changes.get("department", person.department if person.department_id else None)
     if department is not None and court is not None and department.court_id != court.pk:
         raise ApplicationError(_("The department must belong to the person's court."))
+    if person.pk is None and court is not None and not court.is_active:
+        raise ApplicationError(_("This court is inactive: reactivate it first."))
     status = changes.get("political_status", person.political_status)
     joined = changes.get("joined_party_on", person.joined_party_on)
     full = changes.get("full_member_on", person.full_member_on)
     birth = changes.get("birth_date", person.birth_date)
-    if status in (Person.PoliticalStatus.NONE, Person.PoliticalStatus.APPLICANT) and full:
+    today = timezone.localdate()
+    if status in NOT_MEMBERS and full:
         raise ApplicationError(_("Only Party members have a date of full membership."))
-    if birth and birth > timezone.localdate():
-        raise ApplicationError(_("The date of birth lies in the future."))
+    if status == Person.PoliticalStatus.PROBATIONARY and full:
+        raise ApplicationError(_("A probationary member has no date of full membership yet."))
+    if birth and birth > today.replace(year=today.year - MIN_STAFF_AGE):
+        raise ApplicationError(
+            _("The date of birth lies in the future or makes the person younger than %(age)s.")
+            % {"age": MIN_STAFF_AGE}
+        )
+    for value in (joined, full):
+        if value and value > today:
+            raise ApplicationError(_("Party dates cannot lie in the future."))
     if joined and full and full < joined:
         raise ApplicationError(_("Full membership cannot start before joining the Party."))
     if birth and joined and joined <= birth:
         raise ApplicationError(_("The date of joining the Party must be after the date of birth."))
+    category = changes.get("category", person.category)
+    if changes.get("is_quota_judge", person.is_quota_judge) and category != Person.Category.JUDGE:
+        raise ApplicationError(_("Only judges can be quota judges."))
     if "dues_base" in changes and changes["dues_base"] is not None and changes["dues_base"] < 0:
         raise ApplicationError(_("The salary base cannot be negative."))
-    return model_save(actor=actor, instance=person, changes=changes, action="people.person")
+    with transaction.atomic():
+        # The stored status: a bound form has already copied the new one onto the instance.
+        was_member = (
+            person.pk is not None
+            and Person.objects.filter(pk=person.pk, political_status__in=MEMBERS).exists()
+        )
+        if was_member and status in NOT_MEMBERS:
+            _leave_party_records(actor=actor, person=person, on=today)
+        return model_save(actor=actor, instance=person, changes=changes, action="people.person")
+
+
+def _leave_party_records(*, actor, person: Person, on: datetime.date) -> None:
+    """End the open membership and committee posts (dated `on`, or the day after they began)."""
+    for row in person.memberships.filter(ends_on__isnull=True):
+        membership_end(
+            actor=actor, membership=row, ends_on=max(on, row.starts_on + datetime.timedelta(days=1))
+        )
+    for post in person.posts.filter(ends_on__isnull=True).select_related("organisation__court"):
+        post_end(
+            actor=actor, post=post, ends_on=max(on, post.starts_on + datetime.timedelta(days=1))
+        )
 
 
 def person_deactivate(*, actor, person: Person, on: datetime.date | None = None) -> Person:
-    """Mark a person as no longer on the staff; their open membership ends that day."""
-    on = on or timezone.localdate()
+    """Mark a person as no longer on the staff; their open membership and posts end that day."""
     with transaction.atomic():
-        open_row = person.memberships.filter(ends_on__isnull=True).first()
-        if open_row is not None:
-            membership_end(actor=actor, membership=open_row, ends_on=on)
-        for post in person.posts.filter(ends_on__isnull=True).select_related("organisation__court"):
-            from tongxin.orgs.services import post_end
-
-            post_end(
-                actor=actor, post=post, ends_on=max(on, post.starts_on + datetime.timedelta(days=1))
-            )
+        _leave_party_records(actor=actor, person=person, on=on or timezone.localdate())
         return model_save(
             actor=actor, instance=person, changes={"is_active": False}, action="people.person"
         )
@@ -115,6 +146,16 @@ def membership_move(
                 % {"date": current.starts_on}
             )
         membership_end(actor=actor, membership=current, ends_on=on)
+        # Posts in the organisation left end with the membership (a secretary who moves is
+        # no longer that branch's secretary).
+        from tongxin.orgs.services import post_end
+
+        for post in person.posts.filter(
+            organisation_id=current.organisation_id, ends_on__isnull=True
+        ):
+            post_end(
+                actor=actor, post=post, ends_on=max(on, post.starts_on + datetime.timedelta(days=1))
+            )
     row = Membership(person=person, organisation=organisation, cell=cell, starts_on=on)
     return model_save(actor=actor, instance=row, changes={}, action="people.membership")
 

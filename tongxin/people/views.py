@@ -7,7 +7,7 @@ from django.utils.translation import pgettext
 
 from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
 from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
-from tongxin.core.permissions import Perm
+from tongxin.core.permissions import Perm, Role
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
 from tongxin.people import selectors, services
@@ -61,7 +61,7 @@ def person_detail(request, pk: int):
     person = scope.get(Person, pk, queryset=Person.objects.select_related("court", "department"))
     can_change = scope.people(Perm.PERSON_CHANGE).filter(pk=person.pk).exists()
     dues = None
-    if person.dues_base is not None:
+    if person.dues_base is not None and person.is_party_member:
         from tongxin.people.dues import monthly_dues
 
         dues = (
@@ -227,6 +227,21 @@ def grant_list(request):
                 user = get_user_model().objects.create_user(
                     username=data["username"], password=data["password"]
                 )
+            if data["role"] == Role.MEMBER and data["organisation"] is not None:
+                if not data["person_staff_number"]:
+                    raise ApplicationError(_("Give the staff number of the member."))
+                member = scope.people(Perm.PERSON_CHANGE).filter(
+                    staff_number=data["person_staff_number"],
+                    memberships__ends_on__isnull=True,
+                    memberships__organisation__path__startswith=data["organisation"].path,
+                )
+                if not member.exists():
+                    raise ApplicationError(
+                        _(
+                            "The member role goes to a member of that organisation; this staff "
+                            "number is not one."
+                        )
+                    )
             if data["person_staff_number"]:
                 person = (
                     scope.people(Perm.PERSON_CHANGE)
