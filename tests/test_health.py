@@ -258,3 +258,37 @@ def test_branch_page_shows_its_own_warnings_only(world, client_for):
     response = client_for("secretary").get(f"/courts/organisations/{world.branch.pk}/")
     assert [f.rule for f in response.context["findings"]] == ["term_ending"]
     assert 'data-testid="health-warnings"' in response.content.decode()
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    from tongxin.lib.dates import add_months
+
+    assert add_months(datetime.date(2024, 2, 29), 12) == datetime.date(2025, 2, 28)
+    assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2026, 1, 15), 36) == datetime.date(2029, 1, 15)
+
+
+def test_committee_size_is_not_judged_below_the_committee_threshold(court, admin):
+    small = branch_with(court, full=4, posts=2)  # a secretary and one more: not a committee
+    assert "committee_size" not in rules_for(admin, small)
+
+
+def test_a_future_term_is_not_the_current_one(court, admin):
+    org = branch_with(court, full=4, term=False)
+    TermFactory(
+        organisation=org, starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2026, 1, 1)
+    )
+    TermFactory(
+        organisation=org, starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2030, 1, 1)
+    )
+    assert "term_overdue" in rules_for(admin, org)
+
+
+def test_threshold_bounds_keep_the_health_page_working(world, client_for):
+    client = client_for("admin")
+    response = client.post(
+        "/courts/health/rules/",
+        {"code": "term_ending", "term_ending-is_enabled": "on", "term_ending-value": "100000"},
+    )
+    assert "from 0 to 60" in response.content.decode()
+    assert client.get("/courts/health/").status_code == 200

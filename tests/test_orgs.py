@@ -500,3 +500,37 @@ def test_no_reactivation_under_an_inactive_parent(world):
     world.basic.refresh_from_db()
     with pytest.raises(ApplicationError, match="parent court first"):
         services.court_save(actor=world.users["admin"], court=leaf, changes={"is_active": True})
+
+
+def test_overlapping_or_overlong_terms_are_refused(world):
+    with pytest.raises(ApplicationError, match="overlaps"):
+        services.term_record(
+            actor=world.users["admin"],
+            organisation=world.branch,
+            starts_on=datetime.date(2026, 6, 1),
+            ends_on=datetime.date(2029, 6, 1),
+        )
+    with pytest.raises(ApplicationError, match="at most 4 years"):
+        services.term_record(
+            actor=world.users["admin"],
+            organisation=world.branch,
+            starts_on=datetime.date(2030, 1, 1),
+            ends_on=datetime.date(2130, 1, 1),
+        )
+    services.term_record(
+        actor=world.users["admin"],
+        organisation=world.branch,
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2030, 1, 1),
+    )
+
+
+def test_a_post_cannot_start_before_the_organisation_was_founded(world):
+    with pytest.raises(ApplicationError, match="founded"):
+        services.post_assign(
+            actor=world.users["admin"],
+            organisation=world.branch,
+            person=world.members[7],
+            post="member",
+            starts_on=datetime.date(2000, 1, 1),
+        )

@@ -89,6 +89,10 @@ class PostEndForm(BootstrapMixin, forms.Form):
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput, initial=datetime.date.today)
 
 
+# Largest sensible threshold per rule (months for term_ending, people otherwise).
+THRESHOLD_LIMITS = {"term_ending": 60, "committee_size": 50}
+
+
 class HealthRuleForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = HealthRule
@@ -97,8 +101,11 @@ class HealthRuleForm(BootstrapMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         value, value_max = data.get("value"), data.get("value_max")
-        if value is not None and value < 0:
-            self.add_error("value", _("A threshold cannot be negative."))
+        limit = THRESHOLD_LIMITS.get(self.instance.code, 1000)
+        for name in ("value", "value_max"):
+            number = data.get(name)
+            if number is not None and not 0 <= number <= limit:
+                self.add_error(name, _("Give a number from 0 to %(limit)s.") % {"limit": limit})
         if value is not None and value_max is not None and value_max < value:
             self.add_error("value_max", _("The upper threshold must not be below the lower one."))
         return data

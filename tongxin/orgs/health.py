@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
+from tongxin.lib.dates import add_months
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, HealthRule, PartyOrganisation
 
 
@@ -101,18 +102,6 @@ class Finding:
         return str(RULES[self.rule].label)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 class _OrgRow(NamedTuple):
     pk: int
     kind: str
@@ -182,7 +171,7 @@ def findings(
         if post == CommitteePost.Post.SECRETARY:
             secretaries.add(org_id)
     latest_end: dict[int, datetime.date] = dict(  # the last row per organisation wins
-        CommitteeTerm.objects.filter(in_orgs)
+        CommitteeTerm.objects.filter(in_orgs, starts_on__lte=today)  # the current term
         .order_by("organisation_id", "starts_on")
         .values_list("organisation_id", "ends_on")
     )
@@ -195,6 +184,11 @@ def findings(
         out.append(Finding(rule, org.name, org.court_name, reason, org_url(org.pk)))
 
     Kind = PartyOrganisation.Kind
+    committee_from = (
+        rules["committee_missing"].value
+        if "committee_missing" in rules
+        else RULES["committee_missing"].value
+    )
     ending_by = add_months(today, rules["term_ending"].value) if "term_ending" in rules else None
     for org in org_rows:
         full = full_count.get(org.pk, 0)
@@ -231,7 +225,10 @@ def findings(
         if org.kind in PartyOrganisation.ELECTED_KINDS:
             has_committee = size > 1
             rule = rules.get("committee_size")
-            if rule and has_committee and not (rule.value <= size <= rule.value_max):
+            # A branch below the committee threshold elects a secretary only: the size rule
+            # speaks of real committees (domain.md: 3-5, at most 7, from 7 full members).
+            sized = org.kind != Kind.BRANCH or full >= committee_from
+            if rule and has_committee and sized and not (rule.value <= size <= rule.value_max):
                 add(
                     "committee_size",
                     org,

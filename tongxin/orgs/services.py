@@ -9,6 +9,7 @@ from tongxin.core.audit import audit_record, snapshot
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.services import model_save
 from tongxin.core.tree import check_parent, save_with_path
+from tongxin.lib.dates import add_months
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.orgs.reference import english_name
 
@@ -172,8 +173,17 @@ def term_record(
         raise ApplicationError(_("This kind of organisation has no elected committee."))
     if ends_on <= starts_on:
         raise ApplicationError(_("The term must end after it starts."))
-    if organisation.terms.filter(starts_on=starts_on).exists():
-        raise ApplicationError(_("A term starting on this date is already recorded."))
+    longest = 6 if organisation.kind == PartyOrganisation.Kind.ORGAN_COMMITTEE else 4
+    if ends_on > add_months(starts_on, 12 * longest):
+        raise ApplicationError(
+            _("A term lasts at most %(years)s years (the regular term plus a year's postponement).")
+            % {"years": longest}
+        )
+    overlap = organisation.terms.filter(starts_on__lt=ends_on, ends_on__gt=starts_on).first()
+    if overlap is not None:
+        raise ApplicationError(
+            _("The term overlaps the recorded term %(term)s.") % {"term": overlap}
+        )
     term = CommitteeTerm(organisation=organisation, starts_on=starts_on, ends_on=ends_on)
     return model_save(actor=actor, instance=term, changes={}, action="orgs.term")
 
@@ -191,6 +201,11 @@ def post_assign(
     if open_posts.filter(person=person).exists():
         raise ApplicationError(
             _("This person already holds a post on this committee; end it first.")
+        )
+    if organisation.founded_on and starts_on < organisation.founded_on:
+        raise ApplicationError(
+            _("The post cannot start before the organisation was founded (%(date)s).")
+            % {"date": organisation.founded_on}
         )
     if post == CommitteePost.Post.SECRETARY:
         for sitting in open_posts.filter(post=post):

@@ -10,6 +10,7 @@ from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
 from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
+from tongxin.lib.dates import add_months
 from tongxin.orgs import health, selectors, services
 from tongxin.orgs.forms import (
     CourtForm,
@@ -20,7 +21,6 @@ from tongxin.orgs.forms import (
     PostForm,
     TermForm,
 )
-from tongxin.orgs.health import add_months
 from tongxin.orgs.models import CommitteePost, Court, Department, HealthRule, PartyOrganisation
 
 # Courts ----------------------------------------------------------------------------------
@@ -253,6 +253,7 @@ def organisation_detail(request, pk: int):
             "posts": selectors.posts_on(organisation=org, on=on),
             "post_history": org.posts.select_related("person").order_by("-starts_on"),
             "terms": org.terms.all(),
+            "current_term": org.terms.filter(starts_on__lte=timezone.localdate()).first(),
             "children": org.children.order_by("path"),
             "departments": org.departments.all(),
             "findings": findings,
