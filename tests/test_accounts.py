@@ -175,3 +175,17 @@ def test_grant_list_exports_what_it_shows(world, client_for):
     users = {r[0] for r in rows[1:]}
     assert {"party", "secretary", "member"} <= users
     assert "outsider" not in users  # granted in another province
+
+
+def test_django_password_messages_are_in_chinese(world, client_for):
+    from django.utils import translation
+
+    client = client_for("member")
+    client.post("/accounts/language/", {"language": "zh-hans", "next": "/"})
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": world.password, "new_password1": "ab1", "new_password2": "ab1"},
+    )
+    with translation.override("zh-hans"):
+        body = response.content.decode()
+    assert "密码长度太短" in body and "too short" not in body
