@@ -44,6 +44,11 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     # Fast hashing: the suite signs in dozens of users; real hashing is tested in test_accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test its own empty in-memory cache (import progress, sign-in locks of unknown names).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -189,3 +189,21 @@ def test_django_password_messages_are_in_chinese(world, client_for):
     with translation.override("zh-hans"):
         body = response.content.decode()
     assert "密码长度太短" in body and "too short" not in body
+
+
+def test_lock_out_does_not_tell_which_accounts_exist(world, settings):
+    settings.LOCKOUT_THRESHOLD = 3
+    answers = {}
+    for name in ("secretary", "nosuchuser"):
+        client = Client()
+        pages = [login(client, name, "wrong").content.decode() for _ in range(4)]
+        answers[name] = ["locked until" in page for page in pages]
+    assert answers["secretary"] == answers["nosuchuser"] == [False, False, True, True]
+
+
+def test_the_locking_failure_shows_only_the_lock_message(world, settings):
+    settings.LOCKOUT_THRESHOLD = 2
+    client = Client()
+    login(client, "secretary", "wrong")
+    body = login(client, "secretary", "wrong").content.decode()
+    assert "locked until" in body and "Please enter a correct username" not in body

@@ -1,12 +1,9 @@
-from datetime import timedelta
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm as BaseAuthenticationForm
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -19,8 +16,14 @@ from tongxin.core.forms import BootstrapMixin, bootstrap
 from tongxin.core.listing import Column, list_page, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.people.models import Profile
-from tongxin.people.services import api_token_create, api_token_revoke, profile_set_language
+from tongxin.people.services import (
+    api_token_create,
+    api_token_revoke,
+    login_failed,
+    login_locked_until,
+    login_succeeded,
+    profile_set_language,
+)
 
 AuthenticationForm = bootstrap(BaseAuthenticationForm)
 
@@ -33,13 +36,6 @@ def forbidden(request, exception=None):
     return render(request, "403.html", status=403)
 
 
-def _locked_until(username: str):
-    profile = Profile.objects.filter(user__username=username).only("locked_until").first()
-    if profile and profile.locked_until and profile.locked_until > timezone.now():
-        return profile.locked_until
-    return None
-
-
 @login_not_required
 def login_view(request):
     """Sign in; LOCKOUT_THRESHOLD consecutive failures lock the account for LOCKOUT_MINUTES."""
@@ -47,34 +43,23 @@ def login_view(request):
     username = text_param(request.POST, "username", 150)
     error = None
     if request.method == "POST":
-        locked = _locked_until(username)
-        if locked:
-            # Never even try the password of a locked account.
-            form = AuthenticationForm(request, initial={"username": username})
-            error = _("Too many failed attempts: this account is locked until %(time)s.") % {
-                "time": timezone.localtime(locked).strftime("%H:%M")
-            }
-        elif form.is_valid():
+        locked = login_locked_until(username)
+        if locked is None and form.is_valid():
             user = form.get_user()
-            Profile.objects.update_or_create(
-                user=user, defaults={"failed_logins": 0, "locked_until": None}
-            )
+            login_succeeded(user)
             login(request, user)
             target = request.POST.get("next") or request.GET.get("next")
             if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 target = settings.LOGIN_REDIRECT_URL
             return redirect(target)
-        else:
-            user = get_user_model().objects.filter(username=username).first()
-            if user is not None:
-                Profile.objects.get_or_create(user=user)
-                Profile.objects.filter(user=user).update(failed_logins=F("failed_logins") + 1)
-                if Profile.objects.get(user=user).failed_logins >= settings.LOCKOUT_THRESHOLD:
-                    until = timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES)
-                    Profile.objects.filter(user=user).update(locked_until=until, failed_logins=0)
-                    error = _(
-                        "Too many failed attempts: this account is locked until %(time)s."
-                    ) % {"time": timezone.localtime(until).strftime("%H:%M")}
+        if locked is None:
+            locked = login_failed(username)
+        if locked is not None:
+            # Never even try the password of a locked name, and say only that it is locked.
+            form = AuthenticationForm(request, initial={"username": username})
+            error = _("Too many failed attempts: this account is locked until %(time)s.") % {
+                "time": timezone.localtime(locked).strftime("%H:%M")
+            }
     return render(
         request,
         "core/login.html",

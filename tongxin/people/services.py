@@ -4,7 +4,11 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,3 +244,45 @@ def api_token_revoke(*, user, token: ApiToken) -> None:
         court=None,
     )
     token.delete()
+
+
+def _lock_key(username: str) -> str:
+    return "login-lock:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()
+
+
+def login_locked_until(username: str):
+    """When the name's lock ends, or None. Names without an account lock the same way (kept in
+    the cache), so the lock-out tells nobody which accounts exist."""
+    now = timezone.now()
+    profile = Profile.objects.filter(user__username=username).only("locked_until").first()
+    if profile is not None:
+        return profile.locked_until if profile.locked_until and profile.locked_until > now else None
+    until = cache.get(_lock_key(username) + ":until")
+    return until if until and until > now else None
+
+
+def login_failed(username: str):
+    """Count a failed sign-in; returns the lock's end when this failure locks the name."""
+    minutes = settings.LOCKOUT_MINUTES
+    until = timezone.now() + datetime.timedelta(minutes=minutes)
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        key = _lock_key(username)
+        count = (cache.get(key) or 0) + 1
+        if count < settings.LOCKOUT_THRESHOLD:
+            cache.set(key, count, minutes * 60)
+            return None
+        cache.delete(key)
+        cache.set(key + ":until", until, minutes * 60)
+        return until
+    Profile.objects.get_or_create(user=user)
+    Profile.objects.filter(user=user).update(failed_logins=F("failed_logins") + 1)
+    if Profile.objects.get(user=user).failed_logins < settings.LOCKOUT_THRESHOLD:
+        return None
+    Profile.objects.filter(user=user).update(locked_until=until, failed_logins=0)
+    return until
+
+
+def login_succeeded(user) -> None:
+    """A successful sign-in clears the failure count."""
+    Profile.objects.update_or_create(user=user, defaults={"failed_logins": 0, "locked_until": None})
