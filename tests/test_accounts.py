@@ -207,3 +207,8 @@ def test_the_locking_failure_shows_only_the_lock_message(world, settings):
     login(client, "secretary", "wrong")
     body = login(client, "secretary", "wrong").content.decode()
     assert "locked until" in body and "Please enter a correct username" not in body
+
+
+def test_token_instructions_show_the_placeholder(world, client_for):
+    body = client_for("leader").get("/accounts/profile/").content.decode()
+    assert "Bearer &lt;token&gt;" in body

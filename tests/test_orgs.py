@@ -73,7 +73,7 @@ def test_a_court_cannot_sit_under_a_lower_level(world):
 
 
 def test_a_court_cannot_become_its_own_ancestor(world):
-    with pytest.raises(ApplicationError, match="own ancestor"):
+    with pytest.raises(ApplicationError, match="own parent"):
         services.court_save(
             actor=world.users["admin"], court=world.high, changes={"parent": world.high}
         )
@@ -328,7 +328,7 @@ def test_circular_organisation_parents_are_refused(world):
         services.organisation_save(
             actor=world.users["admin"], organisation=general, changes={"parent": branch}
         )
-    with pytest.raises(ApplicationError, match="own ancestor"):
+    with pytest.raises(ApplicationError, match="own parent"):
         services.organisation_save(
             actor=world.users["admin"], organisation=general, changes={"parent": general}
         )
@@ -534,3 +534,24 @@ def test_a_post_cannot_start_before_the_organisation_was_founded(world):
             post="member",
             starts_on=datetime.date(2000, 1, 1),
         )
+
+
+def test_duplicate_names_are_explained_in_plain_words(world, client_for):
+    client = client_for("party")
+    body = client.post(
+        f"/courts/{world.basic.pk}/departments/new/",
+        {"name_zh": world.dept.name_zh, "kind": "judicial"},
+    ).content.decode()
+    assert "already has a department of this name" in body
+    body = client.post(
+        f"/courts/{world.basic.pk}/organisations/new/",
+        {"kind": "branch", "name_zh": world.branch.name_zh, "parent": world.committee_org.pk},
+    ).content.decode()
+    assert "already has an organisation of this name" in body
+
+
+def test_a_parent_link_only_when_the_parent_can_be_opened(world, client_for):
+    body = client_for("member").get(f"/courts/organisations/{world.branch.pk}/").content.decode()
+    assert f"/courts/organisations/{world.committee_org.pk}/" not in body
+    body = client_for("party").get(f"/courts/organisations/{world.branch.pk}/").content.decode()
+    assert f"/courts/organisations/{world.committee_org.pk}/" in body

@@ -39,9 +39,11 @@ def check_parent(node, parent) -> None:
     """Refuse a parent that is the node itself or lies below it (a cycle)."""
     if parent is None or node.pk is None:
         return
-    if parent.pk == node.pk or (node.path and parent.path.startswith(node.path)):
+    if parent.pk == node.pk:
+        raise ApplicationError(_("“%(node)s” cannot be its own parent.") % {"node": node})
+    if node.path and parent.path.startswith(node.path):
         raise ApplicationError(
-            _("“%(parent)s” lies below “%(node)s”: a node cannot be its own ancestor.")
+            _("“%(parent)s” lies below “%(node)s”: it cannot become its parent.")
             % {"parent": parent, "node": node}
         )
 

@@ -48,6 +48,7 @@ class Court(Bilingual, TreeNode):
         null=True,
         blank=True,
         help_text=_("The code used in case numbers, e.g. 京0105. People's tribunals have none."),
+        error_messages={"unique": _("A court with this code already exists.")},
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -97,7 +98,11 @@ class Department(Bilingual, models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
-            models.UniqueConstraint(fields=["court", "name_zh"], name="department_unique_name")
+            models.UniqueConstraint(
+                fields=["court", "name_zh"],
+                name="department_unique_name",
+                violation_error_message=_("This court already has a department of this name."),
+            )
         ]
 
 
@@ -146,7 +151,11 @@ class PartyOrganisation(Bilingual, TreeNode):
         verbose_name = _("Party organisation")
         verbose_name_plural = _("Party organisations")
         constraints = [
-            models.UniqueConstraint(fields=["court", "name_zh"], name="organisation_unique_name")
+            models.UniqueConstraint(
+                fields=["court", "name_zh"],
+                name="organisation_unique_name",
+                violation_error_message=_("This court already has an organisation of this name."),
+            )
         ]
         indexes = [
             models.Index(

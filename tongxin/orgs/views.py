@@ -253,6 +253,8 @@ def organisation_detail(request, pk: int):
             "posts": selectors.posts_on(organisation=org, on=on),
             "post_history": org.posts.select_related("person").order_by("-starts_on"),
             "terms": org.terms.all(),
+            "parent_visible": bool(org.parent_id)
+            and scope.organisations().filter(pk=org.parent_id).exists(),
             "current_term": org.terms.filter(starts_on__lte=timezone.localdate()).first(),
             "children": org.children.order_by("path"),
             "departments": org.departments.all(),
