@@ -17,7 +17,7 @@ from tongxin.transfer.formats import FORMATS
 from tongxin.transfer.models import ImportBatch
 
 START = "/transfer/import/"
-PEOPLE = ["法院代字", "人员编号", "姓名", "性别", "人员类别", "政治面貌", "入党日期", "所在党组织"]
+PEOPLE = ["法院代字", "工号", "姓名", "性别", "人员类别", "政治面貌", "入党日期", "所在党组织"]
 
 
 def xlsx_bytes(rows) -> bytes:

@@ -252,7 +252,8 @@ def test_data_changed_since_the_preview_goes_back_to_review_with_the_new_rejects
     assert not Person.objects.filter(staff_number__in=NEW).exists()
     body = client.get(f"{START}{batch.pk}/").content.decode()
     assert "The data changed since the preview" in body
-    assert 'data-testid="cancel"' in body
+    # Every row is now rejected: nothing to commit, the batch can only be closed.
+    assert 'data-testid="close"' in body and 'data-testid="commit"' not in body
     client.post(f"{START}{batch.pk}/cancel/")
     assert status_of(batch) == ImportBatch.Status.CANCELLED
 

@@ -83,7 +83,7 @@ def test_missing_required_headers_are_named(client_for):
     response = upload(client_for("party"), "people", xlsx([["姓名", "性别"], ["李四", "男"]]))
     errors = page_errors(response)
     assert "Required columns are missing" in errors
-    assert "法院代字 (Court code)" in errors and "人员编号 (Staff number)" in errors
+    assert "法院代字 (Court code)" in errors and "工号 (Staff number)" in errors
     assert "姓名" not in errors.split(":", 1)[1]
 
 
@@ -188,7 +188,7 @@ def test_duplicate_staff_numbers_within_the_file_reject_every_copy(world, client
         [PEOPLE, person_row("N1"), person_row("N2"), person_row("N1", "别人")],
     )
     assert batch.rejected_count == 2 and batch.created_count == 1
-    assert "人员编号: “N1” appears more than once in this file (rows 2, 4)." in reasons(batch)
+    assert "工号: “N1” appears more than once in this file (rows 2, 4)." in reasons(batch)
 
 
 def test_a_staff_number_of_someone_else_in_the_database_is_rejected(world, client_for):

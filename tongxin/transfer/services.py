@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from tongxin.core.audit import remote_addr
 from tongxin.core.exceptions import ApplicationError, NotFound
-from tongxin.lib.excel import WorkbookError, read_rows, sheets_response, workbook_response
-from tongxin.transfer.formats import ENUM, FORMATS, TEMPLATE_NAMES, accepted_values
+from tongxin.lib.excel import WorkbookError, read_rows, workbook_response
+from tongxin.transfer.formats import FORMATS
 from tongxin.transfer.kinds import CHECKERS
 from tongxin.transfer.kinds.base import MAX_ROWS, Plan, Row, parse
 from tongxin.transfer.models import ImportBatch
@@ -63,7 +63,9 @@ def _workbook_message(code: str) -> str:
 
 
 def _store(batch: ImportBatch, plan: Plan, rejects: list) -> None:
-    batch.rows = [item.as_json() for item in plan.rows]
+    # In file order, as the preview lists them; the commit plans its own order again
+    # (parents before children) when it re-checks the rows.
+    batch.rows = sorted((item.as_json() for item in plan.rows), key=lambda r: r["row"])
     batch.rejects = sorted(rejects, key=lambda r: r["row"])
     batch.created_count = plan.count("create")
     batch.changed_count = plan.count("change")
@@ -319,50 +321,6 @@ def import_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
 
 
 # Downloads -----------------------------------------------------------------------------
-
-
-def template_response(kind: str):
-    """The .xlsx template of a kind: Chinese headers, and a sheet explaining each column."""
-    fmt = FORMATS[kind]
-    notes = []
-    for item in fmt.fields:
-        notes.append(
-            [
-                item.zh,
-                item.en,
-                _("yes") if item.required else "",
-                accepted_values(item) if item.type == ENUM else _describe(item.type),
-                item.example,
-                str(item.note),
-            ]
-        )
-    return sheets_response(
-        filename=TEMPLATE_NAMES[kind],
-        sheets=[
-            (str(fmt.label), [item.zh for item in fmt.fields], []),
-            (
-                _("Instructions"),
-                [
-                    _("Column"),
-                    _("English header"),
-                    _("Required column"),
-                    _("Accepted values"),
-                    _("Example"),
-                    _("Notes"),
-                ],
-                notes,
-            ),
-        ],
-    )
-
-
-def _describe(kind: str) -> str:
-    return {
-        "date": _("a date: 2024-01-05, 2024/1/5, 2024年1月5日 or an Excel date"),
-        "bool": _("是 or 否 (yes or no)"),
-        "decimal": _("a number"),
-        "list": _("names separated by 、 or ;"),
-    }.get(kind, _("text"))
 
 
 def rejects_response(batch: ImportBatch):

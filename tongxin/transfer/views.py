@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.transfer import selectors, services
+from tongxin.transfer import selectors, services, template_book
 from tongxin.transfer.formats import FORMATS
 from tongxin.transfer.forms import SizeLimitHandler, UploadForm
 
@@ -61,7 +61,7 @@ def import_template(request, kind: str):
     scope_for(request.user).require(Perm.IMPORT_RUN)
     if kind not in FORMATS:
         raise NotFound("not found")
-    return services.template_response(kind)
+    return template_book.template_response(kind)
 
 
 def import_detail(request, pk: int):
@@ -84,7 +84,8 @@ def import_detail(request, pk: int):
     )
 
 
-def _act(request, pk: int, action, done: str):
+def _act(request, pk: int, action, done):
+    """POST: run action(actor, batch) and flash done(batch) (a callable or a message)."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
     batch = selectors.import_get(user=request.user, pk=pk)
     if request.method == "POST":
@@ -93,7 +94,7 @@ def _act(request, pk: int, action, done: str):
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, done)
+            messages.success(request, done(batch) if callable(done) else done)
     return redirect("transfer:import-detail", batch.pk)
 
 
@@ -143,7 +144,17 @@ def import_progress(request, pk: int):
 
 
 def import_cancel(request, pk: int):
-    return _act(request, pk, services.import_cancel, _("Import cancelled; nothing was written."))
+    """Cancel a pending batch; one with nothing to write is "closed" (the same thing)."""
+    return _act(
+        request,
+        pk,
+        services.import_cancel,
+        lambda batch: (
+            _("Import cancelled; nothing was written.")
+            if batch.rows_to_write
+            else _("Import closed; there was nothing to write.")
+        ),
+    )
 
 
 def import_rejects(request, pk: int):

@@ -81,11 +81,14 @@ def choice_words(item: Field) -> dict[str, str]:
     return words
 
 
-def accepted_values(item: Field) -> str:
-    """How the instructions and error messages list an enumeration: 基层法院 (basic), ..."""
+def accepted_values(item: Field, *, aliases: bool = False) -> str:
+    """How error messages list an enumeration: 基层人民法院 (basic)、... (per code its first
+    Chinese word); with aliases, as the instructions sheet does, every Chinese word:
+    基层人民法院/基层法院 (basic)、..."""
     parts = []
     for code, _label in item.choices.choices:
-        word = (item.words.get(code) or ("",))[0]
+        words = item.words.get(code) or ("",)
+        word = "/".join(words) if aliases else words[0]
         parts.append(f"{word} ({code})" if code else word)
     return "、".join(parts)
 

@@ -73,17 +73,19 @@ CATEGORY_WORDS = {
     "police": ("司法警察", "法警"),
     "admin": ("司法行政人员", "行政人员", "行政"),
 }
+# The first word of each code is the product's own Chinese label (the forms show it); the
+# template lists it and offers it in the drop-down. The other words are accepted aliases.
 CADRE_WORDS = {
     "": ("无", "none", "—", "-"),
-    "department": ("厅局级",),
-    "division": ("处级", "县处级"),
-    "section": ("科级", "乡科级"),
+    "department": ("厅局级", "厅级", "局级"),
+    "division": ("县处级", "处级"),
+    "section": ("乡科级", "科级"),
 }
 STATUS_WORDS = {
-    "full": ("中共党员", "正式党员", "党员"),
-    "probationary": ("中共预备党员", "预备党员"),
+    "full": ("正式党员", "中共党员", "党员"),
+    "probationary": ("预备党员", "中共预备党员"),
     "applicant": ("入党申请人", "入党积极分子", "申请人", "积极分子"),
-    "none": ("群众", "非党员", "无"),
+    "none": ("非党员", "群众", "无"),
 }
 
 COURT_CODE = Field(
@@ -134,7 +136,7 @@ COURT_FIELDS = (
         choices=Court.Level,
         words=COURT_LEVEL_WORDS,
         aliases=(gettext_lazy("Level"), "法院层级", "级别"),
-        example="基层法院",
+        example="基层人民法院",
     ),
     Field(
         "kind",
@@ -260,11 +262,11 @@ PERSON_FIELDS = (
     COURT_CODE,
     Field(
         "staff_number",
-        "人员编号",
+        "工号",
         "Staff number",
         required=True,
         max_length=30,
-        aliases=(gettext_lazy("Staff number"), "工号", "编号"),
+        aliases=(gettext_lazy("Staff number"), "人员编号", "编号"),
         example="S000123",
         note=gettext_lazy("The key of the row, with the court code."),
     ),
@@ -327,7 +329,7 @@ PERSON_FIELDS = (
         choices=Person.CadreLevel,
         words=CADRE_WORDS,
         aliases=(gettext_lazy("Leading-cadre level"), "Cadre level", "职务层级"),
-        example="处级",
+        example="县处级",
     ),
     Field(
         "is_quota_judge",

@@ -69,9 +69,16 @@ class Plan:
 
 @dataclass
 class FileRef:
-    """A parent given by another row of the same file."""
+    """A parent given by another row of the same file.
+
+    `row` is that row; `target` the record the database already holds under its key (None
+    when only the file's row would create it). If the row is rejected, the parent falls
+    back to `target` (see `Checker.parent_rejected`).
+    """
 
     key: tuple
+    row: Row | None = field(default=None, compare=False)
+    target: object = field(default=None, compare=False)
 
 
 def parse(fmt: Format, raw_rows: list) -> tuple[dict, list, list, list]:
@@ -166,6 +173,7 @@ class Checker:
         self.rejects: list[dict] = []
         self.bad: set[int] = set()
         self.progress = None  # a callable(done, total) the commit may set
+        self._by_id: dict = {}  # record id → key of its row in the file (see reject_cycles)
         self._import_paths = self.scope.court_paths(Perm.IMPORT_RUN)
         self._change_paths = self.scope.court_paths(self.perm)
 
@@ -277,31 +285,48 @@ class Checker:
         """Reject rows whose new chain of parents leads back to themselves.
 
         planned: key → Planned with extra["parent"] a FileRef, a record or None. A record's
-        own ancestors are followed on its path, jumping into the file wherever the file
-        gives one of them a new parent.
+        own ancestors are followed on its path, jumping into the file wherever an accepted
+        row gives one of them a new parent; a rejected row's record keeps its parent.
         """
-        by_id = {p.target.pk: key for key, p in planned.items() if p.target is not None}
+        self._by_id = {p.target.pk: key for key, p in planned.items() if p.target is not None}
         for key, item in planned.items():
-            seen, ref = {key}, item.extra.get("parent")
-            for _step in range(10_000):
-                if ref is None:
-                    break
-                if not isinstance(ref, FileRef):
-                    ref = next((FileRef(by_id[i]) for i in path_ids(ref) if i in by_id), None)
-                    continue
-                if ref.key == key:
-                    self.reject(
-                        item.row,
-                        name,
-                        _(
-                            "%(column)s: “%(value)s” makes a circle: a record cannot sit below itself."
-                        ),
-                    )
-                    break
-                if ref.key in seen or ref.key not in planned:
-                    break  # a circle above this row: its parent is rejected in its turn
-                seen.add(ref.key)
-                ref = planned[ref.key].extra.get("parent")
+            if self.ok(item.row) and self._circles(planned, key):
+                self._reject_circle(item, name)
+
+    def _reject_circle(self, item: Planned, name: str) -> None:
+        self.reject(
+            item.row,
+            name,
+            _("%(column)s: “%(value)s” makes a circle: a record cannot sit below itself."),
+        )
+
+    def _circles(self, planned: dict, key) -> bool:
+        """True if the chain of parents of planned[key] comes back to it."""
+        by_id = self._by_id
+        seen, ref = {key}, planned[key].extra.get("parent")
+        for _step in range(10_000):
+            if ref is None:
+                return False
+            if not isinstance(ref, FileRef):
+                ref = next(
+                    (
+                        FileRef(by_id[i])
+                        for i in path_ids(ref)
+                        if i in by_id and self.ok(planned[by_id[i]].row)
+                    ),
+                    None,
+                )
+                continue
+            if ref.key == key:
+                return True
+            if ref.key not in planned or not self.ok(planned[ref.key].row):
+                ref = ref.target  # that row is rejected: its record (if any) stays as it is
+                continue
+            if ref.key in seen:
+                return False  # a circle above this row: its parent is rejected in its turn
+            seen.add(ref.key)
+            ref = planned[ref.key].extra.get("parent")
+        return False
 
     def tree_order(self, planned: dict) -> list:
         """Keys with parents given in the file before their children."""
@@ -319,16 +344,37 @@ class Checker:
         return sorted(planned, key=lambda k: (depth[k], planned[k].row.number))
 
     def parent_rejected(self, planned: dict, item: Planned, name: str) -> bool:
+        """Settle a parent given by another row of the file, once that row has been checked
+        (rows are checked parents first); True if the row is rejected for it.
+
+        The parent's row accepted: the row is checked against the parent as the file makes
+        it. The parent's row rejected: nothing of it will be written, so if the database
+        holds that parent the row is checked against the record as it stands (as if the
+        failed row were not in the file); only a parent that the failed row alone would
+        have created rejects the row, and the reason says so.
+        """
         ref = item.extra.get("parent")
-        if isinstance(ref, FileRef) and not self.ok(planned[ref.key].row):
-            self.reject(
-                item.row,
-                name,
-                _("%(column)s: the parent “%(value)s” (row %(parent_row)d) was rejected."),
-                parent_row=planned[ref.key].row.number,
-            )
-            return True
-        return False
+        if not isinstance(ref, FileRef):
+            return False
+        parent = planned.get(ref.key)
+        if parent is not None and self.ok(parent.row):
+            return False
+        if ref.target is not None:
+            item.extra["parent"] = ref.target
+            if self._circles(planned, item.key):
+                self._reject_circle(item, name)
+                return True
+            return False
+        self.reject(
+            item.row,
+            name,
+            _(
+                "%(column)s: “%(value)s” is not recorded yet, and row %(parent_row)d, which "
+                "would create it, was rejected."
+            ),
+            parent_row=ref.row.number,
+        )
+        return True
 
     def finish(self, planned_in_order: list) -> Plan:
         rows = [p for p in planned_in_order if self.ok(p.row)]

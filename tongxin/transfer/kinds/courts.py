@@ -78,7 +78,11 @@ class CourtChecker(Checker):
         parent_code = row.values.get("parent_code")
         if parent_code:
             if ("code", parent_code) in by_key:
-                item.extra["parent"] = FileRef(("code", parent_code))
+                item.extra["parent"] = FileRef(
+                    ("code", parent_code),
+                    row=by_key[("code", parent_code)],
+                    target=db_courts.get(parent_code),
+                )
             elif parent_code in db_courts:
                 item.extra["parent"] = db_courts[parent_code]
             else:

@@ -101,7 +101,10 @@ class OrganisationChecker(Checker):
             return
         for court_id in path_ids(court):  # this court first, then the courts above
             if (court_id, name) in planned:
-                item.extra["parent"] = FileRef((court_id, name))
+                parent = planned[(court_id, name)]
+                item.extra["parent"] = FileRef(
+                    (court_id, name), row=parent.row, target=parent.target
+                )
                 return
             org = self.db_orgs.get((court_id, name))
             if org is not None and self._visible(org):
