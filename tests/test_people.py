@@ -257,3 +257,12 @@ def test_member_role_only_for_a_member_of_that_organisation(world, client_for):
         "/people/grants/", {**data, "person_staff_number": world.members[8].staff_number}
     )
     assert response.status_code == 302
+
+
+def test_new_person_from_the_people_list_starts_with_the_court(world, client_for):
+    client = client_for("party")
+    assert "/people/new/" in client.get("/people/").content.decode()
+    assert client.get("/people/new/").status_code == 200
+    response = client.get("/people/new/?code=苏0102")
+    assert response.status_code == 302 and response["Location"].endswith(f"?court={world.basic.pk}")
+    assert "No active court" in client.get("/people/new/?code=浙0102").content.decode()

@@ -52,6 +52,7 @@ def person_list(request):
             "filters": filters,
             "statuses": Person.PoliticalStatus.choices,
             "categories": Person.Category.choices,
+            "can_add": bool(scope.court_paths(Perm.PERSON_CHANGE)),
         },
     )
 
@@ -101,6 +102,18 @@ def _court_for_new_person(scope, court_pk):
     return court
 
 
+def _choose_court(request, scope):
+    """First step of adding a person from the people list: which court (by its code)."""
+    code = text_param(request.GET, "code")
+    error = None
+    if code:
+        court = scope.courts(Perm.PERSON_CHANGE).filter(code=code, is_active=True).first()
+        if court is not None:
+            return redirect(f"{reverse('people:person-create')}?court={court.pk}")
+        error = _("No active court with code “%(code)s” where you may add people.") % {"code": code}
+    return render(request, "people/person_court.html", {"code": code, "error": error})
+
+
 def person_edit(request, pk: int | None = None):
     scope = scope_for(request.user)
     if pk:
@@ -110,6 +123,8 @@ def person_edit(request, pk: int | None = None):
         court = person.court
     else:
         scope.require(Perm.PERSON_CHANGE)
+        if not text_param(request.GET, "court"):
+            return _choose_court(request, scope)
         court = _court_for_new_person(scope, text_param(request.GET, "court"))
         person = Person(court=court)
     form = PersonForm(request.POST or None, instance=person, court=court)
