@@ -139,14 +139,44 @@ def test_grant_a_role_to_a_new_account(world, client_for):
             "username": "zhangsan",
             "password": "Tongxin-新账户-2026",
             "role": "court_leader",
-            "court_code": "苏01",
-            "person_staff_number": world.members[7].staff_number,
+            "court_code": "苏0102",
+            "staff_number": world.members[7].staff_number,
         },
     )
     assert response.status_code == 302
-    assert login(Client(), "zhangsan", "Tongxin-新账户-2026").status_code == 302
     world.members[7].refresh_from_db()
     assert world.members[7].user.username == "zhangsan"
+    # The new account must replace its initial password before anything else.
+    fresh = Client()
+    assert login(fresh, "zhangsan", "Tongxin-新账户-2026").status_code == 302
+    assert fresh.get("/people/")["Location"] == "/accounts/password/"
+    fresh.post(
+        "/accounts/password/",
+        {
+            "old_password": "Tongxin-新账户-2026",
+            "new_password1": "我自己的新密码-2026",
+            "new_password2": "我自己的新密码-2026",
+        },
+    )
+    assert fresh.get("/people/").status_code == 200
+
+
+def test_branch_roles_are_granted_on_an_organisation_named_in_its_court(world, client_for):
+    client = client_for("admin")
+    base = {
+        "username": "lisi",
+        "password": "Tongxin-2026-ok",
+        "role": "branch_committee",
+        "court_code": "苏0102",
+    }
+    body = client.post(
+        "/people/grants/", {**base, "organisation_name": "没有的支部"}
+    ).content.decode()
+    assert "has no active organisation named" in body
+    client.post("/people/grants/", {**base, "organisation_name": world.branch.name_zh})
+    from tongxin.people.models import RoleGrant
+
+    assert RoleGrant.objects.get(user__username="lisi").organisation == world.branch
 
 
 @pytest.mark.parametrize(
@@ -154,8 +184,12 @@ def test_grant_a_role_to_a_new_account(world, client_for):
     [
         ({"role": "court_leader", "court_code": "浙"}, "No court with code"),
         ({"role": "branch_secretary", "court_code": "苏"}, "granted on a Party organisation"),
-        ({"role": "court_leader"}, "granted on a court"),
+        ({"role": "court_leader"}, "This field is required"),
         ({"role": "court_leader", "court_code": "苏", "password": ""}, "needs an initial password"),
+        (
+            {"role": "court_leader", "court_code": "苏", "staff_number": "NOPE"},
+            "no person with staff",
+        ),
     ],
 )
 def test_grant_errors_are_explained(world, client_for, data, message):

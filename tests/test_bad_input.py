@@ -69,10 +69,10 @@ def forms(w):
         "/people/grants/": [
             "username",
             "password",
-            "person_staff_number",
+            "staff_number",
             "role",
             "court_code",
-            "organisation",
+            "organisation_name",
         ],
         "/courts/health/rules/": ["code", "branch_too_small-value", "committee_size-value_max"],
         "/accounts/password/": ["old_password", "new_password1", "new_password2"],

@@ -243,18 +243,21 @@ def test_implausible_person_data_is_refused(world, client_for, change, message):
 
 
 def test_member_role_only_for_a_member_of_that_organisation(world, client_for):
+    from tests.factories import PersonFactory
+
     client = client_for("admin")
     data = {
         "username": "wangwu",
         "password": "Tongxin-2026-ok",
         "role": "member",
-        "organisation": world.branch.pk,
+        "court_code": "苏0102",
+        "organisation_name": world.branch.name_zh,
     }
-    outsider = world.other_person.staff_number
-    response = client.post("/people/grants/", {**data, "person_staff_number": outsider})
-    assert "is not one" in response.content.decode() or "No person" in response.content.decode()
+    stranger = PersonFactory(court=world.basic)  # same court, not in the branch
+    response = client.post("/people/grants/", {**data, "staff_number": stranger.staff_number})
+    assert "member role goes to a member" in response.content.decode()
     response = client.post(
-        "/people/grants/", {**data, "person_staff_number": world.members[8].staff_number}
+        "/people/grants/", {**data, "staff_number": world.members[8].staff_number}
     )
     assert response.status_code == 302
 

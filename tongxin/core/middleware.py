@@ -4,8 +4,9 @@ from tongxin.core.audit import remote_addr
 
 
 class UserLanguageMiddleware:
-    """Use the language a signed-in user chose (kept on their profile), and remember the
-    client address for audit entries written while handling the request."""
+    """Use the language a signed-in user chose (kept on their profile), send a user with an
+    administrator-given password to change it first, and remember the client address for
+    audit entries written while handling the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,9 +20,31 @@ class UserLanguageMiddleware:
                 if profile is not None and profile.language:
                     translation.activate(profile.language)
                     request.LANGUAGE_CODE = translation.get_language()
+                if profile is not None and profile.must_change_password:
+                    response = _password_first(request)
+                    if response is not None:
+                        return response
             return self.get_response(request)
         finally:
             remote_addr.reset(token)
+
+
+def _password_first(request):
+    """An account given an initial password by an administrator changes it before anything
+    else (the sign-out, language switch and static files stay reachable)."""
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    allowed = {
+        reverse("core:password-change"),
+        reverse("core:logout"),
+        reverse("core:set-language"),
+    }
+    if request.path in allowed or request.path.startswith("/static/"):
+        return None
+    if request.path.startswith("/api/"):
+        return None  # the API answers with the token's own rules
+    return redirect("core:password-change")
 
 
 class ApplicationErrorMiddleware:

@@ -12,7 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChange.as_view(
             template_name="core/password_change.html",
             form_class=bootstrap(PasswordChangeForm),
             success_url=reverse_lazy("core:password-change-done"),

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm as BaseAuthenticationForm
 from django.http import HttpResponseRedirect
@@ -16,6 +17,7 @@ from tongxin.core.forms import BootstrapMixin, bootstrap
 from tongxin.core.listing import Column, list_page, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
+from tongxin.people.models import Profile
 from tongxin.people.services import (
     api_token_create,
     api_token_revoke,
@@ -26,6 +28,14 @@ from tongxin.people.services import (
 )
 
 AuthenticationForm = bootstrap(BaseAuthenticationForm)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change, which also lifts the "change your password first" flag."""
+
+    def form_valid(self, form):
+        Profile.objects.filter(user=self.request.user).update(must_change_password=False)
+        return super().form_valid(form)
 
 
 def not_found(request, exception=None):

@@ -68,20 +68,26 @@ class GrantForm(BootstrapMixin, forms.Form):
         label=_("Initial password"),
         widget=forms.PasswordInput,
         required=False,
-        help_text=_("Only for a new account; the user should change it at first sign-in."),
-    )
-    person_staff_number = forms.CharField(
-        label=_("Staff number of the person (optional)"), required=False, max_length=30
+        help_text=_("Only for a new account; the user must change it at the first sign-in."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    court_code = forms.CharField(label=_("Court code (court roles)"), required=False, max_length=20)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation (branch roles)"), queryset=None, required=False
+    court_code = forms.CharField(
+        label=_("Court code"),
+        max_length=20,
+        help_text=_("The court the role covers, or for a branch role the organisation's court."),
     )
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+    organisation_name = forms.CharField(
+        label=_("Organisation (branch roles)"),
+        max_length=100,
+        required=False,
+        help_text=_("Its Chinese name, e.g. 民事审判第一庭党支部."),
+    )
+    staff_number = forms.CharField(
+        label=_("Staff number of the person (optional)"),
+        max_length=30,
+        required=False,
+        help_text=_("Links the account to the person's record at that court."),
+    )
 
     def clean(self):
         data = super().clean()

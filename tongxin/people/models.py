@@ -186,6 +186,7 @@ class Profile(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True)
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    must_change_password = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"profile of {self.user_id}"

@@ -182,6 +182,75 @@ def grant_create(*, actor, user, role: str, court=None, organisation=None) -> Ro
     return model_save(actor=actor, instance=grant, changes={}, action="people.grant")
 
 
+@transaction.atomic
+def account_grant(
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    court_code: str,
+    organisation_name: str = "",
+    staff_number: str = "",
+) -> RoleGrant:
+    """Grant a role to an account (created if new, with a password to change at first sign-in),
+    optionally linking it to a person's record; everything must lie in the actor's reach."""
+    from tongxin.core.permissions import Perm
+    from tongxin.core.scoping import scope_for
+
+    scope = scope_for(actor)
+    court = scope.courts(Perm.GRANT_CHANGE).filter(code=court_code).first()
+    if court is None:
+        raise ApplicationError(
+            _("No court with code “%(code)s” that you may manage.") % {"code": court_code}
+        )
+    organisation = None
+    if organisation_name:
+        organisation = PartyOrganisation.objects.filter(
+            court=court, name_zh=organisation_name, is_active=True
+        ).first()
+        if organisation is None:
+            raise ApplicationError(
+                _("%(court)s has no active organisation named “%(name)s”.")
+                % {"court": court.name, "name": organisation_name}
+            )
+    person = None
+    if staff_number:
+        person = Person.objects.filter(court=court, staff_number=staff_number).first()
+        if person is None:
+            raise ApplicationError(
+                _("%(court)s has no person with staff number %(number)s.")
+                % {"court": court.name, "number": staff_number}
+            )
+    if role == Role.MEMBER and organisation is not None:
+        in_branch = (
+            person is not None
+            and person.memberships.filter(
+                ends_on__isnull=True, organisation__path__startswith=organisation.path
+            ).exists()
+        )
+        if not in_branch:
+            raise ApplicationError(
+                _("The member role goes to a member of that organisation: give their staff number.")
+            )
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username=username, password=password)
+        Profile.objects.create(user=user, must_change_password=True)
+    if person is not None:
+        if person.user_id not in (None, user.pk):
+            raise ApplicationError(_("This person is already linked to another account."))
+        Person.objects.filter(pk=person.pk).update(user=user)
+    return grant_create(
+        actor=actor,
+        user=user,
+        role=role,
+        court=None if organisation else court,
+        organisation=organisation,
+    )
+
+
 def grant_revoke(*, actor, grant: RoleGrant) -> None:
     """Withdraw a role grant."""
     before = snapshot(grant)

@@ -1,13 +1,11 @@
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
+from tongxin.core.exceptions import Forbidden, NotFound
 from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
-from tongxin.core.permissions import Perm, Role
+from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
 from tongxin.people import selectors, services
@@ -217,66 +215,18 @@ def dues(request, pk: int):
 def grant_list(request):
     scope = scope_for(request.user)
     scope.require(Perm.GRANT_CHANGE)
-    orgs = scope.organisations(Perm.GRANT_CHANGE)
     grants = (
         scope.grants_managed()
         .select_related("user", "court", "organisation")
         .order_by("user__username", "role")
     )
-    form = GrantForm(
-        request.POST or None, organisations=orgs.exclude(kind=PartyOrganisation.Kind.PARTY_GROUP)
-    )
-
-    def act(data):
-        court = None
-        if data["court_code"]:
-            court = scope.courts(Perm.GRANT_CHANGE).filter(code=data["court_code"]).first()
-            if court is None:
-                raise ApplicationError(
-                    _("No court with code “%(code)s” that you may manage.")
-                    % {"code": data["court_code"]}
-                )
-        with transaction.atomic():
-            user = get_user_model().objects.filter(username=data["username"]).first()
-            if user is None:
-                user = get_user_model().objects.create_user(
-                    username=data["username"], password=data["password"]
-                )
-            if data["role"] == Role.MEMBER and data["organisation"] is not None:
-                if not data["person_staff_number"]:
-                    raise ApplicationError(_("Give the staff number of the member."))
-                member = scope.people(Perm.PERSON_CHANGE).filter(
-                    staff_number=data["person_staff_number"],
-                    memberships__ends_on__isnull=True,
-                    memberships__organisation__path__startswith=data["organisation"].path,
-                )
-                if not member.exists():
-                    raise ApplicationError(
-                        _(
-                            "The member role goes to a member of that organisation; this staff "
-                            "number is not one."
-                        )
-                    )
-            if data["person_staff_number"]:
-                person = (
-                    scope.people(Perm.PERSON_CHANGE)
-                    .filter(staff_number=data["person_staff_number"])
-                    .first()
-                )
-                if person is None:
-                    raise ApplicationError(_("No person with this staff number in your reach."))
-                if person.user_id not in (None, user.pk):
-                    raise ApplicationError(_("This person is already linked to another account."))
-                Person.objects.filter(pk=person.pk).update(user=user)
-            services.grant_create(
-                actor=request.user,
-                user=user,
-                role=data["role"],
-                court=court,
-                organisation=data["organisation"],
-            )
-
-    if save_form(request, form, act, success=_("Role granted.")):
+    form = GrantForm(request.POST or None)
+    if save_form(
+        request,
+        form,
+        lambda data: services.account_grant(actor=request.user, **data),
+        success=_("Role granted."),
+    ):
         return redirect("people:grant-list")
     columns = [
         Column(_("User"), lambda g: g.user.username),
