@@ -156,3 +156,13 @@ def test_nul_characters_in_filters_never_fail(world, client_for, path):
 def test_nul_characters_in_the_sign_in_form_are_refused_cleanly(world, client):
     response = client.post("/accounts/login/", {"username": "party\x00", "password": "x"})
     assert response.status_code == 200
+
+
+def test_audit_log_shows_changed_fields_and_a_readable_action(world, client_for):
+    services.department_save(
+        actor=world.users["party"], department=world.dept, changes={"name_en": "Civil One"}
+    )
+    entry = AuditEntry.objects.get(action="orgs.department.changed")
+    assert entry.changes == [("name_en", "No. 1 Civil Division", "Civil One")]
+    body = client_for("party").get("/accounts/audit/").content.decode()
+    assert "department · changed" in body and "Civil One" in body

@@ -57,3 +57,33 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ApplicationError(_("The audit log cannot be changed."))
+
+    VERBS = {
+        "created": _("created"),
+        "changed": _("changed"),
+        "ended": _("ended"),
+        "revoked": _("revoked"),
+        "committed": _("committed"),
+    }
+
+    @property
+    def action_label(self) -> str:
+        """“Court changed”: the object's kind in the reader's language and what happened."""
+        from django.apps import apps
+
+        try:
+            kind = apps.get_model(self.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            kind = self.object_type
+        verb = self.action.rsplit(".", 1)[-1]
+        return f"{kind} · {self.VERBS.get(verb, verb)}"
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        return [
+            (name, before.get(name), after.get(name))
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        ]
