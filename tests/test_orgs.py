@@ -555,3 +555,15 @@ def test_a_parent_link_only_when_the_parent_can_be_opened(world, client_for):
     assert f"/courts/organisations/{world.committee_org.pk}/" not in body
     body = client_for("party").get(f"/courts/organisations/{world.branch.pk}/").content.decode()
     assert f"/courts/organisations/{world.committee_org.pk}/" in body
+
+
+def test_an_inactive_courts_page_offers_nothing_new(world, client_for):
+    tribunal = CourtFactory(
+        level=Court.Level.TRIBUNAL, parent=world.basic, code=None, province="苏"
+    )
+    client = client_for("party")
+    client.post(f"/courts/{tribunal.pk}/deactivate/")
+    body = client.get(f"/courts/{tribunal.pk}/").content.decode()
+    assert f"/courts/{tribunal.pk}/departments/new/" not in body
+    assert f"/courts/{tribunal.pk}/organisations/new/" not in body
+    assert f"/people/new/?court={tribunal.pk}" not in body

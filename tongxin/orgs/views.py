@@ -79,8 +79,9 @@ def court_detail(request, pk: int):
                 pk__in=[int(s) for s in court.path.split(".")[:-2] if s]
             ).order_by("path"),
             "people_count": court.people.filter(is_active=True).count(),
-            "can_org_change": scope.covers_court(court, Perm.ORG_CHANGE),
-            "can_person_change": scope.covers_court(court, Perm.PERSON_CHANGE),
+            # Nothing new is added under an inactive court (the services refuse it too).
+            "can_org_change": court.is_active and scope.covers_court(court, Perm.ORG_CHANGE),
+            "can_person_change": court.is_active and scope.covers_court(court, Perm.PERSON_CHANGE),
         },
     )
 
