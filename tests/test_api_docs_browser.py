@@ -4,18 +4,12 @@ The browser runs in a child process: Playwright's sync API cannot share this pro
 another Playwright session (the end-to-end suite keeps one open for the whole run).
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
-from django.test import Client
+
+from tests.e2e.child import run_signed_in
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 
 SCRIPT = r"""
 import json, sys
@@ -57,25 +51,5 @@ print(json.dumps(result))
 
 
 def test_api_docs_run_a_request_under_csp_without_leaving_the_server(world, live_server):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does it)")
-    client = Client()
-    client.force_login(world.users["party"])
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            SCRIPT,
-            live_server.url,
-            settings.SESSION_COOKIE_NAME,
-            cookie,
-            CHROMIUM,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_signed_in(SCRIPT, live_server=live_server, user=world.users["party"])
     assert result == {"status": "200", "errors": [], "outside": []}

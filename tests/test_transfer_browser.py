@@ -5,22 +5,15 @@ The browser runs in a child process, as in test_api_docs_browser.py: Playwright'
 cannot share this process with another Playwright session.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from tests.e2e.child import run_signed_in
 from tests.test_transfer import PEOPLE, person_row, xlsx_bytes
 from tongxin.people.models import Person
 from tongxin.transfer.models import ImportBatch
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 
 SCRIPT = r"""
 import json, sys
@@ -73,30 +66,9 @@ print(json.dumps({"template": template, "preview": preview, "status": status, "e
 
 
 def test_import_journey_in_the_browser(world, live_server, tmp_path):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does it)")
     sheet = tmp_path / "people.xlsx"
     sheet.write_bytes(xlsx_bytes([PEOPLE, person_row(), ["苏9999", "N9", "赵六", "女", "法官"]]))
-    client = Client()
-    client.force_login(world.users["party"])
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            SCRIPT,
-            live_server.url,
-            settings.SESSION_COOKIE_NAME,
-            cookie,
-            CHROMIUM,
-            str(sheet),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_signed_in(SCRIPT, live_server=live_server, user=world.users["party"], args=[sheet])
     assert result["errors"] == []
     assert result["template"] == "人员导入模板.xlsx"
     assert result["preview"]["create"] == "1" and result["preview"]["rejected"] == "1"

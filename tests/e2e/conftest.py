@@ -16,7 +16,8 @@ from tongxin.orgs.models import CommitteeTerm
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.e2e.child import CHROMIUM, require_chromium
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -36,8 +37,7 @@ _running: dict = {}
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the whole run (a fresh profile: Playwright makes it)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does it)")
+    require_chromium()
     if "browser" in _running:
         yield _running["browser"]
         return
