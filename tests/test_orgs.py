@@ -567,3 +567,13 @@ def test_an_inactive_courts_page_offers_nothing_new(world, client_for):
     assert f"/courts/{tribunal.pk}/departments/new/" not in body
     assert f"/courts/{tribunal.pk}/organisations/new/" not in body
     assert f"/people/new/?court={tribunal.pk}" not in body
+
+
+def test_deactivation_says_at_once_why_it_cannot_be_done(world, client_for):
+    client = client_for("party")
+    response = client.get(f"/courts/{world.inter.pk}/deactivate/")
+    assert "Deactivate the courts below" in response.content.decode()
+    assert "Yes, go ahead" not in response.content.decode()
+    response = client.get(f"/courts/organisations/{world.branch.pk}/deactivate/")
+    assert "organisations below this one first" in response.content.decode()
+    assert "Yes, go ahead" in client.get(f"/courts/{world.basic.pk}/deactivate/").content.decode()

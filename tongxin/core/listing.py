@@ -81,9 +81,18 @@ def save_form(request, form, action: Callable, *, success: str) -> bool:
 
 
 def confirm_page(
-    request, *, obj, action: Callable, question: str, done: str, back: str, redirect_to: str
+    request,
+    *,
+    obj,
+    action: Callable,
+    question: str,
+    done: str,
+    back: str,
+    redirect_to: str,
+    blocker: str | None = None,
 ):
-    """GET asks for confirmation; POST performs a destructive action."""
+    """GET asks for confirmation; POST performs a destructive action. A `blocker` (why the
+    action cannot be done now) is shown at once, without the button."""
     from django.contrib import messages
     from django.shortcuts import redirect
 
@@ -99,5 +108,13 @@ def confirm_page(
             messages.success(request, done)
             return redirect(redirect_to)
     return render(
-        request, "confirm.html", {"object": obj, "question": question, "error": error, "back": back}
+        request,
+        "confirm.html",
+        {
+            "object": obj,
+            "question": question,
+            "error": error or blocker,
+            "back": back,
+            "blocked": bool(blocker),
+        },
     )

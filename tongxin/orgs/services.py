@@ -77,10 +77,18 @@ def _deactivate(*, actor, obj, action: str):
     return model_save(actor=actor, instance=obj, changes={"is_active": False}, action=action)
 
 
+def court_deactivate_blocker(court: Court) -> str | None:
+    """Why the court cannot be deactivated now, or None."""
+    if court.children.filter(is_active=True).exists():
+        return _("Deactivate the courts below this one first.")
+    return None
+
+
 def court_deactivate(*, actor, court: Court) -> Court:
     """Deactivate a court (never deleted: history refers to it); refuses while children are active."""
-    if court.children.filter(is_active=True).exists():
-        raise ApplicationError(_("Deactivate the courts below this one first."))
+    blocker = court_deactivate_blocker(court)
+    if blocker:
+        raise ApplicationError(blocker)
     return _deactivate(actor=actor, obj=court, action="orgs.court")
 
 
@@ -156,12 +164,20 @@ def organisation_save(
     )
 
 
+def organisation_deactivate_blocker(organisation: PartyOrganisation) -> str | None:
+    """Why the organisation cannot be deactivated now, or None."""
+    if organisation.children.filter(is_active=True).exists():
+        return _("Deactivate or move the organisations below this one first.")
+    if organisation.memberships.filter(ends_on__isnull=True).exists():
+        return _("Move this organisation's members elsewhere first.")
+    return None
+
+
 def organisation_deactivate(*, actor, organisation: PartyOrganisation) -> PartyOrganisation:
     """Deactivate an organisation; refuses while it has active sub-organisations or members."""
-    if organisation.children.filter(is_active=True).exists():
-        raise ApplicationError(_("Deactivate or move the organisations below this one first."))
-    if organisation.memberships.filter(ends_on__isnull=True).exists():
-        raise ApplicationError(_("Move this organisation's members elsewhere first."))
+    blocker = organisation_deactivate_blocker(organisation)
+    if blocker:
+        raise ApplicationError(blocker)
     return _deactivate(actor=actor, obj=organisation, action="orgs.organisation")
 
 

@@ -124,6 +124,7 @@ def court_deactivate(request, pk: int):
         done=_("Court deactivated."),
         back=reverse("orgs:court-detail", args=[pk]),
         redirect_to=reverse("orgs:court-detail", args=[pk]),
+        blocker=services.court_deactivate_blocker(court) if court.is_active else None,
     )
 
 
@@ -344,6 +345,7 @@ def organisation_deactivate(request, pk: int):
         done=_("Organisation deactivated."),
         back=back,
         redirect_to=back,
+        blocker=services.organisation_deactivate_blocker(org) if org.is_active else None,
     )
 
 
