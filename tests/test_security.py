@@ -163,6 +163,6 @@ def test_audit_log_shows_changed_fields_and_a_readable_action(world, client_for)
         actor=world.users["party"], department=world.dept, changes={"name_en": "Civil One"}
     )
     entry = AuditEntry.objects.get(action="orgs.department.changed")
-    assert entry.changes == [("name_en", "No. 1 Civil Division", "Civil One")]
+    assert entry.changes == [("name (English)", "No. 1 Civil Division", "Civil One")]
     body = client_for("party").get("/accounts/audit/").content.decode()
     assert "department · changed" in body and "Civil One" in body

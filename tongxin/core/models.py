@@ -66,24 +66,38 @@ class AuditEntry(models.Model):
         "committed": _("committed"),
     }
 
-    @property
-    def action_label(self) -> str:
-        """“Court changed”: the object's kind in the reader's language and what happened."""
+    def _model(self):
         from django.apps import apps
 
         try:
-            kind = apps.get_model(self.object_type)._meta.verbose_name
+            return apps.get_model(self.object_type)
         except (LookupError, ValueError):
-            kind = self.object_type
+            return None
+
+    @property
+    def action_label(self) -> str:
+        """“Court changed”: the object's kind in the reader's language and what happened."""
+        model = self._model()
+        kind = model._meta.verbose_name if model else self.object_type
         verb = self.action.rsplit(".", 1)[-1]
         return f"{kind} · {self.VERBS.get(verb, verb)}"
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field whose value differs."""
+        """(field label, before, after) for every field whose value differs."""
+        from django.core.exceptions import FieldDoesNotExist
+
+        model = self._model()
         before, after = self.before or {}, self.after or {}
+
+        def label(name: str) -> str:
+            try:
+                return str(model._meta.get_field(name).verbose_name) if model else name
+            except FieldDoesNotExist:
+                return name
+
         return [
-            (name, before.get(name), after.get(name))
+            (label(name), before.get(name), after.get(name))
             for name in sorted(set(before) | set(after))
             if before.get(name) != after.get(name)
         ]

@@ -66,7 +66,7 @@ class GrantForm(BootstrapMixin, forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(
         label=_("Initial password"),
-        widget=forms.PasswordInput,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         required=False,
         help_text=_("Only for a new account; the user must change it at the first sign-in."),
     )
