@@ -226,8 +226,8 @@ def test_organisation_parents_of_the_wrong_kind_are_rejected(world, client_for):
     assert "上级党组织: a Branch cannot sit under “民一庭第一党小组”, a Party group (cell)." in text
     assert "上级党组织: a Party group (cell) needs a parent organisation." in text
     assert (
-        "there is no organisation “不存在的党委” in 南京市玄武区人民法院 or the courts above"
-        in text
+        "there is no organisation “不存在的党委” in 南京市玄武区人民法院 (or, for a "
+        "people's tribunal, in its basic court)" in text
     )
     assert "覆盖部门: there is no department “不存在的庭”" in text
     assert "组织类型: unknown value “支委会”" in text
@@ -332,3 +332,18 @@ def test_tribunal_staff_join_their_basic_courts_branch(world, client_for):
     commit(client, batch)
     membership = Membership.objects.get(person__staff_number="T1")
     assert membership.person.court == tribunal and membership.organisation == world.branch
+
+
+def test_a_parent_in_a_court_above_is_refused_at_preview(world, client_for):
+    """The preview follows organisation_save: a 苏0102 branch cannot sit under 苏01's committee
+    (before, the preview accepted it and the commit then failed)."""
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(court=world.inter, kind="organ_committee", name_zh="南京中院机关党委")
+    header = ["法院代字", "党组织名称", "类型", "上级党组织"]
+    batch = preview(
+        client_for("party"),
+        "organisations",
+        [header, ["苏0102", "跨院支部", "党支部", "南京中院机关党委"]],
+    )
+    assert batch.rows == [] and "there is no organisation" in reasons(batch)

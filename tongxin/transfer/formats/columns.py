@@ -234,8 +234,9 @@ ORGANISATION_FIELDS = (
         aliases=(gettext_lazy("Parent organisation"), "Parent organization", "上级组织"),
         example="玄武法院机关党委",
         note=gettext_lazy(
-            "The Chinese name of an organisation of the same court or a court above it "
-            "(or of another row of the file); empty keeps the current parent."
+            "The Chinese name of an organisation of the same court (for a people's tribunal "
+            "also of its basic court), or of another row of the file; empty keeps the current "
+            "parent."
         ),
     ),
     Field(

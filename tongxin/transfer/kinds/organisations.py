@@ -1,5 +1,6 @@
 """Party organisations: matched by court code and Chinese name; the parent is named by its
-Chinese name within the same court or a court above it, or by another row of the file."""
+Chinese name within the same court (a people's tribunal's also within its basic court), or
+by another row of the file."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from tongxin.core.permissions import Perm
 from tongxin.orgs.models import Department, PartyOrganisation
-from tongxin.orgs.services import organisation_save
+from tongxin.orgs.services import organisation_save, parent_courts
 from tongxin.transfer.kinds.base import (
     Checker,
     FileRef,
@@ -15,7 +16,6 @@ from tongxin.transfer.kinds.base import (
     as_date,
     fresh,
     in_chunks,
-    path_ids,
     ref_pk,
 )
 
@@ -32,7 +32,7 @@ class OrganisationChecker(Checker):
             rows, lambda row: (row.values["court_code"], row.values["name_zh"]), "name_zh"
         )
         courts = self.courts_by_code({key[0] for key in by_code})
-        court_ids = {i for court in courts.values() for i in path_ids(court)}
+        court_ids = {i for court in courts.values() for i in parent_courts(court)}
         names = {key[1] for key in by_code} | {r.values.get("parent") for r in by_code.values()}
         self.db_orgs = {
             (o.court_id, o.name_zh): o
@@ -53,7 +53,7 @@ class OrganisationChecker(Checker):
                 department_names,
             )
         }
-        # Rows are keyed by (court id, name) from here on: parents may sit in courts above.
+        # Rows are keyed by (court id, name) from here on: a tribunal's parent may sit in its basic court.
         planned = {}
         for (code, name), row in by_code.items():
             court = courts.get(code)
@@ -99,7 +99,9 @@ class OrganisationChecker(Checker):
             item.extra["keep_parent"] = target is not None
             item.extra["parent"] = target.parent if target is not None else None
             return
-        for court_id in path_ids(court):  # this court first, then the courts above
+        # This court first, then (for a people's tribunal) its basic court: the same rule as
+        # organisation_save, so a preview never accepts what the commit would refuse.
+        for court_id in parent_courts(court):
             if (court_id, name) in planned:
                 parent = planned[(court_id, name)]
                 item.extra["parent"] = FileRef(
@@ -114,8 +116,8 @@ class OrganisationChecker(Checker):
             item.row,
             "parent",
             _(
-                "%(column)s: there is no organisation “%(value)s” in %(court)s or the courts "
-                "above it."
+                "%(column)s: there is no organisation “%(value)s” in %(court)s (or, for a "
+                "people's tribunal, in its basic court)."
             ),
             court=court.name_zh,
         )
