@@ -38,6 +38,9 @@ ROLE_USERS = {
     "trial": Role.TRIAL_MANAGEMENT,
 }
 
+# Every role of the access walks, and the outsider (party-affairs staff of another province).
+ROLES = [*ROLE_USERS, "outsider"]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

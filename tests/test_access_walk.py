@@ -8,20 +8,9 @@ route fails `test_every_route_has_expectations` until someone writes its row.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.conftest import ROLES
 from tongxin.people.models import RoleGrant
 from tongxin.transfer.models import ImportBatch
-
-ROLES = [
-    "admin",
-    "party",
-    "secretary",
-    "committee",
-    "member",
-    "leader",
-    "discipline",
-    "trial",
-    "outsider",
-]
 
 
 def row(admin, party, secretary, committee, member, leader, discipline, trial, outsider):

@@ -8,20 +8,9 @@ tests/test_access_walk.py), not computed from the scoping code under test. A new
 import pytest
 from django.test import Client
 
+from tests.conftest import ROLES
 from tongxin.api.api import api_routes
 from tongxin.people.services import api_token_create
-
-ROLES = [
-    "admin",
-    "party",
-    "secretary",
-    "committee",
-    "member",
-    "leader",
-    "discipline",
-    "trial",
-    "outsider",
-]
 
 
 def row(*statuses):
