@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tongxin.core",
     "tongxin.orgs",
     "tongxin.people",
+    "tongxin.accounts",
     "tongxin.transfer",
     "tongxin.dashboards",
     "tongxin.api",
@@ -79,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "tongxin.core.middleware.UserLanguageMiddleware",
+    "tongxin.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tongxin.core.context_processors.tongxin",
+                "tongxin.people.context_processors.people",
             ],
         },
     }
@@ -132,9 +134,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "core:login"
+LOGIN_URL = "accounts:login"
+# The court tree's model, named here so that core (the audit log) imports no domain app.
+TONGXIN_COURT_MODEL = "orgs.Court"
 LOGIN_REDIRECT_URL = "dashboards:home"
-LOGOUT_REDIRECT_URL = "core:login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 # Lock-out: this many consecutive failures lock an account for LOCKOUT_MINUTES.
 LOCKOUT_THRESHOLD = env_int("LOCKOUT_THRESHOLD", 5)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)

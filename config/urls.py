@@ -4,6 +4,7 @@ from tongxin.api.api import api
 
 urlpatterns = [
     path("", include("tongxin.dashboards.urls")),
+    path("accounts/", include("tongxin.accounts.urls")),
     path("accounts/", include("tongxin.core.urls")),
     path("courts/", include("tongxin.orgs.urls")),
     path("people/", include("tongxin.people.urls")),

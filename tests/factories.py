@@ -6,9 +6,10 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from tongxin.accounts.models import RoleGrant
 from tongxin.core.tree import save_with_path
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
-from tongxin.people.models import Membership, Person, RoleGrant
+from tongxin.people.models import Membership, Person
 
 PASSWORD = "correct-horse-battery-staple"
 

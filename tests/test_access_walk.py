@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROLES
-from tongxin.people.models import RoleGrant
+from tongxin.accounts.models import RoleGrant
 from tongxin.transfer.models import ImportBatch
 
 
@@ -38,13 +38,13 @@ OWN_BATCH = row(404, 200, 403, 403, 403, 403, 403, 403, 404)
 EXPECTED = {
     "dashboards:home": (None, ALL),
     "dashboards:health-counts": (None, row(200, 200, 200, 200, 403, 200, 200, 403, 200)),
-    "core:login": (None, ALL),
-    "core:logout": (None, row(*[405] * 9)),  # POST only
-    "core:password-change": (None, ALL),
-    "core:password-change-done": (None, ALL),
-    "core:set-language": (None, row(*[405] * 9)),  # POST only
-    "core:profile": (None, ALL),
-    "core:token-revoke": (lambda w: {"pk": w.token.pk}, row(*[405] * 9)),  # POST only
+    "accounts:login": (None, ALL),
+    "accounts:logout": (None, row(*[405] * 9)),  # POST only
+    "accounts:password-change": (None, ALL),
+    "accounts:password-change-done": (None, ALL),
+    "accounts:set-language": (None, row(*[405] * 9)),  # POST only
+    "accounts:profile": (None, ALL),
+    "accounts:token-revoke": (lambda w: {"pk": w.token.pk}, row(*[405] * 9)),  # POST only
     "core:audit-list": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
     "orgs:court-list": (None, row(200, 200, 403, 403, 403, 200, 200, 200, 200)),
     "orgs:court-create": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
@@ -87,8 +87,8 @@ EXPECTED = {
         lambda w: {"pk": w.branch.pk},
         row(200, 200, 200, 200, 403, 200, 403, 403, 404),
     ),
-    "people:grant-list": (None, ADMIN_ONLY),
-    "people:grant-revoke": (lambda w: {"pk": w.member_grant.pk}, ADMIN_ONLY),
+    "accounts:grant-list": (None, ADMIN_ONLY),
+    "accounts:grant-revoke": (lambda w: {"pk": w.member_grant.pk}, ADMIN_ONLY),
     "transfer:import-start": (None, IMPORTERS),
     "transfer:import-template": (lambda w: {"kind": "people"}, IMPORTERS),
     # A pending import belongs to its uploader (party) alone: other importers get 404.
@@ -104,7 +104,7 @@ EXPECTED = {
 # Query strings some routes need to address an object.
 QUERY = {"people:person-create": lambda w: f"?court={w.basic.pk}"}
 # Routes anonymous visitors may open.
-PUBLIC = {"core:login", "core:set-language"}
+PUBLIC = {"accounts:login", "accounts:set-language"}
 
 
 def _patterns(resolver=None, namespace=""):
@@ -121,7 +121,7 @@ def _patterns(resolver=None, namespace=""):
 
 @pytest.fixture
 def walk_world(world):
-    from tongxin.people.services import api_token_create
+    from tongxin.accounts.services import api_token_create
 
     world.token, _ = api_token_create(user=world.users["admin"], name="walk")
     world.member_grant = RoleGrant.objects.get(user=world.users["member"])

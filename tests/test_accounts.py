@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from tongxin.people.models import ApiToken, Profile
+from tongxin.accounts.models import ApiToken, Profile, SignInLock
+from tongxin.accounts.services import lock_key
 
 
 def login(client, username, password):
@@ -41,8 +42,8 @@ def test_lock_out_expires(world, settings):
 
     from django.utils import timezone
 
-    Profile.objects.update_or_create(
-        user=world.users["secretary"],
+    SignInLock.objects.update_or_create(
+        key=lock_key("secretary"),
         defaults={"locked_until": timezone.now() - datetime.timedelta(seconds=1)},
     )
     assert login(Client(), "secretary", world.password).status_code == 302
@@ -54,7 +55,7 @@ def test_success_resets_the_failure_count(world, settings):
     login(client, "secretary", "wrong")
     login(client, "secretary", "wrong")
     assert login(client, "secretary", world.password).status_code == 302
-    assert Profile.objects.get(user=world.users["secretary"]).failed_logins == 0
+    assert not SignInLock.objects.filter(key=lock_key("secretary")).exists()
 
 
 def test_password_change(world):
@@ -121,7 +122,7 @@ def test_profile_creates_a_token_shown_once(world, client_for):
 
 
 def test_token_revoke_only_own_tokens(world, client_for):
-    from tongxin.people.services import api_token_create
+    from tongxin.accounts.services import api_token_create
 
     row, _token = api_token_create(user=world.users["admin"], name="x")
     assert (
@@ -134,7 +135,7 @@ def test_token_revoke_only_own_tokens(world, client_for):
 def test_grant_a_role_to_a_new_account(world, client_for):
     client = client_for("admin")
     response = client.post(
-        "/people/grants/",
+        "/accounts/grants/",
         {
             "username": "zhangsan",
             "password": "Tongxin-新账户-2026",
@@ -170,11 +171,11 @@ def test_branch_roles_are_granted_on_an_organisation_named_in_its_court(world, c
         "court_code": "苏0102",
     }
     body = client.post(
-        "/people/grants/", {**base, "organisation_name": "没有的支部"}
+        "/accounts/grants/", {**base, "organisation_name": "没有的支部"}
     ).content.decode()
     assert "has no active organisation named" in body
-    client.post("/people/grants/", {**base, "organisation_name": world.branch.name_zh})
-    from tongxin.people.models import RoleGrant
+    client.post("/accounts/grants/", {**base, "organisation_name": world.branch.name_zh})
+    from tongxin.accounts.models import RoleGrant
 
     assert RoleGrant.objects.get(user__username="lisi").organisation == world.branch
 
@@ -194,7 +195,7 @@ def test_branch_roles_are_granted_on_an_organisation_named_in_its_court(world, c
 )
 def test_grant_errors_are_explained(world, client_for, data, message):
     response = client_for("admin").post(
-        "/people/grants/", {"username": "lisi", "password": "Tongxin-2026-ok", **data}
+        "/accounts/grants/", {"username": "lisi", "password": "Tongxin-2026-ok", **data}
     )
     assert message in response.content.decode()
 
@@ -204,7 +205,7 @@ def test_grant_list_exports_what_it_shows(world, client_for):
 
     from openpyxl import load_workbook
 
-    response = client_for("admin").get("/people/grants/?export=xlsx")
+    response = client_for("admin").get("/accounts/grants/?export=xlsx")
     rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
     users = {r[0] for r in rows[1:]}
     assert {"party", "secretary", "member"} <= users

@@ -10,9 +10,9 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory
+from tongxin.accounts.models import ApiToken
+from tongxin.accounts.services import api_token_create, token_digest
 from tongxin.api.api import SERVICE_URL_NAMES, api, api_routes
-from tongxin.people.models import ApiToken
-from tongxin.people.services import api_token_create, token_digest
 
 
 def _token(user, name="test") -> str:
@@ -445,7 +445,7 @@ def test_api_index_points_to_schema_and_docs(world, client):
 def test_api_messages_follow_the_token_owners_language(world):
     from django.test import Client
 
-    from tongxin.people.services import api_token_create, profile_set_language
+    from tongxin.accounts.services import api_token_create, profile_set_language
 
     profile_set_language(user=world.users["leader"], language="zh-hans")
     _row, token = api_token_create(user=world.users["leader"], name="zh")

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from tests.conftest import ROLES
+from tongxin.accounts.services import api_token_create
 from tongxin.api.api import api_routes
-from tongxin.people.services import api_token_create
 
 
 def row(*statuses):

@@ -66,7 +66,7 @@ def forms(w):
         ],
         f"/people/{w.members[3].pk}/edit/": ["name", "birth_date", "staff_number", "dues_base"],
         f"/people/{w.members[3].pk}/move/": ["organisation", "cell", "on"],
-        "/people/grants/": [
+        "/accounts/grants/": [
             "username",
             "password",
             "staff_number",
@@ -100,7 +100,7 @@ def test_junk_in_query_strings_of_every_list(world, client_for):
         "/people/",
         "/courts/health/",
         "/accounts/audit/",
-        "/people/grants/",
+        "/accounts/grants/",
     ):
         for junk in JUNK:
             for name in (

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from tongxin.accounts.models import RoleGrant
 from tongxin.core.models import AuditEntry
 from tongxin.orgs.models import Court
-from tongxin.people.models import RoleGrant
 
 
 def test_load_courts_builds_a_province_tree_once(db):

@@ -254,10 +254,10 @@ def test_member_role_only_for_a_member_of_that_organisation(world, client_for):
         "organisation_name": world.branch.name_zh,
     }
     stranger = PersonFactory(court=world.basic)  # same court, not in the branch
-    response = client.post("/people/grants/", {**data, "staff_number": stranger.staff_number})
+    response = client.post("/accounts/grants/", {**data, "staff_number": stranger.staff_number})
     assert "member role goes to a member" in response.content.decode()
     response = client.post(
-        "/people/grants/", {**data, "staff_number": world.members[8].staff_number}
+        "/accounts/grants/", {**data, "staff_number": world.members[8].staff_number}
     )
     assert response.status_code == 302
 

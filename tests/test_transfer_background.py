@@ -209,7 +209,7 @@ def test_an_unexpected_error_in_the_task_ends_failed_and_keeps_the_traceback(
 def test_the_failure_reason_is_in_the_uploaders_language(
     world, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from tongxin.people.models import Profile
+    from tongxin.accounts.models import Profile
 
     Profile.objects.update_or_create(user=world.users["party"], defaults={"language": "zh-hans"})
     client = client_for("party")

@@ -60,7 +60,7 @@ def test_an_old_xls_file_is_told_to_be_saved_as_xlsx(client_for):
 
 
 def test_the_message_comes_in_the_users_language(world, client_for):
-    from tongxin.people.services import profile_set_language
+    from tongxin.accounts.services import profile_set_language
 
     profile_set_language(user=world.users["party"], language="zh-hans")
     response = upload(client_for("party"), "people", SimpleUploadedFile("x.xlsx", b"garbage"))

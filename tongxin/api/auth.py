@@ -1,6 +1,6 @@
 """API authentication: a bearer token, or the browser's session for signed-in users.
 
-Tokens are stored as SHA-256 digests only (`tongxin.people.services.token_digest`). Session
+Tokens are stored as SHA-256 digests only (`tongxin.accounts.services.token_digest`). Session
 authentication is safe here because every endpoint is read-only (GET), and ninja's session
 auth still runs Django's CSRF check, which refuses unsafe methods without a token.
 """
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
-from tongxin.people.models import ApiToken
-from tongxin.people.services import token_digest
+from tongxin.accounts.models import ApiToken
+from tongxin.accounts.services import token_digest
 
 # last_used_at is written at most this often per token, so a busy client costs one read.
 TOUCH_EVERY = datetime.timedelta(minutes=1)
@@ -29,7 +29,8 @@ def token_user(token: str):
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     row = (
-        ApiToken.objects.select_related("user", "user__profile")
+        ApiToken.objects.usable()
+        .select_related("user", "user__profile")
         .filter(digest=token_digest(token), user__is_active=True)
         .first()
     )

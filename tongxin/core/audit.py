@@ -7,6 +7,7 @@ import decimal
 from django.db import models
 
 from tongxin.core.models import AuditEntry
+from tongxin.core.scoping import reach_of
 
 remote_addr: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "remote_addr", default=None
@@ -35,15 +36,21 @@ def snapshot(obj: models.Model) -> dict:
 
 
 def court_of(obj):
-    from tongxin.orgs.models import Court
-
-    if isinstance(obj, Court):
-        return obj
-    return (
-        getattr(obj, "court", None)
-        or getattr(getattr(obj, "organisation", None), "court", None)
-        or getattr(getattr(obj, "person", None), "court", None)
-    )
+    """The court a record belongs to, found through its scope declaration's court lookups
+    (``"path"``: the record is a court; ``"organisation__court__path"``: its organisation's)."""
+    try:
+        lookups = reach_of(obj._meta.model).court
+    except LookupError:
+        return None
+    for lookup in lookups:
+        node = obj
+        for part in lookup.split("__")[:-1]:
+            node = getattr(node, part, None)
+            if node is None:
+                break
+        if node is not None:
+            return node
+    return None
 
 
 def audit_record(

@@ -18,6 +18,5 @@ def tongxin(request):
             "imports": scope.has(Perm.IMPORT_RUN),
             "grants": scope.has(Perm.GRANT_CHANGE),
             "rules": scope.has(Perm.RULE_CHANGE),
-            "own_person": scope.person,
         }
     }

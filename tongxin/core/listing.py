@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,70 @@ def text_param(params, name: str, max_length: int = 100) -> str:
 class Column:
     header: str
     value: Callable
+
+
+def active_flag(value: str) -> bool | None:
+    """The one meaning of an `active` filter, for pages, exports and the API alike:
+    "" or "1" active only (the default), "0" inactive only, anything else ("all") both."""
+    return {"": True, "1": True, "0": False}.get(value)
+
+
+class Filters:
+    """Base of a list's filter dataclass: every field a bounded text parameter, read the same
+    way from a page's query string, an export's and the API's (`aliases`: API names)."""
+
+    aliases: dict[str, str] = {}
+
+    @classmethod
+    def from_params(cls, params) -> Filters:
+        values = {}
+        for item in dataclasses.fields(cls):
+            value = params.get(item.name)
+            if value in (None, "") and item.name in cls.aliases:
+                value = params.get(cls.aliases[item.name])
+            values[item.name] = text_param({"v": "" if value is None else str(value)}, "v")
+        return cls(**values)
+
+    from_request = from_params
+
+
+@dataclass
+class ListDefinition:
+    """One list: its filters, its scoped selector, its columns and its export file name. The
+    page, its .xlsx export and the API list endpoint all read rows through `queryset`, so a
+    filter means the same everywhere."""
+
+    filters: type[Filters]
+    select: Callable[..., object]  # select(user=..., filters=...) -> QuerySet, in its order
+    columns: Callable[[], Sequence[Column]]  # built per request: headers in its language
+    filename: str
+    per_page: int | None = None
+
+    def queryset(self, user, params):
+        return self.select(user=user, filters=self.filters.from_params(params))
+
+    def page(self, request, *, template: str, context: dict | None = None):
+        filters = self.filters.from_params(request.GET)
+        return list_page(
+            request,
+            queryset=self.select(user=request.user, filters=filters),
+            template=template,
+            context={"filters": filters, **(context or {})},
+            columns=self.columns(),
+            filename=self.filename,
+            per_page=self.per_page,
+        )
+
+    def api_page(self, user, query) -> dict:
+        """One page for the API: `query` is the endpoint's query schema (filters + limit and
+        offset)."""
+        qs = self.queryset(user, query.dict())
+        return {
+            "count": qs.count(),
+            "limit": query.limit,
+            "offset": query.offset,
+            "items": list(qs[query.offset : query.offset + query.limit]),
+        }
 
 
 def list_page(

@@ -3,8 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.exceptions import ApplicationError
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scoped
 
 
+@scoped(court="court_path", view=Perm.AUDIT_VIEW)
 class AuditEntry(models.Model):
     """One change made through a service: who, when, which object, before and after.
 
@@ -28,8 +31,13 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("object type"), max_length=80)
     object_id = models.CharField(_("object id"), max_length=40)
     object_repr = models.CharField(_("object"), max_length=255)
+    # The court model is named by a setting (like AUTH_USER_MODEL): core imports no domain app.
     court = models.ForeignKey(
-        "orgs.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.TONGXIN_COURT_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     court_path = models.CharField(max_length=255, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)

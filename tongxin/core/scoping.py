@@ -1,47 +1,160 @@
 """Turn a user's role grants into querysets: the only place where "who sees what" is computed.
 
-Every selector and view asks `scope_for(user)` for the rows a permission reaches. Object
-lookups go through `Scope.get`, which answers NotFound (404) when the object is outside what
-the user may see and Forbidden (403) when they may see it but not do what they ask.
+Core knows no domain model. Each app declares, next to its model, how the model is reached
+(`@scoped(court=..., org=..., view=..., change=...)`): the lookups from the model to a court
+path and to a Party-organisation path, and the permissions that read and change it. A model
+whose visibility is narrower than its court (a register only some may read) adds a `narrow`
+condition, or replaces the whole rule with `rule`, in its own app.
+
+Every selector and view asks `scope_for(user)` for what a permission reaches:
+`scope.visible(Model, perm)` is the queryset, `scope.get(Model, pk, perm)` an object or
+NotFound (404: outside what the user may see) / Forbidden (403: seen, but not this action),
+`scope.can(perm, obj)` answers "may do" for an object. The grants themselves come from the
+accounts app, which registers the loader (`grant_loader`); apps may add organisation paths
+a user reaches by another route than a grant (`org_paths_source`: a member's own branch).
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from tongxin.core.exceptions import Forbidden, NotFound
-from tongxin.core.permissions import ORGANISATION_ROLES, Perm, Role, role_has, write_counterpart
+from tongxin.core.permissions import role_has
 
 NOTHING = Q(pk__in=[])
 
 
-def _any(paths: list[str], field: str) -> Q:
+def any_prefix(paths: Iterable[str], lookup: str) -> Q:
+    """Rows whose `lookup` path starts with one of `paths` (nothing for no paths)."""
     q = NOTHING
     for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
+        q |= Q(**{f"{lookup}__startswith": path})
     return q
 
 
-class Scope:
-    def __init__(self, user):
-        from tongxin.people.models import RoleGrant
+@dataclass(frozen=True)
+class Grant:
+    """What the gate needs of a role grant: the role and the subtree it sits on."""
 
-        self.user = user
-        self.grants = (
-            list(RoleGrant.objects.filter(user=user).select_related("court", "organisation"))
-            if user is not None and user.is_authenticated and user.is_active
-            else []
+    role: str
+    court_path: str | None = None
+    org_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a model is reached from a user's grants (see `scoped`)."""
+
+    view: str
+    change: str | None = None
+    court: tuple[str, ...] = ()
+    org: tuple[str, ...] = ()
+    rule: Callable[[Scope, str], Q] | None = None
+    narrow: Callable[[Scope, str], Q] | None = None
+
+    def q(self, scope: Scope, perm: str) -> Q:
+        if self.rule is not None:
+            q = self.rule(scope, perm)
+        else:
+            q = NOTHING
+            court_paths = scope.court_paths(perm)
+            for lookup in self.court:
+                q |= any_prefix(court_paths, lookup)
+            if self.org:
+                org_paths = scope.org_paths(perm)
+                for lookup in self.org:
+                    q |= any_prefix(org_paths, lookup)
+        if self.narrow is not None:
+            q &= self.narrow(scope, perm)
+        return q
+
+
+_REACH: dict[type[Model], Reach] = {}
+_GRANT_LOADER: list[Callable] = []
+_ORG_PATH_SOURCES: list[Callable] = []
+
+
+def _tuple(value) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def scoped(
+    *,
+    view: str,
+    change: str | None = None,
+    court: str | Iterable[str] = (),
+    org: str | Iterable[str] = (),
+    rule: Callable[[Scope, str], Q] | None = None,
+    narrow: Callable[[Scope, str], Q] | None = None,
+):
+    """Class decorator: declare how a model is reached.
+
+    `court`: lookups from the model to a court's path (a court grant reaches the row when one
+    of them lies in the granted subtree); `org`: likewise to a Party organisation's path (for
+    grants on organisations); `view`/`change`: the permissions to read and to change it;
+    `rule(scope, perm) -> Q` replaces the lookups with a rule of the app's own; `narrow(scope,
+    perm) -> Q` is ANDed to whichever applies (visibility narrower than the court).
+    """
+
+    def register(model):
+        _REACH[model] = Reach(
+            view=view,
+            change=change,
+            court=_tuple(court),
+            org=_tuple(org),
+            rule=rule,
+            narrow=narrow,
         )
+        return model
 
-    @cached_property
-    def person(self):
-        from tongxin.people.models import Person
+    return register
 
-        if not self.grants and not getattr(self.user, "is_authenticated", False):
-            return None
-        return Person.objects.filter(user_id=self.user.pk).first()
+
+def reach_of(model) -> Reach:
+    model = getattr(model, "model", model)  # a queryset names its model
+    model = model._meta.concrete_model
+    try:
+        return _REACH[model]
+    except KeyError:
+        raise LookupError(
+            f"{model._meta.label} declares no scope (tongxin.core.scoping.scoped)"
+        ) from None
+
+
+def scoped_models() -> dict:
+    return dict(_REACH)
+
+
+def grant_loader(loader: Callable) -> Callable:
+    """Register the function user -> list[Grant] (the accounts app's)."""
+    _GRANT_LOADER[:] = [loader]
+    return loader
+
+
+def org_paths_source(source: Callable) -> Callable:
+    """Register `source(scope, perm) -> list[str]`: organisation paths a user reaches
+    otherwise than by a grant (e.g. a member's own branch)."""
+    if source not in _ORG_PATH_SOURCES:
+        _ORG_PATH_SOURCES.append(source)
+    return source
+
+
+@dataclass
+class Scope:
+    user: object
+    grants: list[Grant]
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable):
+        """A value computed once per request (e.g. the user's own staff record)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def roles(self) -> set[str]:
@@ -51,148 +164,77 @@ class Scope:
         """True if any grant carries the permission (somewhere)."""
         return any(role_has(grant.role, perm) for grant in self.grants)
 
-    def covers_court(self, court, perm: str) -> bool:
-        """True if a court grant carrying `perm` reaches this court."""
-        return any(court.path.startswith(path) for path in self.court_paths(perm))
-
-    def court_paths(self, perm: str) -> list[str]:
-        return [g.court.path for g in self.grants if g.court_id and role_has(g.role, perm)]
-
-    def org_paths(self, perm: str) -> list[str]:
-        paths = [
-            g.organisation.path for g in self.grants if g.organisation_id and role_has(g.role, perm)
-        ]
-        if perm == Perm.ORG_VIEW and any(g.role == Role.MEMBER for g in self.grants):
-            # A member sees their own branch: where their open membership is today (so the
-            # view follows a move), else the organisation the grant names.
-            paths += self.own_branch_paths
-        return paths
-
-    @cached_property
-    def own_branch_paths(self) -> list[str]:
-        from tongxin.people.models import Membership
-
-        if self.person is not None:
-            current = (
-                Membership.objects.filter(person=self.person, ends_on__isnull=True)
-                .values_list("organisation__path", flat=True)
-                .first()
-            )
-            if current:
-                return [current]
-        return [g.organisation.path for g in self.grants if g.role == Role.MEMBER]
-
-    # Querysets -------------------------------------------------------------------------
-
-    def courts(self, perm: str = Perm.COURT_VIEW) -> QuerySet:
-        from tongxin.orgs.models import Court
-
-        return Court.objects.filter(_any(self.court_paths(perm), "path"))
-
-    def departments(self, perm: str = Perm.COURT_VIEW) -> QuerySet:
-        from tongxin.orgs.models import Department
-
-        return Department.objects.filter(_any(self.court_paths(perm), "court__path"))
-
-    def organisations_q(self, perm: str = Perm.ORG_VIEW, prefix: str = "") -> Q:
-        return _any(self.court_paths(perm), f"{prefix}court__path") | _any(
-            self.org_paths(perm), f"{prefix}path"
-        )
-
-    def organisations(self, perm: str = Perm.ORG_VIEW) -> QuerySet:
-        from tongxin.orgs.models import PartyOrganisation
-
-        return PartyOrganisation.objects.filter(self.organisations_q(perm))
-
-    def people(self, perm: str = Perm.PERSON_VIEW) -> QuerySet:
-        from tongxin.people.models import Membership, Person
-
-        q = _any(self.court_paths(perm), "court__path")
-        org_paths = self.org_paths(perm) if perm != Perm.ORG_VIEW else []
-        own = self.person if perm == Perm.PERSON_VIEW else None
-        if org_paths:
-            # An uncorrelated IN: the database walks the organisations' memberships once,
-            # where a correlated EXISTS would be checked for every person in the country.
-            ids = (
-                Membership.objects.filter(ends_on__isnull=True)
-                .filter(_any(org_paths, "organisation__path"))
-                .order_by()
-                .values("person_id")
-            )
-            if own is not None:
-                # The user's own record joins the same IN: "IN (...) OR pk = x" would make
-                # PostgreSQL scan every person instead of looking the few up.
-                ids = ids.union(Person.objects.filter(pk=own.pk).order_by().values("pk"), all=True)
-                own = None
-            q |= Q(pk__in=ids)
-        if own is not None:
-            q |= Q(pk=own.pk)
-        return Person.objects.filter(q)
-
-    def audit(self) -> QuerySet:
-        from tongxin.core.models import AuditEntry
-
-        return AuditEntry.objects.filter(_any(self.court_paths(Perm.AUDIT_VIEW), "court_path"))
-
-    def grants_managed(self) -> QuerySet:
-        """Role grants on courts or organisations inside the courts this user administers."""
-        from tongxin.people.models import RoleGrant
-
-        paths = self.court_paths(Perm.GRANT_CHANGE)
-        return RoleGrant.objects.filter(
-            _any(paths, "court__path") | _any(paths, "organisation__court__path")
-        )
-
-    # Object lookups ---------------------------------------------------------------------
-
-    def queryset_for(self, model, perm: str) -> QuerySet:
-        name = model._meta.label
-        method = {
-            "orgs.Court": self.courts,
-            "orgs.Department": self.departments,
-            "orgs.PartyOrganisation": self.organisations,
-            "people.Person": self.people,
-        }[name]
-        return method(perm)
-
-    def get(self, model, pk, perm: str | None = None, queryset: QuerySet | None = None):
-        """The object if the user may act on it; NotFound if unseen, Forbidden if read-only."""
-        view_perm = write_counterpart(perm) if perm else None
-        view_perm = (
-            view_perm
-            or {
-                "orgs.Court": Perm.COURT_VIEW,
-                "orgs.Department": Perm.COURT_VIEW,
-                "orgs.PartyOrganisation": Perm.ORG_VIEW,
-                "people.Person": Perm.PERSON_VIEW,
-            }[model._meta.label]
-        )
-        base = queryset if queryset is not None else model._default_manager.all()
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
-            raise NotFound("not found") from None
-        visible = self.queryset_for(model, view_perm)
-        obj = base.filter(pk=pk, pk__in=visible.values("pk")).first()
-        if obj is None:
-            raise NotFound("not found")
-        if perm and perm != view_perm and not self.queryset_for(model, perm).filter(pk=pk).exists():
-            raise Forbidden("forbidden")
-        return obj
-
     def require(self, perm: str) -> None:
         """Forbidden unless some grant carries the permission."""
         if not self.has(perm):
             raise Forbidden("forbidden")
 
+    def court_paths(self, perm: str) -> list[str]:
+        return [g.court_path for g in self.grants if g.court_path and role_has(g.role, perm)]
+
+    def org_paths(self, perm: str) -> list[str]:
+        paths = [g.org_path for g in self.grants if g.org_path and role_has(g.role, perm)]
+        for source in _ORG_PATH_SOURCES:
+            paths += source(self, perm)
+        return paths
+
+    def covers_court(self, court, perm: str) -> bool:
+        """True if a court grant carrying `perm` reaches this court (no query)."""
+        return any(court.path.startswith(path) for path in self.court_paths(perm))
+
+    # Querysets -------------------------------------------------------------------------
+
+    def q(self, model, perm: str | None = None) -> Q:
+        reach = reach_of(model)
+        return reach.q(self, perm or reach.view)
+
+    def visible(self, model, perm: str | None = None) -> QuerySet:
+        """The rows of `model` (or of a queryset) that `perm` (default: the model's view
+        permission) reaches."""
+        queryset = model if isinstance(model, QuerySet) else model._default_manager.all()
+        return queryset.filter(self.q(queryset.model, perm))
+
+    def can(self, perm: str, obj) -> bool:
+        """True if the user may do `perm` to `obj` (one query)."""
+        if obj is None or obj.pk is None or not self.has(perm):
+            return False
+        return self.visible(type(obj), perm).filter(pk=obj.pk).exists()
+
+    # Object lookups ---------------------------------------------------------------------
+
+    def get(self, model, pk, perm: str | None = None, queryset: QuerySet | None = None):
+        """The object if the user may act on it; NotFound if unseen, Forbidden if read-only."""
+        reach = reach_of(model)
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise NotFound("not found") from None
+        if abs(pk) > 2**63 - 1:
+            raise NotFound("not found")
+        base = queryset if queryset is not None else model._default_manager.all()
+        obj = base.filter(self.q(model, reach.view), pk=pk).first()
+        if obj is None:
+            raise NotFound("not found")
+        if perm and perm != reach.view and not self.can(perm, obj):
+            raise Forbidden("forbidden")
+        return obj
+
+
+def load_grants(user) -> list[Grant]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if not _GRANT_LOADER:
+        return []
+    return _GRANT_LOADER[0](user)
+
 
 def scope_for(user) -> Scope:
     scope = getattr(user, "_tongxin_scope", None)
     if scope is None:
-        scope = Scope(user)
+        scope = Scope(user=user, grants=load_grants(user))
         if user is not None:
             user._tongxin_scope = scope
     return scope
 
 
-__all__ = ["ORGANISATION_ROLES", "Scope", "scope_for"]
+__all__ = ["Grant", "Reach", "Scope", "any_prefix", "scope_for", "scoped"]

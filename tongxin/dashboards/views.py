@@ -3,22 +3,25 @@ from django.shortcuts import render
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs import health
+from tongxin.orgs.models import Court, PartyOrganisation
+from tongxin.people.models import Person
+from tongxin.people.scope import own_person
 
 
 def home(request):
     """Counts of what the user can see; the health counts load separately (they take longest)."""
     scope = scope_for(request.user)
     context = {
-        "court_count": scope.courts().filter(is_active=True).count()
+        "court_count": scope.visible(Court).filter(is_active=True).count()
         if scope.has(Perm.COURT_VIEW)
         else None,
-        "organisation_count": scope.organisations().filter(is_active=True).count(),
-        "people_count": scope.people().filter(is_active=True).count()
+        "organisation_count": scope.visible(PartyOrganisation).filter(is_active=True).count(),
+        "people_count": scope.visible(Person).filter(is_active=True).count()
         if scope.has(Perm.PERSON_VIEW)
         else None,
         "show_health": scope.has(Perm.HEALTH_VIEW),
-        "own_person": scope.person,
-        "own_organisations": scope.organisations().filter(is_active=True)[:5]
+        "own_person": own_person(scope),
+        "own_organisations": scope.visible(PartyOrganisation).filter(is_active=True)[:5]
         if not scope.has(Perm.COURT_VIEW)
         else [],
     }

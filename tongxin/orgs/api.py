@@ -203,7 +203,7 @@ def department_list(request, query: Query[DepartmentQuery]):
     """Departments of the courts in the caller's scope."""
     scope = scope_for(request.auth)
     scope.require(Perm.COURT_VIEW)
-    qs = scope.departments(Perm.COURT_VIEW).select_related("court")
+    qs = scope.visible(Department, Perm.COURT_VIEW).select_related("court")
     if query.court:
         qs = qs.filter(court__code=query.court)
     if query.q:

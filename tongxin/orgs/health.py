@@ -125,8 +125,8 @@ def findings(
     today = today or timezone.localdate()
     rules = {code: row for code, row in rules_ensure().items() if row.is_enabled and code in RULES}
     scope = scope_for(user)
-    orgs = scope.organisations(Perm.HEALTH_VIEW).filter(is_active=True)
-    people = scope.people(Perm.HEALTH_VIEW).filter(is_active=True)
+    orgs = scope.visible(PartyOrganisation, Perm.HEALTH_VIEW).filter(is_active=True)
+    people = scope.visible(Person, Perm.HEALTH_VIEW).filter(is_active=True)
     if court is not None:
         orgs = orgs.filter(court__path__startswith=court.path)
         people = people.filter(court__path__startswith=court.path)

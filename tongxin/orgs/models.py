@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scoped
 from tongxin.core.tree import TreeNode
 
 
@@ -19,6 +21,7 @@ class Bilingual:
         return self.name
 
 
+@scoped(court="path", view=Perm.COURT_VIEW, change=Perm.COURT_CHANGE)
 class Court(Bilingual, TreeNode):
     class Level(models.TextChoices):
         SPC = "spc", _("Supreme People's Court")
@@ -79,6 +82,7 @@ class Court(Bilingual, TreeNode):
         ]
 
 
+@scoped(court="court__path", view=Perm.COURT_VIEW, change=Perm.COURT_CHANGE)
 class Department(Bilingual, models.Model):
     class Kind(models.TextChoices):
         JUDICIAL = "judicial", _("Judicial")
@@ -106,6 +110,7 @@ class Department(Bilingual, models.Model):
         ]
 
 
+@scoped(court="court__path", org="path", view=Perm.ORG_VIEW, change=Perm.ORG_CHANGE)
 class PartyOrganisation(Bilingual, TreeNode):
     class Kind(models.TextChoices):
         PARTY_GROUP = "party_group", _("Party group (leading)")  # 党组
@@ -165,6 +170,12 @@ class PartyOrganisation(Bilingual, TreeNode):
         ]
 
 
+@scoped(
+    court="organisation__court__path",
+    org="organisation__path",
+    view=Perm.ORG_VIEW,
+    change=Perm.ORG_CHANGE,
+)
 class CommitteeTerm(models.Model):
     """One committee term of an organisation; the latest by start date is the current one."""
 
@@ -189,6 +200,12 @@ class CommitteeTerm(models.Model):
         return f"{self.starts_on} – {self.ends_on}"
 
 
+@scoped(
+    court="organisation__court__path",
+    org="organisation__path",
+    view=Perm.ORG_VIEW,
+    change=Perm.ORG_CHANGE,
+)
 class CommitteePost(models.Model):
     """A committee post held by a person from a date until a date (open while ends_on is null)."""
 

@@ -32,7 +32,7 @@ class CourtFilters:
 
 
 def court_list(*, user, filters: CourtFilters) -> QuerySet[Court]:
-    qs = scope_for(user).courts(Perm.COURT_VIEW).select_related("parent")
+    qs = scope_for(user).visible(Court, Perm.COURT_VIEW).select_related("parent")
     if filters.q:
         qs = qs.filter(
             Q(name_zh__icontains=filters.q)
@@ -62,7 +62,7 @@ class DepartmentFilters:
 
 
 def department_list(*, user, filters: DepartmentFilters) -> QuerySet[Department]:
-    qs = scope_for(user).departments(Perm.COURT_VIEW).select_related("court")
+    qs = scope_for(user).visible(Department, Perm.COURT_VIEW).select_related("court")
     if filters.q:
         qs = qs.filter(Q(name_zh__icontains=filters.q) | Q(name_en__icontains=filters.q))
     if filters.kind:
@@ -90,7 +90,7 @@ class OrganisationFilters:
 
 
 def organisation_list(*, user, filters: OrganisationFilters) -> QuerySet[PartyOrganisation]:
-    qs = scope_for(user).organisations(Perm.ORG_VIEW).select_related("court", "parent")
+    qs = scope_for(user).visible(PartyOrganisation, Perm.ORG_VIEW).select_related("court", "parent")
     if filters.q:
         qs = qs.filter(Q(name_zh__icontains=filters.q) | Q(name_en__icontains=filters.q))
     if filters.kind:

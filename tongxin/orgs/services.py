@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from tongxin.core.audit import audit_record, snapshot
 from tongxin.core.exceptions import ApplicationError
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
 from tongxin.core.services import model_save
 from tongxin.core.tree import check_parent, save_with_path
 from tongxin.lib.dates import add_months
@@ -61,9 +63,32 @@ def court_save(*, actor, court: Court, changes: dict) -> Court:
     if not changes.get("name_en", court.name_en) and changes.get("name_zh", court.name_zh):
         changes["name_en"] = english_name(changes.get("name_zh", court.name_zh))
     _refuse_active_under_inactive(changes, parent, _("Reactivate the parent court first."))
+    _check_court_place(actor=actor, court=court, parent=parent, level=level)
     return model_save(
         actor=actor, instance=court, changes=changes, action="orgs.court", save=save_with_path
     )
+
+
+def _check_court_place(*, actor, court: Court, parent: Court | None, level: str) -> None:
+    """Where a court may sit, for the form, the import and the API alike: nobody moves a court
+    out of or above their own grants (a new parent must lie in their reach: a court that is
+    itself the top of a user's grant cannot be moved by that user), and there is one Supreme
+    People's Court at the root (the first one, when the tree is empty, comes from the
+    court-code table). `actor=None` is the system (loading the reference table)."""
+    moved = parent is not None and parent.pk != court.parent_id
+    if parent is None and (court.pk is None or court.parent_id is not None):
+        root = Court.objects.filter(parent__isnull=True).exclude(pk=court.pk).exists()
+        if root or level != Court.Level.SPC:
+            raise ApplicationError(
+                _("Only the Supreme People's Court has no parent court: give the parent court.")
+            )
+        moved = True
+    if level == Court.Level.SPC and parent is not None:
+        raise ApplicationError(_("The Supreme People's Court has no parent court."))
+    if moved and actor is not None:
+        scope = scope_for(actor)
+        if parent is None or not scope.covers_court(parent, Perm.COURT_CHANGE):
+            raise ApplicationError(_("You may only place a court under a court within your reach."))
 
 
 def _refuse_active_under_inactive(changes: dict, parent, message: str) -> None:

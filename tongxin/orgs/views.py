@@ -22,6 +22,7 @@ from tongxin.orgs.forms import (
     TermForm,
 )
 from tongxin.orgs.models import CommitteePost, Court, Department, HealthRule, PartyOrganisation
+from tongxin.people.models import Person
 
 # Courts ----------------------------------------------------------------------------------
 
@@ -60,12 +61,12 @@ def court_list(request):
 def court_detail(request, pk: int):
     scope = scope_for(request.user)
     court = scope.get(Court, pk, queryset=Court.objects.select_related("parent"))
-    can_change = scope.courts(Perm.COURT_CHANGE).filter(pk=court.pk).exists()
+    can_change = scope.visible(Court, Perm.COURT_CHANGE).filter(pk=court.pk).exists()
     children = court.children.order_by("path")
     departments = court.departments.annotate(
         people_count=Count("people", filter=Q(people__is_active=True))
     )
-    organisations = scope.organisations().filter(court=court).order_by("path")
+    organisations = scope.visible(PartyOrganisation).filter(court=court).order_by("path")
     return render(
         request,
         "orgs/court_detail.html",
@@ -94,7 +95,9 @@ def court_edit(request, pk: int | None = None):
     else:
         scope.require(Perm.COURT_CHANGE)
         court = Court()
-    form = CourtForm(request.POST or None, instance=court, parents=scope.courts(Perm.COURT_CHANGE))
+    form = CourtForm(
+        request.POST or None, instance=court, parents=scope.visible(Court, Perm.COURT_CHANGE)
+    )
     if not pk and not request.POST and text_param(request.GET, "parent"):
         form.fields["parent_code"].initial = text_param(request.GET, "parent")
 
@@ -239,9 +242,9 @@ def organisation_detail(request, pk: int):
         PartyOrganisation, pk, queryset=PartyOrganisation.objects.select_related("court", "parent")
     )
     on = _date_param(request.GET.get("on")) or timezone.localdate()
-    can_change = scope.organisations(Perm.ORG_CHANGE).filter(pk=org.pk).exists()
+    can_change = scope.visible(PartyOrganisation, Perm.ORG_CHANGE).filter(pk=org.pk).exists()
     visible_people = set(
-        scope.people().filter(memberships__organisation=org).values_list("pk", flat=True)
+        scope.visible(Person).filter(memberships__organisation=org).values_list("pk", flat=True)
     )
     findings = health.findings(user=request.user, organisation=org)
     return render(
@@ -256,13 +259,13 @@ def organisation_detail(request, pk: int):
             "post_history": org.posts.select_related("person").order_by("-starts_on"),
             "terms": org.terms.all(),
             "parent_visible": bool(org.parent_id)
-            and scope.organisations().filter(pk=org.parent_id).exists(),
+            and scope.visible(PartyOrganisation).filter(pk=org.parent_id).exists(),
             "current_term": org.terms.filter(starts_on__lte=timezone.localdate()).first(),
             "children": org.children.order_by("path"),
             "departments": org.departments.all(),
             "findings": findings,
             "visible_people": visible_people,
-            "can_dues": scope.organisations(Perm.DUES_VIEW).filter(pk=org.pk).exists(),
+            "can_dues": scope.visible(PartyOrganisation, Perm.DUES_VIEW).filter(pk=org.pk).exists(),
         },
     )
 
@@ -288,17 +291,17 @@ def organisation_edit(request, court_pk: int | None = None, pk: int | None = Non
         court = Court.objects.filter(pk=court_pk).first()
         in_reach = court is not None and (
             scope.covers_court(court, Perm.ORG_CHANGE)
-            or scope.organisations(Perm.ORG_CHANGE).filter(court=court).exists()
+            or scope.visible(PartyOrganisation, Perm.ORG_CHANGE).filter(court=court).exists()
         )
         if not in_reach:
             visible = court is not None and (
                 scope.covers_court(court, Perm.COURT_VIEW)
-                or scope.organisations().filter(court=court).exists()
+                or scope.visible(PartyOrganisation).filter(court=court).exists()
             )
             raise Forbidden("forbidden") if visible else NotFound("not found")
         org = PartyOrganisation(court=court)
     parents = (
-        scope.organisations(Perm.ORG_CHANGE)
+        scope.visible(PartyOrganisation, Perm.ORG_CHANGE)
         .filter(court__in=services.parent_courts(court), is_active=True)
         .exclude(kind__in=[PartyOrganisation.Kind.PARTY_GROUP])
         .select_related("court")
@@ -379,7 +382,7 @@ def post_create(request, pk: int):
         queryset=PartyOrganisation.objects.select_related("court"),
     )
     people = (
-        scope.people(Perm.PERSON_VIEW)
+        scope.visible(Person, Perm.PERSON_VIEW)
         .filter(
             memberships__organisation__path__startswith=org.path,
             memberships__ends_on__isnull=True,
@@ -433,7 +436,7 @@ def health_page(request):
     court = None
     code = text_param(request.GET, "court")
     if code:
-        court = scope.courts(Perm.HEALTH_VIEW).filter(code=code).first()
+        court = scope.visible(Court, Perm.HEALTH_VIEW).filter(code=code).first()
     items = health.findings(user=request.user, court=court)
     tally = health.counts(items)
     rule = text_param(request.GET, "rule")

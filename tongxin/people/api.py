@@ -7,12 +7,14 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
+from tongxin.accounts.models import RoleGrant
 from tongxin.api.common import ACTIVE_HELP, ERRORS, CourtCode, Id, PageQuery, Text, page
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.api import CourtRef, DepartmentRef, OrganisationRef
 from tongxin.people import selectors
 from tongxin.people.models import Person
+from tongxin.people.scope import own_person
 
 router = Router(tags=["people"])
 
@@ -107,12 +109,13 @@ class PersonQuery(PageQuery):
 @router.get("/me", response={200: MeOut, **ERRORS}, url_name="me")
 def me(request):
     """Who the token (or session) belongs to and which roles it carries."""
-    scope = scope_for(request.auth)
-    person = scope.person
+    person = own_person(scope_for(request.auth))
     return {
         "username": request.auth.get_username(),
         "person_id": person.pk if person else None,
-        "grants": scope.grants,
+        "grants": RoleGrant.objects.filter(user=request.auth).select_related(
+            "court", "organisation"
+        ),
     }
 
 

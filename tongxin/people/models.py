@@ -4,9 +4,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tongxin.core.permissions import Role
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scoped
+from tongxin.people.scope import membership_rule, person_rule
 
 
+@scoped(court="court__path", view=Perm.PERSON_VIEW, change=Perm.PERSON_CHANGE, rule=person_rule)
 class Person(models.Model):
     class Gender(models.TextChoices):
         MALE = "m", _("Male")
@@ -95,6 +98,12 @@ class Person(models.Model):
         )
 
 
+@scoped(
+    court="person__court__path",
+    view=Perm.PERSON_VIEW,
+    change=Perm.PERSON_CHANGE,
+    rule=membership_rule,
+)
 class Membership(models.Model):
     """A person's membership of a Party organisation (and party group) for a period.
 
@@ -141,73 +150,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.organisation} ({self.starts_on} – {self.ends_on or ''})"
-
-
-class RoleGrant(models.Model):
-    """A role held by a user on a court subtree or a Party organisation subtree."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
-    )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    court = models.ForeignKey(
-        "orgs.Court", verbose_name=_("court"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    organisation = models.ForeignKey(
-        "orgs.PartyOrganisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("role grant")
-        verbose_name_plural = _("role grants")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(court__isnull=True, organisation__isnull=False)
-                | Q(court__isnull=False, organisation__isnull=True),
-                name="grant_one_scope",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.role} @ {self.court or self.organisation}"
-
-
-class Profile(models.Model):
-    """Per-user settings and sign-in state (language, failed attempts, lock-out)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
-    )
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    must_change_password = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"profile of {self.user_id}"
-
-
-class ApiToken(models.Model):
-    """An API token; only its SHA-256 digest is stored, the token is shown once."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(_("name"), max_length=100)
-    digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"

@@ -41,7 +41,7 @@ def open_memberships() -> Prefetch:
 
 
 def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
-    qs = scope_for(user).people(Perm.PERSON_VIEW).select_related("court", "department")
+    qs = scope_for(user).visible(Person, Perm.PERSON_VIEW).select_related("court", "department")
     if filters.q:
         qs = qs.filter(Q(name__contains=filters.q) | Q(staff_number__startswith=filters.q))
     court = None

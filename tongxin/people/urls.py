@@ -12,6 +12,4 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
     path("<int:pk>/move/", views.person_move, name="person-move"),
     path("dues/<int:pk>/", views.dues, name="dues"),
-    path("grants/", views.grant_list, name="grant-list"),
-    path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant-revoke"),
 ]

@@ -10,7 +10,7 @@ from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
 from tongxin.people import selectors, services
 from tongxin.people.dues import dues_rate
-from tongxin.people.forms import GrantForm, MoveForm, PersonForm
+from tongxin.people.forms import MoveForm, PersonForm
 from tongxin.people.models import Person
 
 
@@ -58,7 +58,7 @@ def person_list(request):
 def person_detail(request, pk: int):
     scope = scope_for(request.user)
     person = scope.get(Person, pk, queryset=Person.objects.select_related("court", "department"))
-    can_change = scope.people(Perm.PERSON_CHANGE).filter(pk=person.pk).exists()
+    can_change = scope.visible(Person, Perm.PERSON_CHANGE).filter(pk=person.pk).exists()
     dues = None
     if person.dues_base is not None and person.is_party_member:
         from tongxin.people.dues import monthly_dues
@@ -79,7 +79,7 @@ def person_detail(request, pk: int):
             ),
             "posts": person.posts.select_related("organisation").order_by("-starts_on"),
             "visible_orgs": set(
-                scope.organisations()
+                scope.visible(PartyOrganisation)
                 .filter(memberships__person=person)
                 .values_list("pk", flat=True)
             ),
@@ -105,7 +105,7 @@ def _choose_court(request, scope):
     code = text_param(request.GET, "code")
     error = None
     if code:
-        court = scope.courts(Perm.PERSON_CHANGE).filter(code=code, is_active=True).first()
+        court = scope.visible(Court, Perm.PERSON_CHANGE).filter(code=code, is_active=True).first()
         if court is not None:
             return redirect(f"{reverse('people:person-create')}?court={court.pk}")
         error = _("No active court with code “%(code)s” where you may add people.") % {"code": code}
@@ -165,7 +165,7 @@ def person_move(request, pk: int):
     )
     # The person's own court, or for a tribunal also its basic court (whose committee it sits under).
     organisations = (
-        scope.organisations(Perm.ORG_VIEW)
+        scope.visible(PartyOrganisation, Perm.ORG_VIEW)
         .filter(is_active=True, court_id__in=[person.court_id, person.court.parent_id])
         .order_by("path")
     )
@@ -184,7 +184,7 @@ def dues(request, pk: int):
     """Monthly Party dues of an organisation's members, with the total; exportable."""
     scope = scope_for(request.user)
     org = scope.get(PartyOrganisation, pk)
-    if not scope.organisations(Perm.DUES_VIEW).filter(pk=org.pk).exists():
+    if not scope.visible(PartyOrganisation, Perm.DUES_VIEW).filter(pk=org.pk).exists():
         raise Forbidden("forbidden")
     rows, total = selectors.dues_for(organisation=org)
     if request.GET.get("export") == "xlsx":
@@ -210,56 +210,3 @@ def dues(request, pk: int):
 
 
 # Accounts and role grants ----------------------------------------------------------------
-
-
-def grant_list(request):
-    scope = scope_for(request.user)
-    scope.require(Perm.GRANT_CHANGE)
-    grants = (
-        scope.grants_managed()
-        .select_related("user", "court", "organisation")
-        .order_by("user__username", "role")
-    )
-    form = GrantForm(request.POST or None)
-    if save_form(
-        request,
-        form,
-        lambda data: services.account_grant(actor=request.user, **data),
-        success=_("Role granted."),
-    ):
-        return redirect("people:grant-list")
-    columns = [
-        Column(_("User"), lambda g: g.user.username),
-        Column(_("Role"), lambda g: g.get_role_display()),
-        Column(_("On"), lambda g: (g.court or g.organisation).name_zh),
-        Column(_("Granted"), lambda g: g.created_at.date()),
-    ]
-    return list_page(
-        request,
-        queryset=grants,
-        template="people/grant_list.html",
-        columns=columns,
-        filename="grants.xlsx",
-        context={"form": form},
-    )
-
-
-def grant_revoke(request, pk: int):
-    scope = scope_for(request.user)
-    scope.require(Perm.GRANT_CHANGE)
-    grant = (
-        scope.grants_managed().select_related("user", "court", "organisation").filter(pk=pk).first()
-    )
-    if grant is None:
-        raise NotFound("not found")
-    back = reverse("people:grant-list")
-    return confirm_page(
-        request,
-        obj=grant,
-        action=lambda: services.grant_revoke(actor=request.user, grant=grant),
-        question=_("Withdraw the role %(role)s from %(user)s?")
-        % {"role": grant.get_role_display(), "user": grant.user.username},
-        done=_("Role withdrawn."),
-        back=back,
-        redirect_to=back,
-    )

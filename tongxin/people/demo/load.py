@@ -11,12 +11,13 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from tongxin.accounts.models import Profile, RoleGrant
 from tongxin.core.permissions import Role
 from tongxin.orgs.health import rules_ensure
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.people.demo.data import DEMO_USERS
 from tongxin.people.demo.seeder import Seeder
-from tongxin.people.models import Membership, Person, Profile, RoleGrant
+from tongxin.people.models import Membership, Person
 
 
 def _reset_sequences(models) -> None:

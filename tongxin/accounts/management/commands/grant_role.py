@@ -1,10 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from tongxin.accounts.services import grant_create
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import Role
 from tongxin.orgs.models import Court
-from tongxin.people.services import grant_create
 
 
 class Command(BaseCommand):

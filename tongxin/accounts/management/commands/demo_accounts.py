@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from tongxin.accounts.models import RoleGrant
 from tongxin.people.demo import DEMO_USERS
-from tongxin.people.models import RoleGrant
 
 
 class Command(BaseCommand):
