@@ -29,7 +29,18 @@ class Access:
     public: bool = False
 
 
-def requires(perm: str | None = None, model=None, *, pk: str = "pk", signed_in: bool = False):
+def requires(
+    perm: str | None = None,
+    model=None,
+    *,
+    pk: str = "pk",
+    parent: tuple | None = None,
+    parent_view: str | None = None,
+    signed_in: bool = False,
+):
+    """See the module docstring. `parent=(Model, "court_pk")`: a route that creates an object
+    under a parent names the parent instead; it is looked up with `perm` (seen with
+    `parent_view` or its model's view permission) and passed as the keyword `parent`."""
     if perm is None and not signed_in:
         raise TypeError("requires() needs a permission, or signed_in=True")
     access = Access(perm=perm, model=model, pk=pk)
@@ -42,6 +53,9 @@ def requires(perm: str | None = None, model=None, *, pk: str = "pk", signed_in: 
                 if kwargs.get(pk) is not None:
                     return view(request, scope.get(model, kwargs.pop(pk), perm), *args, **kwargs)
                 kwargs.pop(pk, None)
+                if parent is not None and kwargs.get(parent[1]) is not None:
+                    found = scope.get(parent[0], kwargs.pop(parent[1]), perm, view=parent_view)
+                    return view(request, None, *args, parent=found, **kwargs)
                 if perm is not None:
                     scope.require(perm)
                 return view(request, None, *args, **kwargs)  # a new object: none to look up

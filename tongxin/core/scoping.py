@@ -202,8 +202,17 @@ class Scope:
 
     # Object lookups ---------------------------------------------------------------------
 
-    def get(self, model, pk, perm: str | None = None, queryset: QuerySet | None = None):
-        """The object if the user may act on it; NotFound if unseen, Forbidden if read-only."""
+    def get(
+        self,
+        model,
+        pk,
+        perm: str | None = None,
+        queryset: QuerySet | None = None,
+        *,
+        view: str | None = None,
+    ):
+        """The object if the user may do `perm` to it; NotFound if they cannot see it (with the
+        model's view permission, or `view`), Forbidden if they see it but may not do `perm`."""
         reach = reach_of(model)
         try:
             pk = int(pk)
@@ -212,10 +221,11 @@ class Scope:
         if abs(pk) > 2**63 - 1:
             raise NotFound("not found")
         base = queryset if queryset is not None else model._default_manager.all()
-        obj = base.filter(self.q(model, reach.view), pk=pk).first()
+        seen = view or reach.view
+        obj = base.filter(self.q(model, seen), pk=pk).first()
         if obj is None:
             raise NotFound("not found")
-        if perm and perm != reach.view and not self.can(perm, obj):
+        if perm and perm != seen and not self.can(perm, obj):
             raise Forbidden("forbidden")
         return obj
 

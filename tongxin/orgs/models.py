@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.permissions import Perm
-from tongxin.core.scoping import scoped
+from tongxin.core.scoping import any_prefix, scoped
 from tongxin.core.tree import TreeNode
 
 
@@ -21,7 +21,22 @@ class Bilingual:
         return self.name
 
 
-@scoped(court="path", view=Perm.COURT_VIEW, change=Perm.COURT_CHANGE)
+def _court_rule(scope, perm: str) -> Q:
+    """Court grants reach their subtree; a grant on an organisation reaches that
+    organisation's court (for the permissions the grant carries, e.g. a secretary adding a
+    sub-organisation in their court). A subquery, not a join: no duplicate courts."""
+    q = any_prefix(scope.court_paths(perm), "path")
+    org_paths = scope.org_paths(perm)
+    if org_paths:
+        q |= Q(
+            pk__in=PartyOrganisation.objects.filter(any_prefix(org_paths, "path"))
+            .order_by()
+            .values("court_id")
+        )
+    return q
+
+
+@scoped(court="path", view=Perm.COURT_VIEW, change=Perm.COURT_CHANGE, rule=_court_rule)
 class Court(Bilingual, TreeNode):
     class Level(models.TextChoices):
         SPC = "spc", _("Supreme People's Court")

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongxin.core.exceptions import ApplicationError, Forbidden, NotFound
+from tongxin.core.access import requires
+from tongxin.core.exceptions import ApplicationError
 from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
@@ -27,10 +28,10 @@ from tongxin.people.models import Person
 # Courts ----------------------------------------------------------------------------------
 
 
+@requires(Perm.COURT_VIEW)
 def court_list(request):
     """The court tree within the user's scope, searchable, in tree order."""
     scope = scope_for(request.user)
-    scope.require(Perm.COURT_VIEW)
     filters = selectors.CourtFilters.from_request(request.GET)
     qs = selectors.court_list(user=request.user, filters=filters)
     columns = [
@@ -58,10 +59,10 @@ def court_list(request):
     )
 
 
-def court_detail(request, pk: int):
+@requires(Perm.COURT_VIEW, Court)
+def court_detail(request, court: Court):
     scope = scope_for(request.user)
-    court = scope.get(Court, pk, queryset=Court.objects.select_related("parent"))
-    can_change = scope.visible(Court, Perm.COURT_CHANGE).filter(pk=court.pk).exists()
+    can_change = scope.can(Perm.COURT_CHANGE, court)
     children = court.children.order_by("path")
     departments = court.departments.annotate(
         people_count=Count("people", filter=Q(people__is_active=True))
@@ -87,14 +88,12 @@ def court_detail(request, pk: int):
     )
 
 
-def court_edit(request, pk: int | None = None):
-    """Create a court (pk None) or change one."""
+@requires(Perm.COURT_CHANGE, Court)
+def court_edit(request, court: Court | None):
+    """Create a court (from the list: no court yet) or change one."""
     scope = scope_for(request.user)
-    if pk:
-        court = scope.get(Court, pk, Perm.COURT_CHANGE)
-    else:
-        scope.require(Perm.COURT_CHANGE)
-        court = Court()
+    pk = court.pk if court else None
+    court = court or Court()
     form = CourtForm(
         request.POST or None, instance=court, parents=scope.visible(Court, Perm.COURT_CHANGE)
     )
@@ -113,9 +112,9 @@ def court_edit(request, pk: int | None = None):
     return render(request, "orgs/court_form.html", {"form": form, "court": court if pk else None})
 
 
-def court_deactivate(request, pk: int):
-    scope = scope_for(request.user)
-    court = scope.get(Court, pk, Perm.COURT_CHANGE)
+@requires(Perm.COURT_CHANGE, Court)
+def court_deactivate(request, court: Court):
+    pk = court.pk
     return confirm_page(
         request,
         obj=court,
@@ -134,10 +133,9 @@ def court_deactivate(request, pk: int):
 # Departments -----------------------------------------------------------------------------
 
 
+@requires(Perm.COURT_VIEW)
 def department_list(request):
     """Departments of every court in reach: search by name, filter by court subtree and kind."""
-    scope = scope_for(request.user)
-    scope.require(Perm.COURT_VIEW)
     filters = selectors.DepartmentFilters.from_request(request.GET)
     qs = selectors.department_list(user=request.user, filters=filters)
     columns = [
@@ -159,16 +157,10 @@ def department_list(request):
     )
 
 
-def department_edit(request, court_pk: int | None = None, pk: int | None = None):
-    scope = scope_for(request.user)
-    if pk:
-        department = scope.get(
-            Department, pk, Perm.COURT_CHANGE, queryset=Department.objects.select_related("court")
-        )
-        court = department.court
-    else:
-        court = scope.get(Court, court_pk, Perm.COURT_CHANGE)
-        department = Department(court=court)
+@requires(Perm.COURT_CHANGE, Department, parent=(Court, "court_pk"))
+def department_edit(request, department: Department | None, parent: Court | None = None):
+    court = department.court if department is not None else parent
+    department = department or Department(court=court)
     form = DepartmentForm(request.POST or None, instance=department)
     if save_form(
         request,
@@ -186,11 +178,8 @@ def department_edit(request, court_pk: int | None = None, pk: int | None = None)
     )
 
 
-def department_deactivate(request, pk: int):
-    scope = scope_for(request.user)
-    department = scope.get(
-        Department, pk, Perm.COURT_CHANGE, queryset=Department.objects.select_related("court")
-    )
+@requires(Perm.COURT_CHANGE, Department)
+def department_deactivate(request, department: Department):
     back = reverse("orgs:court-detail", args=[department.court_id])
     return confirm_page(
         request,
@@ -207,6 +196,7 @@ def department_deactivate(request, pk: int):
 # Party organisations ---------------------------------------------------------------------
 
 
+@requires(signed_in=True)  # every role sees some organisations (a member their own)
 def organisation_list(request):
     scope = scope_for(request.user)
     filters = selectors.OrganisationFilters.from_request(request.GET)
@@ -236,13 +226,11 @@ def organisation_list(request):
     )
 
 
-def organisation_detail(request, pk: int):
+@requires(Perm.ORG_VIEW, PartyOrganisation)
+def organisation_detail(request, org: PartyOrganisation):
     scope = scope_for(request.user)
-    org = scope.get(
-        PartyOrganisation, pk, queryset=PartyOrganisation.objects.select_related("court", "parent")
-    )
     on = _date_param(request.GET.get("on")) or timezone.localdate()
-    can_change = scope.visible(PartyOrganisation, Perm.ORG_CHANGE).filter(pk=org.pk).exists()
+    can_change = scope.can(Perm.ORG_CHANGE, org)
     visible_people = set(
         scope.visible(Person).filter(memberships__organisation=org).values_list("pk", flat=True)
     )
@@ -265,7 +253,7 @@ def organisation_detail(request, pk: int):
             "departments": org.departments.all(),
             "findings": findings,
             "visible_people": visible_people,
-            "can_dues": scope.visible(PartyOrganisation, Perm.DUES_VIEW).filter(pk=org.pk).exists(),
+            "can_dues": scope.can(Perm.DUES_VIEW, org),
         },
     )
 
@@ -277,29 +265,16 @@ def _date_param(value):
         return None
 
 
-def organisation_edit(request, court_pk: int | None = None, pk: int | None = None):
+# A new organisation in a court: the court is seen through the organisations the user sees
+# there, and allowed where they may change organisations (a secretary: below their branch).
+@requires(
+    Perm.ORG_CHANGE, PartyOrganisation, parent=(Court, "court_pk"), parent_view=Perm.ORG_VIEW
+)
+def organisation_edit(request, org: PartyOrganisation | None, parent: Court | None = None):
     scope = scope_for(request.user)
-    if pk:
-        org = scope.get(
-            PartyOrganisation,
-            pk,
-            Perm.ORG_CHANGE,
-            queryset=PartyOrganisation.objects.select_related("court"),
-        )
-        court = org.court
-    else:
-        court = Court.objects.filter(pk=court_pk).first()
-        in_reach = court is not None and (
-            scope.covers_court(court, Perm.ORG_CHANGE)
-            or scope.visible(PartyOrganisation, Perm.ORG_CHANGE).filter(court=court).exists()
-        )
-        if not in_reach:
-            visible = court is not None and (
-                scope.covers_court(court, Perm.COURT_VIEW)
-                or scope.visible(PartyOrganisation).filter(court=court).exists()
-            )
-            raise Forbidden("forbidden") if visible else NotFound("not found")
-        org = PartyOrganisation(court=court)
+    pk = org.pk if org else None
+    court = org.court if org is not None else parent
+    org = org or PartyOrganisation(court=court)
     parents = (
         scope.visible(PartyOrganisation, Perm.ORG_CHANGE)
         .filter(court__in=services.parent_courts(court), is_active=True)
@@ -336,10 +311,9 @@ def organisation_edit(request, court_pk: int | None = None, pk: int | None = Non
     )
 
 
-def organisation_deactivate(request, pk: int):
-    scope = scope_for(request.user)
-    org = scope.get(PartyOrganisation, pk, Perm.ORG_CHANGE)
-    back = reverse("orgs:organisation-detail", args=[pk])
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def organisation_deactivate(request, org: PartyOrganisation):
+    back = reverse("orgs:organisation-detail", args=[org.pk])
     return confirm_page(
         request,
         obj=org,
@@ -352,9 +326,8 @@ def organisation_deactivate(request, pk: int):
     )
 
 
-def term_create(request, pk: int):
-    scope = scope_for(request.user)
-    org = scope.get(PartyOrganisation, pk, Perm.ORG_CHANGE)
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def term_create(request, org: PartyOrganisation):
     form = TermForm(request.POST or None)
 
     def act(data):
@@ -373,14 +346,9 @@ def term_create(request, pk: int):
     )
 
 
-def post_create(request, pk: int):
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def post_create(request, org: PartyOrganisation):
     scope = scope_for(request.user)
-    org = scope.get(
-        PartyOrganisation,
-        pk,
-        Perm.ORG_CHANGE,
-        queryset=PartyOrganisation.objects.select_related("court"),
-    )
     people = (
         scope.visible(Person, Perm.PERSON_VIEW)
         .filter(
@@ -405,12 +373,9 @@ def post_create(request, pk: int):
     )
 
 
-def post_end(request, pk: int):
-    scope = scope_for(request.user)
-    post = CommitteePost.objects.select_related("organisation", "person").filter(pk=pk).first()
-    if post is None:
-        raise NotFound("not found")
-    org = scope.get(PartyOrganisation, post.organisation_id, Perm.ORG_CHANGE)
+@requires(Perm.ORG_CHANGE, CommitteePost)
+def post_end(request, post: CommitteePost):
+    org = post.organisation
     form = PostEndForm(request.POST or None)
     if save_form(
         request,
@@ -429,10 +394,10 @@ def post_end(request, pk: int):
 # Health ----------------------------------------------------------------------------------
 
 
+@requires(Perm.HEALTH_VIEW)
 def health_page(request):
     """Every rule broken in a court subtree (or the user's organisations), with reasons."""
     scope = scope_for(request.user)
-    scope.require(Perm.HEALTH_VIEW)
     court = None
     code = text_param(request.GET, "court")
     if code:
@@ -474,10 +439,9 @@ def health_page(request):
     )
 
 
+@requires(Perm.RULE_CHANGE)
 def rule_list(request):
     """Health rules and their thresholds: editable data with domain.md defaults."""
-    scope = scope_for(request.user)
-    scope.require(Perm.RULE_CHANGE)
     rows = health.rules_ensure()
     forms = []
     for code, spec in health.RULES.items():
