@@ -1,7 +1,8 @@
-"""Tongxin settings: one file, every option from the environment with a safe development default.
+"""Tongxin settings: one file, every option from the environment, safe by default.
 
-`.env.example` lists every variable. With DEBUG off the product refuses to start with the
-development secret key or without allowed hosts (see `tongxin.core.checks`).
+`.env.example` lists every variable. DEBUG is off unless the environment sets DEBUG=1
+(development: `make run` and the test suite set it). With DEBUG off the product refuses to
+start with the development secret key or without allowed hosts.
 """
 
 import os
@@ -36,7 +37,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless the environment says DEBUG=1: development only (make run, the test suite).
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -44,7 +46,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "Refusing to start with DEBUG off and the development SECRET_KEY: "
-        "set SECRET_KEY to a random value of at least 50 characters."
+        "set SECRET_KEY to a random value of at least 50 characters. "
+        "For development set DEBUG=1."
     )
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Refusing to start with DEBUG off and no ALLOWED_HOSTS.")
