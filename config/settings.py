@@ -2,7 +2,8 @@
 
 `.env.example` lists every variable. DEBUG is off unless the environment sets DEBUG=1
 (development: `make run` and the test suite set it). With DEBUG off the product refuses to
-start with the development secret key or without allowed hosts.
+start with a weak secret key (the development key, or one Django's deploy check calls weak) or
+without allowed hosts.
 """
 
 import os
@@ -10,6 +11,11 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -37,16 +43,29 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def secret_key_is_weak(key: str) -> bool:
+    """What `check --deploy` calls weak (security.W009), or the development key."""
+    return (
+        key == DEV_SECRET_KEY
+        or len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 # Off unless the environment says DEBUG=1: development only (make run, the test suite).
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+if not DEBUG and secret_key_is_weak(SECRET_KEY):
     raise ImproperlyConfigured(
-        "Refusing to start with DEBUG off and the development SECRET_KEY: "
-        "set SECRET_KEY to a random value of at least 50 characters. "
+        "Refusing to start with DEBUG off and a weak SECRET_KEY (unset, the development key, "
+        f"shorter than {SECRET_KEY_MIN_LENGTH} characters, fewer than "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters or starting with "
+        f"'{SECRET_KEY_INSECURE_PREFIX}'): set SECRET_KEY to a random value, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(64))'. "
         "For development set DEBUG=1."
     )
 if not DEBUG and not ALLOWED_HOSTS:

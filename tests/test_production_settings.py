@@ -1,5 +1,6 @@
-"""Production defaults: DEBUG off unless asked for. The tests read the product's settings
-(config.settings) in a fresh process with a chosen environment."""
+"""Production defaults: DEBUG off unless asked for, weak secret keys refused at start-up. The
+tests read the product's settings (config.settings) in a fresh process with a chosen
+environment."""
 
 import json
 import secrets
@@ -7,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.checks.security.base import _check_secret_key
+
+from config.settings import DEV_SECRET_KEY
 from tests.test_security import clean_env, manage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +60,32 @@ def test_nothing_set_refuses_to_start_rather_than_run_in_debug():
 
 def test_manage_py_runs_for_development_with_debug_on():
     assert manage("check", DEBUG="1").returncode == 0
+
+
+# Secret key ----------------------------------------------------------------------------------
+
+WEAK_KEYS = {
+    "development key": DEV_SECRET_KEY,
+    "short": secrets.token_urlsafe(30),
+    "few characters": "abcd" * 20,
+    "django-insecure": "django-insecure-" + secrets.token_urlsafe(60),
+}
+
+
+@pytest.mark.parametrize("key", WEAK_KEYS.values(), ids=WEAK_KEYS.keys())
+def test_weak_secret_keys_are_refused_at_start_up(key):
+    # The same keys Django's deploy check calls weak (security.W009), or the development key.
+    assert key == DEV_SECRET_KEY or not _check_secret_key(key)
+    result = start("SECRET_KEY", DEBUG="0", SECRET_KEY=key, ALLOWED_HOSTS="tongxin.example")
+    assert result.returncode != 0
+    assert "weak SECRET_KEY" in result.stderr
+    assert key not in result.stderr  # the refusal never prints the key
+
+
+def test_a_strong_secret_key_starts():
+    assert _check_secret_key(STRONG)
+    assert read("SECRET_KEY", DEBUG="0", **PRODUCTION)["SECRET_KEY"] == STRONG
+
+
+def test_development_accepts_the_development_key():
+    assert read("SECRET_KEY", DEBUG="1")["SECRET_KEY"] == DEV_SECRET_KEY
