@@ -208,6 +208,13 @@ CACHES = {
 }
 
 # Security: strict by default, relaxed only for plain-HTTP development.
+# A session lasts a working day from sign-in (SESSION_HOURS), and by default also ends when
+# the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE=0 keeps it across browser restarts).
+SESSION_HOURS = env_int("SESSION_HOURS", 9)
+if SESSION_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_HOURS must be a whole number of hours, at least 1.")
+SESSION_COOKIE_AGE = SESSION_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

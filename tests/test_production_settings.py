@@ -1,6 +1,6 @@
-"""Production defaults: DEBUG off unless asked for, weak secret keys refused at start-up. The
-tests read the product's settings (config.settings) in a fresh process with a chosen
-environment."""
+"""Production defaults: DEBUG off unless asked for, weak secret keys refused at start-up, and a
+session lasts a working day. Most read the product's settings (config.settings) in a fresh
+process with a chosen environment."""
 
 import json
 import secrets
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.checks.security.base import _check_secret_key
+from django.test import Client
 
 from config.settings import DEV_SECRET_KEY
 from tests.test_security import clean_env, manage
@@ -89,3 +90,50 @@ def test_a_strong_secret_key_starts():
 
 def test_development_accepts_the_development_key():
     assert read("SECRET_KEY", DEBUG="1")["SECRET_KEY"] == DEV_SECRET_KEY
+
+
+# Sessions ------------------------------------------------------------------------------------
+
+SESSION = ("SESSION_COOKIE_AGE", "SESSION_EXPIRE_AT_BROWSER_CLOSE")
+
+
+def test_a_session_lasts_a_working_day_and_ends_with_the_browser_by_default():
+    assert read(*SESSION, **PRODUCTION) == {
+        "SESSION_COOKIE_AGE": 9 * 60 * 60,
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+    }
+
+
+def test_session_length_and_browser_close_come_from_the_environment():
+    assert read(*SESSION, SESSION_HOURS="2", SESSION_EXPIRE_AT_BROWSER_CLOSE="0", **PRODUCTION) == {
+        "SESSION_COOKIE_AGE": 2 * 60 * 60,
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": False,
+    }
+
+
+def test_a_session_of_no_hours_is_refused():
+    result = start("SESSION_COOKIE_AGE", SESSION_HOURS="0", **PRODUCTION)
+    assert result.returncode != 0 and "SESSION_HOURS" in result.stderr
+
+
+def sign_in(world) -> Client:
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": "secretary", "password": world.password}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def test_signing_in_gives_a_browser_session_cookie_that_the_server_ends_after_9_hours(world):
+    client = sign_in(world)
+    cookie = client.cookies["sessionid"]
+    assert not cookie["max-age"] and not cookie["expires"]  # gone when the browser closes
+    assert client.session.get_expiry_age() == 9 * 60 * 60
+
+
+def test_a_kept_session_cookie_lasts_the_configured_hours(world, settings):
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+    settings.SESSION_COOKIE_AGE = 2 * 60 * 60
+    cookie = sign_in(world).cookies["sessionid"]
+    assert cookie["max-age"] == 2 * 60 * 60

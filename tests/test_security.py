@@ -27,6 +27,8 @@ def clean_env(**env) -> dict:
         "ALLOWED_HOSTS",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "DJANGO_SETTINGS_MODULE",
+        "SESSION_HOURS",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
     )
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env["DJANGO_SETTINGS_MODULE"] = "config.settings"
