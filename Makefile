@@ -3,6 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Every target here is development: DEBUG defaults to off in config/settings.py, so turn it on
+# (the development secret key, plain HTTP). Production never runs make (docs/operations.md).
+export DEBUG ?= 1
 
 .PHONY: run setup test lint format messages bench clean
 
@@ -19,6 +22,8 @@ setup: $(BIN)/.installed
 messages: $(BIN)/.installed
 	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages -v0 --ignore=.venv; fi
 
+# The demo always runs in development mode, whatever DEBUG the shell has.
+run: export DEBUG = 1
 run: setup
 	$(BIN)/python manage.py seed_demo --scale small --if-empty
 	$(BIN)/python manage.py demo_accounts

@@ -91,6 +91,8 @@ def main(argv=None) -> int:
         create_database(args, url, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Development settings (plain HTTP, the development key); timing itself runs DEBUG off.
+    os.environ.setdefault("DEBUG", "1")
     warnings.filterwarnings("ignore", message="No directory at")  # collected static files
     sys.path.insert(0, str(ROOT))
     import django

@@ -1,7 +1,9 @@
-"""Tongxin settings: one file, every option from the environment with a safe development default.
+"""Tongxin settings: one file, every option from the environment, safe by default.
 
-`.env.example` lists every variable. With DEBUG off the product refuses to start with the
-development secret key or without allowed hosts (see `tongxin.core.checks`).
+`.env.example` lists every variable. DEBUG is off unless the environment sets DEBUG=1
+(development: `make run` and the test suite set it). With DEBUG off the product refuses to
+start with a weak secret key (the development key, or one Django's deploy check calls weak) or
+without allowed hosts.
 """
 
 import os
@@ -9,6 +11,11 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -36,15 +43,30 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+def secret_key_is_weak(key: str) -> bool:
+    """What `check --deploy` calls weak (security.W009), or the development key."""
+    return (
+        key == DEV_SECRET_KEY
+        or len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
+# Off unless the environment says DEBUG=1: development only (make run, the test suite).
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+if not DEBUG and secret_key_is_weak(SECRET_KEY):
     raise ImproperlyConfigured(
-        "Refusing to start with DEBUG off and the development SECRET_KEY: "
-        "set SECRET_KEY to a random value of at least 50 characters."
+        "Refusing to start with DEBUG off and a weak SECRET_KEY (unset, the development key, "
+        f"shorter than {SECRET_KEY_MIN_LENGTH} characters, fewer than "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters or starting with "
+        f"'{SECRET_KEY_INSECURE_PREFIX}'): set SECRET_KEY to a random value, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(64))'. "
+        "For development set DEBUG=1."
     )
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Refusing to start with DEBUG off and no ALLOWED_HOSTS.")
@@ -190,6 +212,13 @@ CACHES = {
 }
 
 # Security: strict by default, relaxed only for plain-HTTP development.
+# A session lasts a working day from sign-in (SESSION_HOURS), and by default also ends when
+# the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE=0 keeps it across browser restarts).
+SESSION_HOURS = env_int("SESSION_HOURS", 9)
+if SESSION_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_HOURS must be a whole number of hours, at least 1.")
+SESSION_COOKIE_AGE = SESSION_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

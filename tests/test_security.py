@@ -17,15 +17,30 @@ from tongxin.orgs import services
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def manage(*args, **env):
-    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest and would fail --deploy.
-    dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+def clean_env(**env) -> dict:
+    """This process's environment without the settings under test, plus `env`."""
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest and would fail --deploy;
+    # DJANGO_SETTINGS_MODULE names the suite's settings (tests/settings.py), not the product's.
+    dropped = (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_SETTINGS_MODULE",
+        "SESSION_HOURS",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    )
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
+    full_env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     full_env.update(env)
+    return full_env
+
+
+def manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=full_env,
+        env=clean_env(**env),
         capture_output=True,
         text=True,
         timeout=120,

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 
 from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -45,15 +46,27 @@ def workbook_bytes_to(
     book.save(handle)
 
 
+def download_response(handle, *, filename: str) -> FileResponse:
+    """An .xlsx file (an open binary handle, closed by the response) as a download.
+
+    Every download the product serves goes through here: exports carry personal data, so no
+    browser, proxy or shared-terminal cache may keep a copy (Cache-Control: no-store, and
+    Pragma: no-cache for HTTP/1.0 proxies).
+    """
+    handle.seek(0)
+    response = FileResponse(handle, content_type=XLSX, as_attachment=True)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    add_never_cache_headers(response)
+    response["Pragma"] = "no-cache"
+    return response
+
+
 def workbook_response(
     *, filename: str, headers: Sequence[str], rows: Iterable[Sequence]
 ) -> FileResponse:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     workbook_bytes_to(handle, headers=headers, rows=rows)
-    handle.seek(0)
-    response = FileResponse(handle, content_type=XLSX, as_attachment=True)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
+    return download_response(handle, filename=filename)
 
 
 def sheets_response(
@@ -74,10 +87,7 @@ def sheets_response(
             sheet.append([_cell_value(value) for value in row])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     book.save(handle)
-    handle.seek(0)
-    response = FileResponse(handle, content_type=XLSX, as_attachment=True)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
+    return download_response(handle, filename=filename)
 
 
 # Excel in ---------------------------------------------------------------------------------

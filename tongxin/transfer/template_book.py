@@ -7,14 +7,13 @@ from __future__ import annotations
 import tempfile
 
 from django.http import FileResponse
-from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tongxin.lib.excel import XLSX
+from tongxin.lib.excel import download_response
 from tongxin.transfer.formats import BOOL, ENUM, FORMATS, TEMPLATE_NAMES, Field, accepted_values
 from tongxin.transfer.kinds.base import MAX_ROWS
 
@@ -111,8 +110,4 @@ def template_response(kind: str) -> FileResponse:
     """The .xlsx template of a kind, as a download."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     template_book(kind).save(handle)
-    handle.seek(0)
-    response = FileResponse(handle, content_type=XLSX, as_attachment=True)
-    name = escape_uri_path(TEMPLATE_NAMES[kind])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return download_response(handle, filename=TEMPLATE_NAMES[kind])

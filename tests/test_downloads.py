@@ -1,0 +1,53 @@
+"""Downloads: every file the product serves forbids caching (exports carry personal data)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_transfer import PEOPLE, person_row, preview
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every list's export and every other file the product serves, with a user who may see it.
+EXPORTS = [
+    ("party", "/courts/?export=xlsx"),
+    ("party", "/courts/departments/?export=xlsx"),
+    ("party", "/courts/organisations/?export=xlsx"),
+    ("party", "/courts/health/?export=xlsx"),
+    ("party", "/people/?export=xlsx"),
+    ("secretary", "/people/dues/{branch}/?export=xlsx"),
+    ("admin", "/people/grants/?export=xlsx"),
+    ("party", "/accounts/audit/?export=xlsx"),
+    ("party", "/transfer/import/templates/people.xlsx"),
+    ("party", "/transfer/import/{batch}/rejects.xlsx"),
+]
+
+
+def assert_not_cached(response):
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"].split(", ")
+    assert response["Pragma"] == "no-cache"
+
+
+@pytest.mark.parametrize(("user", "url"), EXPORTS)
+def test_every_download_forbids_caching(world, client_for, user, url):
+    batch = preview(client_for("party"), "people", [PEOPLE, person_row(), ["苏9999", "N9", "赵六"]])
+    response = client_for(user).get(url.format(branch=world.branch.pk, batch=batch.pk))
+    assert_not_cached(response)
+    response.close()
+
+
+def test_every_file_download_goes_through_the_one_helper():
+    """A new download that builds its own FileResponse would miss the no-store headers."""
+    helper = ROOT / "tongxin" / "lib" / "excel.py"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "tongxin").rglob("*.py"))
+        if path != helper
+        and any(
+            word in path.read_text(encoding="utf-8")
+            for word in ("FileResponse(", "as_attachment", "attachment;")
+        )
+    ]
+    assert offenders == []
