@@ -8,7 +8,7 @@ route fails `test_every_route_has_expectations` until someone writes its row.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import ROLES
+from tests.conftest import ROLE_USERS, ROLES
 from tongxin.accounts.models import RoleGrant
 from tongxin.transfer.models import ImportBatch
 
@@ -204,3 +204,67 @@ def test_members_view_follows_their_move_to_another_branch(walk_world, client_fo
     client = client_for("member")
     assert client.get(f"/courts/organisations/{new_branch.pk}/").status_code == 200
     assert client.get(f"/courts/organisations/{walk_world.branch.pk}/").status_code == 404
+
+
+def _views():
+    """(route name, view) for every routed page."""
+    from django.urls import reverse
+
+    for name in sorted(set(_patterns())):
+        builder, _expected = EXPECTED[name]
+        match = None
+        try:
+            from django.urls import resolve
+
+            kwargs = {key: 1 for key in (builder(_Dummy()) if builder else {})}
+            match = resolve(reverse(name, kwargs=kwargs or None))
+        except Exception as error:  # noqa: BLE001 - reported with the route's name
+            raise AssertionError(f"{name}: {error}") from error
+        yield name, match.func
+
+
+class _Dummy:
+    """Stands in for the world when only a route's keyword names are wanted."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def first(self):
+        return self
+
+    pk = 1
+
+
+def test_every_route_declares_its_access():
+    """Each view says what it needs (core.access.requires or public): the walk reads it."""
+    from tongxin.core.access import access_of
+
+    undeclared = [name for name, view in _views() if access_of(view) is None]
+    assert not undeclared, f"views without requires()/public: {undeclared}"
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_declared_permissions_agree_with_the_table(role):
+    """A role whose grants lack a page's declared permission is refused it (403 or, for an
+    object it cannot see at all, 404); the hand-written table must say the same."""
+    from tongxin.core.access import access_of
+    from tongxin.core.permissions import role_has
+
+    wrong = []
+    for name, view in _views():
+        access = access_of(view)
+        if access.public or access.perm is None:
+            continue
+        expected = EXPECTED[name][1][role]
+        if not role_has(ROLE_USERS[role], access.perm) and expected not in (403, 404, 405):
+            if role == "member" and access.perm in MEMBER_REACH:
+                continue  # a member reaches their own record and branch without the grant
+            wrong.append(f"{name}: {role} lacks {access.perm} but the table says {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+# Permissions a member holds for their own record and branch, not through the role table.
+MEMBER_REACH = {"person.view", "org.view"}

@@ -16,7 +16,7 @@ EXPORTS = [
     ("party", "/courts/health/?export=xlsx"),
     ("party", "/people/?export=xlsx"),
     ("secretary", "/people/dues/{branch}/?export=xlsx"),
-    ("admin", "/people/grants/?export=xlsx"),
+    ("admin", "/accounts/grants/?export=xlsx"),
     ("party", "/accounts/audit/?export=xlsx"),
     ("party", "/transfer/import/templates/people.xlsx"),
     ("party", "/transfer/import/{batch}/rejects.xlsx"),

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from tongxin.core.access import requires
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs import health
@@ -8,6 +9,7 @@ from tongxin.people.models import Person
 from tongxin.people.scope import own_person
 
 
+@requires(signed_in=True)
 def home(request):
     """Counts of what the user can see; the health counts load separately (they take longest)."""
     scope = scope_for(request.user)
@@ -28,9 +30,9 @@ def home(request):
     return render(request, "dashboards/home.html", context)
 
 
+@requires(Perm.HEALTH_VIEW)
 def health_counts(request):
     """The home page's health panel: how many findings each rule has in the user's reach."""
-    scope_for(request.user).require(Perm.HEALTH_VIEW)
     findings = health.findings(user=request.user)
     return render(
         request,

@@ -22,11 +22,11 @@ class Bilingual:
 
 
 def _court_rule(scope, perm: str) -> Q:
-    """Court grants reach their subtree; a grant on an organisation reaches that
-    organisation's court (for the permissions the grant carries, e.g. a secretary adding a
-    sub-organisation in their court). A subquery, not a join: no duplicate courts."""
+    """Court grants reach their subtree; for the organisation permissions, a grant on an
+    organisation also reaches that organisation's court (a secretary adding a sub-organisation
+    in their court). A subquery, not a join: no duplicate courts."""
     q = any_prefix(scope.court_paths(perm), "path")
-    org_paths = scope.org_paths(perm)
+    org_paths = scope.org_paths(perm) if perm in (Perm.ORG_VIEW, Perm.ORG_CHANGE) else []
     if org_paths:
         q |= Q(
             pk__in=PartyOrganisation.objects.filter(any_prefix(org_paths, "path"))

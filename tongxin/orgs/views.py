@@ -267,9 +267,7 @@ def _date_param(value):
 
 # A new organisation in a court: the court is seen through the organisations the user sees
 # there, and allowed where they may change organisations (a secretary: below their branch).
-@requires(
-    Perm.ORG_CHANGE, PartyOrganisation, parent=(Court, "court_pk"), parent_view=Perm.ORG_VIEW
-)
+@requires(Perm.ORG_CHANGE, PartyOrganisation, parent=(Court, "court_pk"), parent_view=Perm.ORG_VIEW)
 def organisation_edit(request, org: PartyOrganisation | None, parent: Court | None = None):
     scope = scope_for(request.user)
     pk = org.pk if org else None

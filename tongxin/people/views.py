@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tongxin.core.exceptions import Forbidden, NotFound
+from tongxin.core.access import requires
 from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
@@ -19,9 +19,8 @@ def _current_org(person):
     return rows[0].organisation.name_zh if rows else ""
 
 
+@requires(Perm.PERSON_VIEW)
 def person_list(request):
-    scope = scope_for(request.user)
-    scope.require(Perm.PERSON_VIEW)
     filters = selectors.PersonFilters.from_request(request.GET)
     qs = selectors.person_list(user=request.user, filters=filters)
     columns = [
@@ -50,15 +49,15 @@ def person_list(request):
             "filters": filters,
             "statuses": Person.PoliticalStatus.choices,
             "categories": Person.Category.choices,
-            "can_add": bool(scope.court_paths(Perm.PERSON_CHANGE)),
+            "can_add": bool(scope_for(request.user).court_paths(Perm.PERSON_CHANGE)),
         },
     )
 
 
-def person_detail(request, pk: int):
+@requires(Perm.PERSON_VIEW, Person)
+def person_detail(request, person: Person):
     scope = scope_for(request.user)
-    person = scope.get(Person, pk, queryset=Person.objects.select_related("court", "department"))
-    can_change = scope.visible(Person, Perm.PERSON_CHANGE).filter(pk=person.pk).exists()
+    can_change = scope.can(Perm.PERSON_CHANGE, person)
     dues = None
     if person.dues_base is not None and person.is_party_member:
         from tongxin.people.dues import monthly_dues
@@ -87,19 +86,6 @@ def person_detail(request, pk: int):
     )
 
 
-def _court_for_new_person(scope, court_pk):
-    court = Court.objects.filter(pk=court_pk).first() if str(court_pk).isdigit() else None
-    if court is None:
-        raise NotFound("not found")
-    if not scope.covers_court(court, Perm.PERSON_CHANGE):
-        raise (
-            Forbidden("forbidden")
-            if scope.covers_court(court, Perm.PERSON_VIEW)
-            else NotFound("not found")
-        )
-    return court
-
-
 def _choose_court(request, scope):
     """First step of adding a person from the people list: which court (by its code)."""
     code = text_param(request.GET, "code")
@@ -112,18 +98,18 @@ def _choose_court(request, scope):
     return render(request, "people/person_court.html", {"code": code, "error": error})
 
 
-def person_edit(request, pk: int | None = None):
+@requires(Perm.PERSON_CHANGE, Person)
+def person_edit(request, person: Person | None):
     scope = scope_for(request.user)
-    if pk:
-        person = scope.get(
-            Person, pk, Perm.PERSON_CHANGE, queryset=Person.objects.select_related("court")
-        )
+    if person is not None:
         court = person.court
     else:
-        scope.require(Perm.PERSON_CHANGE)
         if not text_param(request.GET, "court"):
             return _choose_court(request, scope)
-        court = _court_for_new_person(scope, text_param(request.GET, "court"))
+        # New staff go into a court seen with the people permission and changed with it.
+        court = scope.get(
+            Court, text_param(request.GET, "court"), Perm.PERSON_CHANGE, view=Perm.PERSON_VIEW
+        )
         person = Person(court=court)
     form = PersonForm(request.POST or None, instance=person, court=court)
     if save_form(
@@ -138,10 +124,9 @@ def person_edit(request, pk: int | None = None):
     )
 
 
-def person_deactivate(request, pk: int):
-    scope = scope_for(request.user)
-    person = scope.get(Person, pk, Perm.PERSON_CHANGE)
-    back = reverse("people:person-detail", args=[pk])
+@requires(Perm.PERSON_CHANGE, Person)
+def person_deactivate(request, person: Person):
+    back = reverse("people:person-detail", args=[person.pk])
     return confirm_page(
         request,
         obj=person,
@@ -157,12 +142,10 @@ def person_deactivate(request, pk: int):
     )
 
 
-def person_move(request, pk: int):
+@requires(Perm.PERSON_CHANGE, Person)
+def person_move(request, person: Person):
     """Move a member into another organisation from a date (the old membership is kept)."""
     scope = scope_for(request.user)
-    person = scope.get(
-        Person, pk, Perm.PERSON_CHANGE, queryset=Person.objects.select_related("court")
-    )
     # The person's own court, or for a tribunal also its basic court (whose committee it sits under).
     organisations = (
         scope.visible(PartyOrganisation, Perm.ORG_VIEW)
@@ -180,12 +163,9 @@ def person_move(request, pk: int):
     return render(request, "people/person_move.html", {"form": form, "person": person})
 
 
-def dues(request, pk: int):
+@requires(Perm.DUES_VIEW, PartyOrganisation)
+def dues(request, org: PartyOrganisation):
     """Monthly Party dues of an organisation's members, with the total; exportable."""
-    scope = scope_for(request.user)
-    org = scope.get(PartyOrganisation, pk)
-    if not scope.visible(PartyOrganisation, Perm.DUES_VIEW).filter(pk=org.pk).exists():
-        raise Forbidden("forbidden")
     rows, total = selectors.dues_for(organisation=org)
     if request.GET.get("export") == "xlsx":
         from tongxin.lib.excel import workbook_response

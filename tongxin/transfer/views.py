@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from tongxin.core.access import requires
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
@@ -18,6 +19,7 @@ SHOWN_ROWS = 200
 
 
 @csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
+@requires(Perm.IMPORT_RUN)
 def import_start(request):
     """The four kinds with their templates, the upload form and the user's recent imports."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
@@ -57,6 +59,7 @@ def _import_start(request):
     )
 
 
+@requires(Perm.IMPORT_RUN)
 def import_template(request, kind: str):
     scope_for(request.user).require(Perm.IMPORT_RUN)
     if kind not in FORMATS:
@@ -64,6 +67,7 @@ def import_template(request, kind: str):
     return template_book.template_response(kind)
 
 
+@requires(Perm.IMPORT_RUN)
 def import_detail(request, pk: int):
     """The preview of a pending import (rejects with reasons, counts) or the result of one."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
@@ -98,6 +102,7 @@ def _act(request, pk: int, action, done):
     return redirect("transfer:import-detail", batch.pk)
 
 
+@requires(Perm.IMPORT_RUN)
 def import_commit(request, pk: int):
     """Commit at once (small batches) or hand the batch to the background worker."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
@@ -123,6 +128,7 @@ def import_commit(request, pk: int):
     return redirect("transfer:import-detail", batch.pk)
 
 
+@requires(Perm.IMPORT_RUN)
 def import_progress(request, pk: int):
     """The progress bar of a background commit, polled by the page (htmx) while it runs.
 
@@ -143,6 +149,7 @@ def import_progress(request, pk: int):
     return response
 
 
+@requires(Perm.IMPORT_RUN)
 def import_cancel(request, pk: int):
     """Cancel a pending batch; one with nothing to write is "closed" (the same thing)."""
     return _act(
@@ -157,6 +164,7 @@ def import_cancel(request, pk: int):
     )
 
 
+@requires(Perm.IMPORT_RUN)
 def import_rejects(request, pk: int):
     scope_for(request.user).require(Perm.IMPORT_RUN)
     return services.rejects_response(selectors.import_get(user=request.user, pk=pk))
