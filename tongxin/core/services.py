@@ -34,13 +34,16 @@ def model_save(
     ".changed" is added. `save` replaces the plain save (tree nodes keep their paths).
     """
     created = instance.pk is None
-    before = None
-    if not created:
-        before = snapshot(type(instance)._default_manager.get(pk=instance.pk))
-    for name, value in changes.items():
-        setattr(instance, name, value)
     try:
         with transaction.atomic():
+            before = None
+            if not created:
+                # Read "before" inside the transaction with the row locked: a concurrent save
+                # waits, so the audit entry's before is what this change really replaced.
+                stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+                before = snapshot(stored)
+            for name, value in changes.items():
+                setattr(instance, name, value)
             instance.full_clean(exclude=[f for f in ("path", "depth") if hasattr(instance, f)])
             (save or (lambda obj: obj.save()))(instance)
             for name, values in (m2m or {}).items():
