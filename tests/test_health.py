@@ -292,3 +292,51 @@ def test_threshold_bounds_keep_the_health_page_working(world, client_for):
     )
     assert "from 0 to 60" in response.content.decode()
     assert client.get("/courts/health/").status_code == 200
+
+
+# The current term: one definition -------------------------------------------------------
+
+
+def test_page_api_and_health_agree_on_the_current_term(world, client_for):
+    from django.test import Client
+
+    from tongxin.orgs.selectors import term_current, terms_current
+    from tongxin.people.services import api_token_create
+
+    today = datetime.date.today()
+    org = world.branch
+    org.terms.all().delete()
+    past = TermFactory(
+        organisation=org,
+        starts_on=today - datetime.timedelta(days=3 * 365),
+        ends_on=today - datetime.timedelta(days=10),
+    )
+    TermFactory(
+        organisation=org,
+        starts_on=today + datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=30 + 3 * 365),
+    )
+    assert term_current(org, today) == past
+    assert term_current(org.pk, today) == past
+    assert terms_current([org.pk, world.other_branch.pk], today) == {org.pk: past}
+
+    page = client_for("party").get(f"/courts/organisations/{org.pk}/")
+    assert page.context["current_term"] == past
+
+    token = api_token_create(user=world.users["party"], name="t")[1]
+    body = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get(f"/api/v1/organisations/{org.pk}")
+    assert body.json()["current_term"] == {
+        "starts_on": past.starts_on.isoformat(),
+        "ends_on": past.ends_on.isoformat(),
+    }
+
+    reasons = [f.reason for f in page.context["findings"] if f.rule == "term_overdue"]
+    assert reasons == [f"The term ended on {past.ends_on.isoformat()} and no new term is recorded."]
+
+
+def test_the_current_term_on_a_past_day(world):
+    from tongxin.orgs.selectors import term_current
+
+    first = world.branch.terms.get()
+    assert term_current(world.branch, first.starts_on) == first
+    assert term_current(world.branch, first.starts_on - datetime.timedelta(days=1)) is None

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from tongxin.core.listing import text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.orgs.models import CommitteePost, Court, Department, PartyOrganisation
+from tongxin.orgs.models import (
+    CommitteePost,
+    CommitteeTerm,
+    Court,
+    Department,
+    PartyOrganisation,
+)
 
 
 def _active_filter(value: str) -> bool | None:
@@ -130,3 +136,26 @@ def posts_on(*, organisation: PartyOrganisation, on: datetime.date):
         .select_related("person")
     )
     return sorted(rows, key=lambda row: (rank[row.post], row.starts_on))
+
+
+def terms_current(organisations, on: datetime.date) -> dict[int, CommitteeTerm]:
+    """The current committee term of each organisation on a day, by organisation id, in one
+    query: the latest term that has begun on or before that day (a recorded future term is
+    not current). `organisations` is a list of ids or a queryset of organisations (or of
+    their ids); organisations without a begun term are absent."""
+    latest_begun = (
+        CommitteeTerm.objects.filter(organisation=OuterRef("organisation"), starts_on__lte=on)
+        .order_by("-starts_on")
+        .values("starts_on")[:1]
+    )
+    rows = CommitteeTerm.objects.filter(
+        organisation_id__in=organisations, starts_on=Subquery(latest_begun)
+    ).order_by()
+    return {term.organisation_id: term for term in rows}
+
+
+def term_current(organisation: PartyOrganisation | int, on: datetime.date) -> CommitteeTerm | None:
+    """The current committee term of one organisation (or organisation id) on a day: the
+    latest begun on or before it. The one definition used by the pages, the API and health."""
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    return terms_current([pk], on).get(pk)

@@ -257,7 +257,7 @@ def organisation_detail(request, pk: int):
             "terms": org.terms.all(),
             "parent_visible": bool(org.parent_id)
             and scope.organisations().filter(pk=org.parent_id).exists(),
-            "current_term": org.terms.filter(starts_on__lte=timezone.localdate()).first(),
+            "current_term": selectors.term_current(org, on),
             "children": org.children.order_by("path"),
             "departments": org.departments.all(),
             "findings": findings,
