@@ -472,20 +472,22 @@ def health_page(request):
 
 
 def rule_list(request):
-    """Health rules and their thresholds: editable data with domain.md defaults."""
+    """Health rules and their thresholds: editable data with domain.md defaults. Every rule is
+    listed, with its row or, where the row is missing, its defaults; saving creates the row."""
     scope = scope_for(request.user)
     scope.require(Perm.RULE_CHANGE)
-    rows = health.rules_ensure()
+    rows = {row.code: row for row in HealthRule.objects.all()}
     forms = []
     for code, spec in health.RULES.items():
-        row = rows[code]
+        row = rows.get(code) or HealthRule(code=code, value=spec.value, value_max=spec.value_max)
         form = HealthRuleForm(
             request.POST if request.POST.get("code") == code else None, instance=row, prefix=code
         )
-        if spec.value is None:
-            del form.fields["value"]
-        if spec.value_max is None:
-            del form.fields["value_max"]
+        for name in ("value", "value_max"):
+            if getattr(spec, name) is None:
+                del form.fields[name]
+            else:  # a blank threshold would silently mean the default: ask for a number
+                form.fields[name].required = True
         forms.append((spec, form))
 
     for spec, form in forms:
