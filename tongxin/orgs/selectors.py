@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
@@ -138,24 +139,40 @@ def posts_on(*, organisation: PartyOrganisation, on: datetime.date):
     return sorted(rows, key=lambda row: (rank[row.post], row.starts_on))
 
 
-def terms_current(organisations, on: datetime.date) -> dict[int, CommitteeTerm]:
-    """The current committee term of each organisation on a day, by organisation id, in one
-    query: the latest term that has begun on or before that day (a recorded future term is
-    not current). `organisations` is a list of ids or a queryset of organisations (or of
-    their ids); organisations without a begun term are absent."""
+class TermDates(NamedTuple):
+    """A committee term as plain values (bulk reads: a national subtree has ~40,000)."""
+
+    pk: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+def _terms_current(organisations, on: datetime.date) -> QuerySet[CommitteeTerm]:
+    """THE definition of the current committee term of an organisation on a day: the latest
+    term that has begun on or before that day (a recorded future term is not current)."""
     latest_begun = (
         CommitteeTerm.objects.filter(organisation=OuterRef("organisation"), starts_on__lte=on)
         .order_by("-starts_on")
         .values("starts_on")[:1]
     )
-    rows = CommitteeTerm.objects.filter(
+    return CommitteeTerm.objects.filter(
         organisation_id__in=organisations, starts_on=Subquery(latest_begun)
     ).order_by()
-    return {term.organisation_id: term for term in rows}
+
+
+def terms_current(organisations, on: datetime.date) -> dict[int, TermDates]:
+    """The current term (the latest begun on `on`) of many organisations in one query, by
+    organisation id; `organisations` is a list of ids or a queryset of organisations (or of
+    their ids). Organisations without a begun term are absent."""
+    rows = _terms_current(organisations, on).values_list(
+        "organisation_id", "id", "starts_on", "ends_on"
+    )
+    return {org_id: TermDates(pk, starts, ends) for org_id, pk, starts, ends in rows}
 
 
 def term_current(organisation: PartyOrganisation | int, on: datetime.date) -> CommitteeTerm | None:
     """The current committee term of one organisation (or organisation id) on a day: the
-    latest begun on or before it. The one definition used by the pages, the API and health."""
+    latest begun on or before it. Used by the organisation page, the API and (in bulk,
+    `terms_current`) health."""
     pk = organisation if isinstance(organisation, int) else organisation.pk
-    return terms_current([pk], on).get(pk)
+    return _terms_current([pk], on).first()
