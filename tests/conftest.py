@@ -24,7 +24,6 @@ from tests.factories import (
     grant,
 )
 from tongxin.core.permissions import Role
-from tongxin.orgs.health import rules_ensure
 from tongxin.orgs.models import Court, PartyOrganisation
 
 ROLE_USERS = {
@@ -157,7 +156,6 @@ def world(db):
     members[5].save()
     users["outsider"] = UserFactory(username="outsider")
     grant(users["outsider"], Role.PARTY_AFFAIRS, court=other_high)
-    rules_ensure()
     return SimpleNamespace(
         spc=spc,
         high=high,

@@ -1,6 +1,8 @@
 """Every organisation-health rule, at and around its thresholds."""
 
 import datetime
+import importlib
+from types import SimpleNamespace
 
 import pytest
 
@@ -176,26 +178,72 @@ def test_a_former_membership_does_not_count(court, admin):
     assert [f.subject for f in items] == [person.name]
 
 
+def _rule_store(code, **fields):
+    """A rule's row with these fields, created if missing (a flushed table has no rows)."""
+    HealthRule.objects.update_or_create(code=code, defaults=fields)
+
+
 def test_thresholds_are_editable_data(court, admin):
     org = branch_with(court, full=4)
     assert "branch_too_small" not in rules_for(admin, org)
-    assert HealthRule.objects.filter(code="branch_too_small").update(value=5) == 1
+    _rule_store("branch_too_small", value=5)
     assert "branch_too_small" in rules_for(admin, org)
 
 
 def test_disabled_rules_report_nothing(court, admin):
     org = branch_with(court, full=1)
-    health.rules_ensure()
-    assert HealthRule.objects.filter(code="branch_too_small").update(is_enabled=False) == 1
+    assert "branch_too_small" in rules_for(admin, org)
+    _rule_store("branch_too_small", is_enabled=False)
     assert "branch_too_small" not in rules_for(admin, org)
 
 
-def test_defaults_follow_domain_rules(db):
-    rows = health.rules_ensure()
-    assert (rows["branch_too_small"].value, rows["branch_too_large"].value) == (3, 50)
-    assert rows["committee_missing"].value == 7
-    assert (rows["committee_size"].value, rows["committee_size"].value_max) == (3, 7)
-    assert rows["term_ending"].value == 6
+def test_defaults_follow_domain_rules():
+    rules = health.RULES
+    assert (rules["branch_too_small"].value, rules["branch_too_large"].value) == (3, 50)
+    assert rules["committee_missing"].value == 7
+    assert (rules["committee_size"].value, rules["committee_size"].value_max) == (3, 7)
+    assert rules["term_ending"].value == 6
+
+
+def _migration():
+    return importlib.import_module("tongxin.orgs.migrations.0005_health_rule_defaults")
+
+
+def test_the_data_migration_writes_the_rules_defaults():
+    frozen = {code: (value, value_max) for code, value, value_max in _migration().DEFAULTS}
+    assert frozen == {code: (rule.value, rule.value_max) for code, rule in health.RULES.items()}
+
+
+def test_the_data_migration_creates_only_missing_rows(db):
+    from django.apps import apps
+    from django.db import connection
+
+    create_missing = _migration().create_missing
+    editor = SimpleNamespace(connection=connection)
+    create_missing(apps, editor)  # rows already there (the test database ran migrations)
+    assert HealthRule.objects.count() == len(health.RULES)
+    HealthRule.objects.filter(code="term_missing").delete()
+    HealthRule.objects.filter(code="branch_too_small").update(value=4, is_enabled=False)
+    create_missing(apps, editor)
+    create_missing(apps, editor)
+    assert HealthRule.objects.count() == len(health.RULES)
+    edited = HealthRule.objects.get(code="branch_too_small")
+    assert (edited.value, edited.is_enabled) == (4, False)
+
+
+def test_an_empty_rule_table_checks_with_the_defaults(court, admin):
+    HealthRule.objects.all().delete()  # as after a flush
+    org = branch_with(court, full=2)
+    assert "branch_too_small" in rules_for(admin, org)
+    assert not HealthRule.objects.exists()
+    settings = health.settings_load()
+    assert settings["committee_size"].value_max == 7
+    assert all(settings[code].enabled for code in health.RULES)
+
+
+def test_a_blank_stored_threshold_means_the_default(court, admin):
+    _rule_store("branch_too_small", value=None)
+    assert "branch_too_small" in rules_for(admin, branch_with(court, full=2))
 
 
 def test_findings_stay_inside_the_users_scope(court, admin):
@@ -292,3 +340,113 @@ def test_threshold_bounds_keep_the_health_page_working(world, client_for):
     )
     assert "from 0 to 60" in response.content.decode()
     assert client.get("/courts/health/").status_code == 200
+
+
+# Nothing writes during a GET -------------------------------------------------------------
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/courts/health/",
+        "/courts/health/?court=苏0102&rule=term_ending",
+        "/health-counts/",  # the home page's health panel
+        "/",
+        "/courts/health/rules/",
+        "/courts/organisations/{branch}/",  # its own health warnings
+    ],
+)
+def test_pages_write_no_rule_rows(world, client_for, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    HealthRule.objects.all().delete()  # the pages used to create missing rows
+    client = client_for("admin")
+    client.get("/")  # the session's own bookkeeping, if any, happens here
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path.format(branch=world.branch.pk))
+    assert response.status_code == 200
+    writes = [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)
+    ]
+    assert writes == []
+    assert not HealthRule.objects.exists()
+
+
+def test_rule_list_shows_every_rule_and_saving_a_missing_one_creates_it(world, client_for):
+    from tongxin.core.models import AuditEntry
+
+    HealthRule.objects.filter(code="term_ending").delete()
+    client = client_for("admin")
+    body = client.get("/courts/health/rules/").content.decode()
+    for code in health.RULES:
+        assert f'id="rule-{code}"' in body
+    assert 'name="term_ending-value" value="6"' in body  # the default, shown
+    response = client.post(
+        "/courts/health/rules/",
+        {"code": "term_ending", "term_ending-is_enabled": "on", "term_ending-value": "3"},
+    )
+    assert response.status_code == 302
+    assert HealthRule.objects.get(code="term_ending").value == 3
+    assert AuditEntry.objects.filter(action="orgs.health_rule.created").exists()
+
+
+def test_a_blank_threshold_is_refused(world, client_for):
+    response = client_for("admin").post(
+        "/courts/health/rules/",
+        {"code": "branch_too_small", "branch_too_small-is_enabled": "on"},
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+
+
+# The current term: one definition -------------------------------------------------------
+
+
+def test_page_api_and_health_agree_on_the_current_term(world, client_for):
+    from django.test import Client
+
+    from tongxin.orgs.selectors import term_current, terms_current
+    from tongxin.accounts.services import api_token_create
+
+    today = datetime.date.today()
+    org = world.branch
+    org.terms.all().delete()
+    past = TermFactory(
+        organisation=org,
+        starts_on=today - datetime.timedelta(days=3 * 365),
+        ends_on=today - datetime.timedelta(days=10),
+    )
+    TermFactory(
+        organisation=org,
+        starts_on=today + datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=30 + 3 * 365),
+    )
+    assert term_current(org, today) == past
+    assert term_current(org.pk, today) == past
+    current = terms_current([org.pk, world.other_branch.pk], today)
+    assert current == {org.pk: (past.pk, past.starts_on, past.ends_on)}
+
+    page = client_for("party").get(f"/courts/organisations/{org.pk}/")
+    assert page.context["current_term"] == past
+
+    token = api_token_create(user=world.users["party"], name="t")[1]
+    body = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get(f"/api/v1/organisations/{org.pk}")
+    assert body.json()["current_term"] == {
+        "starts_on": past.starts_on.isoformat(),
+        "ends_on": past.ends_on.isoformat(),
+    }
+
+    reasons = [f.reason for f in page.context["findings"] if f.rule == "term_overdue"]
+    assert reasons == [f"The term ended on {past.ends_on.isoformat()} and no new term is recorded."]
+
+
+def test_the_current_term_on_a_past_day(world):
+    from tongxin.orgs.selectors import term_current
+
+    first = world.branch.terms.get()
+    assert term_current(world.branch, first.starts_on) == first
+    assert term_current(world.branch, first.starts_on - datetime.timedelta(days=1)) is None

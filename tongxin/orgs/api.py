@@ -22,7 +22,7 @@ from tongxin.api.common import (
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs import selectors
-from tongxin.orgs.models import CommitteeTerm, Court, Department, PartyOrganisation
+from tongxin.orgs.models import Court, Department, PartyOrganisation
 
 router = Router(tags=["courts and organisations"])
 
@@ -123,7 +123,10 @@ class PostOut(Schema):
 
 class OrganisationDetail(OrganisationOut):
     departments: list[DepartmentRef]
-    current_term: TermOut | None = Field(description="The latest committee term by start date.")
+    current_term: TermOut | None = Field(
+        description="The committee term in force today: the latest that has begun "
+        "(a recorded future term is not current)."
+    )
     committee: list[PostOut] = Field(description="Committee posts held today.")
 
     @staticmethod
@@ -254,6 +257,6 @@ def organisation_detail(request, organisation_id: Id):
     org.full_members = org.memberships.filter(
         ends_on__isnull=True, person__political_status="full", person__is_active=True
     ).count()
-    org.current_term = CommitteeTerm.objects.filter(organisation=org).order_by("-starts_on").first()
+    org.current_term = selectors.term_current(org, today)
     org.committee = list(selectors.posts_on(organisation=org, on=today))
     return org

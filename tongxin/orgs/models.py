@@ -192,7 +192,8 @@ class PartyOrganisation(Bilingual, TreeNode):
     change=Perm.ORG_CHANGE,
 )
 class CommitteeTerm(models.Model):
-    """One committee term of an organisation; the latest by start date is the current one."""
+    """One committee term of an organisation. The current one on a day is the latest that has
+    begun on or before it (`selectors.term_current`): a recorded future term is not current."""
 
     organisation = models.ForeignKey(
         PartyOrganisation, on_delete=models.PROTECT, related_name="terms"

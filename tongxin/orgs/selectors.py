@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from tongxin.core.listing import text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.orgs.models import CommitteePost, Court, Department, PartyOrganisation
+from tongxin.orgs.models import (
+    CommitteePost,
+    CommitteeTerm,
+    Court,
+    Department,
+    PartyOrganisation,
+)
 
 
 def _active_filter(value: str) -> bool | None:
@@ -130,3 +137,42 @@ def posts_on(*, organisation: PartyOrganisation, on: datetime.date):
         .select_related("person")
     )
     return sorted(rows, key=lambda row: (rank[row.post], row.starts_on))
+
+
+class TermDates(NamedTuple):
+    """A committee term as plain values (bulk reads: a national subtree has ~40,000)."""
+
+    pk: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+def _terms_current(organisations, on: datetime.date) -> QuerySet[CommitteeTerm]:
+    """THE definition of the current committee term of an organisation on a day: the latest
+    term that has begun on or before that day (a recorded future term is not current)."""
+    latest_begun = (
+        CommitteeTerm.objects.filter(organisation=OuterRef("organisation"), starts_on__lte=on)
+        .order_by("-starts_on")
+        .values("starts_on")[:1]
+    )
+    return CommitteeTerm.objects.filter(
+        organisation_id__in=organisations, starts_on=Subquery(latest_begun)
+    ).order_by()
+
+
+def terms_current(organisations, on: datetime.date) -> dict[int, TermDates]:
+    """The current term (the latest begun on `on`) of many organisations in one query, by
+    organisation id; `organisations` is a list of ids or a queryset of organisations (or of
+    their ids). Organisations without a begun term are absent."""
+    rows = _terms_current(organisations, on).values_list(
+        "organisation_id", "id", "starts_on", "ends_on"
+    )
+    return {org_id: TermDates(pk, starts, ends) for org_id, pk, starts, ends in rows}
+
+
+def term_current(organisation: PartyOrganisation | int, on: datetime.date) -> CommitteeTerm | None:
+    """The current committee term of one organisation (or organisation id) on a day: the
+    latest begun on or before it. Used by the organisation page, the API and (in bulk,
+    `terms_current`) health."""
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    return _terms_current([pk], on).first()

@@ -209,7 +209,7 @@ def organisation_deactivate(*, actor, organisation: PartyOrganisation) -> PartyO
 def term_record(
     *, actor, organisation: PartyOrganisation, starts_on: datetime.date, ends_on: datetime.date
 ) -> CommitteeTerm:
-    """Record a committee term (the latest one is the current term)."""
+    """Record a committee term (the latest begun is the current term: `term_current`)."""
     if organisation.kind not in PartyOrganisation.ELECTED_KINDS:
         raise ApplicationError(_("This kind of organisation has no elected committee."))
     if ends_on <= starts_on:

@@ -248,7 +248,7 @@ def organisation_detail(request, org: PartyOrganisation):
             "terms": org.terms.all(),
             "parent_visible": bool(org.parent_id)
             and scope.visible(PartyOrganisation).filter(pk=org.parent_id).exists(),
-            "current_term": org.terms.filter(starts_on__lte=timezone.localdate()).first(),
+            "current_term": selectors.term_current(org, on),
             "children": org.children.order_by("path"),
             "departments": org.departments.all(),
             "findings": findings,
@@ -439,18 +439,20 @@ def health_page(request):
 
 @requires(Perm.RULE_CHANGE)
 def rule_list(request):
-    """Health rules and their thresholds: editable data with domain.md defaults."""
-    rows = health.rules_ensure()
+    """Health rules and their thresholds: editable data with domain.md defaults. Every rule is
+    listed, with its row or, where the row is missing, its defaults; saving creates the row."""
+    rows = {row.code: row for row in HealthRule.objects.all()}
     forms = []
     for code, spec in health.RULES.items():
-        row = rows[code]
+        row = rows.get(code) or HealthRule(code=code, value=spec.value, value_max=spec.value_max)
         form = HealthRuleForm(
             request.POST if request.POST.get("code") == code else None, instance=row, prefix=code
         )
-        if spec.value is None:
-            del form.fields["value"]
-        if spec.value_max is None:
-            del form.fields["value_max"]
+        for name in ("value", "value_max"):
+            if getattr(spec, name) is None:
+                del form.fields[name]
+            else:  # a blank threshold would silently mean the default: ask for a number
+                form.fields[name].required = True
         forms.append((spec, form))
 
     for spec, form in forms:

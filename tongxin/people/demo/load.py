@@ -13,7 +13,6 @@ from django.db import connection, transaction
 
 from tongxin.accounts.models import Profile, RoleGrant
 from tongxin.core.permissions import Role
-from tongxin.orgs.health import rules_ensure
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.people.demo.data import DEMO_USERS
 from tongxin.people.demo.seeder import Seeder
@@ -58,7 +57,6 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
         _reset_sequences(
             [Court, Department, PartyOrganisation, Person, Membership, CommitteePost, CommitteeTerm]
         )
-        rules_ensure()
         users = demo_users(seeder)
     written = time.perf_counter()
     # Fresh planner statistics: without them the first queries on bulk-loaded tables
