@@ -253,9 +253,12 @@ def test_pagination_counts_and_pages_in_stable_order(world, party):
     }
 
 
-def test_department_list_filters_by_exact_court(world, party):
+def test_department_list_filters_by_court_subtree(world, party):
+    """`court` means that court and every court below, as on the page (it used to mean the
+    court alone in the API)."""
     assert [d["id"] for d in _items(party, "/api/v1/departments?court=苏0102")] == [world.dept.pk]
-    assert _items(party, "/api/v1/departments?court=苏01") == []
+    assert [d["id"] for d in _items(party, "/api/v1/departments?court=苏01")] == [world.dept.pk]
+    assert _items(party, "/api/v1/departments?court=京") == []
     assert [d["id"] for d in _items(party, "/api/v1/departments?q=Civil")] == [world.dept.pk]
     assert _items(party, "/api/v1/departments?kind=administrative") == []
 

@@ -100,9 +100,9 @@ def list_page(
 ):
     """Render one page of `queryset`, or the whole filtered queryset as .xlsx with ?export=xlsx."""
     if request.GET.get("export") == "xlsx":
-        rows = (
-            [column.value(obj) for column in columns] for obj in queryset.iterator(chunk_size=2000)
-        )
+        # A queryset is streamed in chunks; a list (findings computed in memory) as it is.
+        items = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset
+        rows = ([column.value(obj) for column in columns] for obj in items)
         return workbook_response(
             filename=filename, headers=[str(c.header) for c in columns], rows=rows
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.db.models import Q
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -16,12 +15,11 @@ from tongxin.api.common import (
     Id,
     PageQuery,
     Text,
-    active_flag,
-    page,
 )
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs import selectors
+from tongxin.orgs.lists import COURTS, DEPARTMENTS, ORGANISATIONS
 from tongxin.orgs.models import Court, Department, PartyOrganisation
 
 router = Router(tags=["courts and organisations"])
@@ -153,7 +151,9 @@ class CourtQuery(PageQuery):
 
 
 class DepartmentQuery(PageQuery):
-    court: CourtCode = Field("", description="A court code: that court's departments only.")
+    court: CourtCode = Field(
+        "", description="A court code: the departments of that court and every court below."
+    )
     q: Text = Field("", description="Part of the Chinese or English name.")
     kind: Literal[tuple(Department.Kind.values)] | None = None
     active: Active = Field("1", description=ACTIVE_HELP)
@@ -166,12 +166,6 @@ class OrganisationQuery(PageQuery):
     active: Active = Field("1", description=ACTIVE_HELP)
 
 
-def _subtree(qs, code: str, field: str = "path"):
-    """Restrict to the subtree of the court with this code (nothing if there is none)."""
-    court = Court.objects.filter(code=code).only("path").first()
-    return qs.filter(**{f"{field}__startswith": court.path}) if court else qs.none()
-
-
 # Endpoints -------------------------------------------------------------------------------
 
 
@@ -179,16 +173,7 @@ def _subtree(qs, code: str, field: str = "path"):
 def court_list(request, query: Query[CourtQuery]):
     """Courts in the caller's scope, in tree order."""
     scope_for(request.auth).require(Perm.COURT_VIEW)
-    filters = selectors.CourtFilters(
-        q=query.q,
-        level=query.level or "",
-        province=query.province,
-        active=query.active,
-    )
-    qs = selectors.court_list(user=request.auth, filters=filters)
-    if query.under:
-        qs = _subtree(qs, query.under)
-    return page(qs, query)
+    return COURTS.api_page(request.auth, query)
 
 
 @router.get("/courts/{court_id}", response={200: CourtDetail, **ERRORS}, url_name="court-detail")
@@ -204,19 +189,8 @@ def court_detail(request, court_id: Id):
 @router.get("/departments", response={200: DepartmentPage, **ERRORS}, url_name="department-list")
 def department_list(request, query: Query[DepartmentQuery]):
     """Departments of the courts in the caller's scope."""
-    scope = scope_for(request.auth)
-    scope.require(Perm.COURT_VIEW)
-    qs = scope.visible(Department, Perm.COURT_VIEW).select_related("court")
-    if query.court:
-        qs = qs.filter(court__code=query.court)
-    if query.q:
-        qs = qs.filter(Q(name_zh__icontains=query.q) | Q(name_en__icontains=query.q))
-    if query.kind:
-        qs = qs.filter(kind=query.kind)
-    active = active_flag(query.active)
-    if active is not None:
-        qs = qs.filter(is_active=active)
-    return page(qs.order_by("court__path", "id"), query)
+    scope_for(request.auth).require(Perm.COURT_VIEW)
+    return DEPARTMENTS.api_page(request.auth, query)
 
 
 @router.get(
@@ -235,10 +209,7 @@ def department_detail(request, department_id: Id):
 )
 def organisation_list(request, query: Query[OrganisationQuery]):
     """Party organisations in the caller's scope (a member sees their own branch)."""
-    filters = selectors.OrganisationFilters(
-        q=query.q, kind=query.kind or "", court=query.court, active=query.active
-    )
-    return page(selectors.organisation_list(user=request.auth, filters=filters), query)
+    return ORGANISATIONS.api_page(request.auth, query)
 
 
 @router.get(

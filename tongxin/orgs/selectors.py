@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from tongxin.core.listing import text_param
+from tongxin.core.listing import Filters, active_flag
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import (
@@ -20,22 +20,20 @@ from tongxin.orgs.models import (
 )
 
 
-def _active_filter(value: str) -> bool | None:
-    return {"1": True, "0": False}.get(value, True if value == "" else None)
-
-
 @dataclass
-class CourtFilters:
+class CourtFilters(Filters):
     q: str = ""
     level: str = ""
     province: str = ""
-    active: str = ""  # "" = active only, "all", "0" = inactive only
+    under: str = ""  # a court code: that court and everything below
+    active: str = ""  # "" or "1" = active only, "0" = inactive only, "all"
 
-    @classmethod
-    def from_request(cls, params) -> CourtFilters:
-        return cls(
-            **{name: text_param(params, name) for name in ("q", "level", "province", "active")}
-        )
+
+def subtree(qs, code: str, field: str):
+    """Restrict to the subtree of the court with this code (nothing if there is none): the one
+    meaning of a court filter, for pages, exports and the API."""
+    court = Court.objects.filter(code=code).only("path").first()
+    return qs.filter(**{f"{field}__startswith": court.path}) if court else qs.none()
 
 
 def court_list(*, user, filters: CourtFilters) -> QuerySet[Court]:
@@ -50,22 +48,20 @@ def court_list(*, user, filters: CourtFilters) -> QuerySet[Court]:
         qs = qs.filter(level=filters.level)
     if filters.province:
         qs = qs.filter(province=filters.province)
-    active = _active_filter(filters.active)
+    if filters.under:
+        qs = subtree(qs, filters.under, "path")
+    active = active_flag(filters.active)
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("path")
 
 
 @dataclass
-class DepartmentFilters:
+class DepartmentFilters(Filters):
     q: str = ""
     court: str = ""  # a court code: that court and everything below
     kind: str = ""
     active: str = ""
-
-    @classmethod
-    def from_request(cls, params) -> DepartmentFilters:
-        return cls(**{name: text_param(params, name) for name in ("q", "court", "kind", "active")})
 
 
 def department_list(*, user, filters: DepartmentFilters) -> QuerySet[Department]:
@@ -75,9 +71,8 @@ def department_list(*, user, filters: DepartmentFilters) -> QuerySet[Department]
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.court:
-        court = Court.objects.filter(code=filters.court).only("path").first()
-        qs = qs.filter(court__path__startswith=court.path) if court else qs.none()
-    active = _active_filter(filters.active)
+        qs = subtree(qs, filters.court, "court__path")
+    active = active_flag(filters.active)
     if active is not None:
         qs = qs.filter(is_active=active)
     staff = Count("people", filter=Q(people__is_active=True))
@@ -85,15 +80,11 @@ def department_list(*, user, filters: DepartmentFilters) -> QuerySet[Department]
 
 
 @dataclass
-class OrganisationFilters:
+class OrganisationFilters(Filters):
     q: str = ""
     kind: str = ""
     court: str = ""  # a court code: that court and everything below
     active: str = ""
-
-    @classmethod
-    def from_request(cls, params) -> OrganisationFilters:
-        return cls(**{name: text_param(params, name) for name in ("q", "kind", "court", "active")})
 
 
 def organisation_list(*, user, filters: OrganisationFilters) -> QuerySet[PartyOrganisation]:
@@ -103,9 +94,8 @@ def organisation_list(*, user, filters: OrganisationFilters) -> QuerySet[PartyOr
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.court:
-        court = Court.objects.filter(code=filters.court).only("path").first()
-        qs = qs.filter(court__path__startswith=court.path) if court else qs.none()
-    active = _active_filter(filters.active)
+        qs = subtree(qs, filters.court, "court__path")
+    active = active_flag(filters.active)
     if active is not None:
         qs = qs.filter(is_active=active)
     full = Q(

@@ -22,6 +22,7 @@ from tongxin.orgs.forms import (
     PostForm,
     TermForm,
 )
+from tongxin.orgs.lists import COURTS, DEPARTMENTS, ORGANISATIONS
 from tongxin.orgs.models import CommitteePost, Court, Department, HealthRule, PartyOrganisation
 from tongxin.people.models import Person
 
@@ -31,30 +32,12 @@ from tongxin.people.models import Person
 @requires(Perm.COURT_VIEW)
 def court_list(request):
     """The court tree within the user's scope, searchable, in tree order."""
-    scope = scope_for(request.user)
-    filters = selectors.CourtFilters.from_request(request.GET)
-    qs = selectors.court_list(user=request.user, filters=filters)
-    columns = [
-        Column(_("Court code"), lambda c: c.code),
-        Column(_("Name (Chinese)"), lambda c: c.name_zh),
-        Column(_("Name (English)"), lambda c: c.name_en),
-        Column(_("Level"), lambda c: c.get_level_display()),
-        Column(_("Kind"), lambda c: c.get_kind_display()),
-        Column(_("Province"), lambda c: c.province),
-        Column(_("Parent court code"), lambda c: c.parent.code if c.parent else ""),
-        Column(_("Parent court"), lambda c: c.parent.name if c.parent else ""),
-        Column(_("Active"), lambda c: c.is_active),
-    ]
-    return list_page(
+    return COURTS.page(
         request,
-        queryset=qs,
         template="orgs/court_list.html",
-        columns=columns,
-        filename="courts.xlsx",
         context={
-            "filters": filters,
             "levels": Court.Level.choices,
-            "can_change": scope.has(Perm.COURT_CHANGE),
+            "can_change": scope_for(request.user).has(Perm.COURT_CHANGE),
         },
     )
 
@@ -136,24 +119,8 @@ def court_deactivate(request, court: Court):
 @requires(Perm.COURT_VIEW)
 def department_list(request):
     """Departments of every court in reach: search by name, filter by court subtree and kind."""
-    filters = selectors.DepartmentFilters.from_request(request.GET)
-    qs = selectors.department_list(user=request.user, filters=filters)
-    columns = [
-        Column(_("Court code"), lambda d: d.court.code),
-        Column(_("Court"), lambda d: d.court.name_zh),
-        Column(_("Name (Chinese)"), lambda d: d.name_zh),
-        Column(_("Name (English)"), lambda d: d.name_en),
-        Column(_("Kind"), lambda d: d.get_kind_display()),
-        Column(_("Staff"), lambda d: d.staff),
-        Column(_("Active"), lambda d: d.is_active),
-    ]
-    return list_page(
-        request,
-        queryset=qs,
-        template="orgs/department_list.html",
-        columns=columns,
-        filename="departments.xlsx",
-        context={"filters": filters, "kinds": Department.Kind.choices},
+    return DEPARTMENTS.page(
+        request, template="orgs/department_list.html", context={"kinds": Department.Kind.choices}
     )
 
 
@@ -198,30 +165,12 @@ def department_deactivate(request, department: Department):
 
 @requires(signed_in=True)  # every role sees some organisations (a member their own)
 def organisation_list(request):
-    scope = scope_for(request.user)
-    filters = selectors.OrganisationFilters.from_request(request.GET)
-    qs = selectors.organisation_list(user=request.user, filters=filters)
-    columns = [
-        Column(_("Organisation"), lambda o: o.name_zh),
-        Column(_("Name (English)"), lambda o: o.name_en),
-        Column(_("Kind"), lambda o: o.get_kind_display()),
-        Column(_("Court"), lambda o: o.court.name_zh),
-        Column(_("Court code"), lambda o: o.court.code),
-        Column(_("Parent organisation"), lambda o: o.parent.name_zh if o.parent else ""),
-        Column(_("Full members"), lambda o: o.full_members),
-        Column(_("Founded on"), lambda o: o.founded_on),
-        Column(_("Active"), lambda o: o.is_active),
-    ]
-    return list_page(
+    return ORGANISATIONS.page(
         request,
-        queryset=qs,
         template="orgs/organisation_list.html",
-        columns=columns,
-        filename="organisations.xlsx",
         context={
-            "filters": filters,
             "kinds": PartyOrganisation.Kind.choices,
-            "can_change": scope.has(Perm.ORG_CHANGE),
+            "can_change": scope_for(request.user).has(Perm.ORG_CHANGE),
         },
     )
 
@@ -405,33 +354,23 @@ def health_page(request):
     rule = text_param(request.GET, "rule")
     if rule:
         items = [item for item in items if item.rule == rule]
-    from django.core.paginator import Paginator
-
-    if request.GET.get("export") == "xlsx":
-        from tongxin.lib.excel import workbook_response
-
-        return workbook_response(
-            filename="health.xlsx",
-            headers=[_("Rule"), _("Organisation or person"), _("Court"), _("Reason")],
-            rows=([i.label, i.subject, i.court, i.reason] for i in items),
-        )
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    export = query.copy()
-    export["export"] = "xlsx"
-    return render(
+    return list_page(
         request,
-        "orgs/health.html",
-        {
-            "page": page,
+        queryset=items,
+        template="orgs/health.html",
+        columns=[
+            Column(_("Rule"), lambda i: i.label),
+            Column(_("Organisation or person"), lambda i: i.subject),
+            Column(_("Court"), lambda i: i.court),
+            Column(_("Reason"), lambda i: i.reason),
+        ],
+        filename="health.xlsx",
+        context={
             "tally": tally,
             "rule": rule,
             "court": court,
             "code": code,
             "unknown_court": bool(code) and court is None,
-            "query": query.urlencode(),
-            "export_query": export.urlencode(),
             "can_edit_rules": scope.has(Perm.RULE_CHANGE),
         },
     )

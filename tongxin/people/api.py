@@ -8,11 +8,12 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 
 from tongxin.accounts.models import RoleGrant
-from tongxin.api.common import ACTIVE_HELP, ERRORS, CourtCode, Id, PageQuery, Text, page
+from tongxin.api.common import ACTIVE_HELP, ERRORS, CourtCode, Id, PageQuery, Text
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.api import CourtRef, DepartmentRef, OrganisationRef
 from tongxin.people import selectors
+from tongxin.people.lists import PEOPLE
 from tongxin.people.models import Person
 from tongxin.people.scope import own_person
 
@@ -123,15 +124,7 @@ def me(request):
 def person_list(request, query: Query[PersonQuery]):
     """People in the caller's scope, by court and staff number."""
     scope_for(request.auth).require(Perm.PERSON_VIEW)
-    filters = selectors.PersonFilters(
-        q=query.q,
-        court=query.court,
-        status=query.political_status or "",
-        category=query.category or "",
-        organisation=str(query.organisation or ""),
-        active=query.active,
-    )
-    return page(selectors.person_list(user=request.auth, filters=filters), query)
+    return PEOPLE.api_page(request.auth, query)
 
 
 @router.get("/people/{person_id}", response={200: PersonDetail, **ERRORS}, url_name="person-detail")

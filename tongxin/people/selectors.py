@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tongxin.core.listing import text_param
+from tongxin.core.listing import Filters, active_flag
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
@@ -15,7 +15,9 @@ from tongxin.people.models import Membership, Person
 
 
 @dataclass
-class PersonFilters:
+class PersonFilters(Filters):
+    aliases = {"status": "political_status"}  # the API's name for the status filter
+
     q: str = ""
     court: str = ""  # court code: that court and everything below
     court_id: str = ""
@@ -23,11 +25,6 @@ class PersonFilters:
     category: str = ""
     organisation: str = ""
     active: str = ""
-
-    @classmethod
-    def from_request(cls, params) -> PersonFilters:
-        names = ("q", "court", "court_id", "status", "category", "organisation", "active")
-        return cls(**{name: text_param(params, name) for name in names})
 
 
 def open_memberships() -> Prefetch:
@@ -67,7 +64,7 @@ def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
             if org
             else qs.none()
         )
-    active = {"1": True, "0": False, "": True}.get(filters.active)
+    active = active_flag(filters.active)
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.prefetch_related(open_memberships()).order_by("court__path", "staff_number")

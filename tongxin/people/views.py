@@ -4,49 +4,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tongxin.core.access import requires
-from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
+from tongxin.core.listing import confirm_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
 from tongxin.people import selectors, services
 from tongxin.people.dues import dues_rate
 from tongxin.people.forms import MoveForm, PersonForm
+from tongxin.people.lists import PEOPLE
 from tongxin.people.models import Person
-
-
-def _current_org(person):
-    rows = getattr(person, "current_memberships", None)
-    return rows[0].organisation.name_zh if rows else ""
 
 
 @requires(Perm.PERSON_VIEW)
 def person_list(request):
-    filters = selectors.PersonFilters.from_request(request.GET)
-    qs = selectors.person_list(user=request.user, filters=filters)
-    columns = [
-        Column(_("Staff number"), lambda p: p.staff_number),
-        Column(pgettext("person", "Name"), lambda p: p.name),
-        Column(_("Gender"), lambda p: p.get_gender_display()),
-        Column(_("Date of birth"), lambda p: p.birth_date),
-        Column(_("Court"), lambda p: p.court.name_zh),
-        Column(_("Court code"), lambda p: p.court.code),
-        Column(_("Department"), lambda p: p.department.name_zh if p.department else ""),
-        Column(_("Position category"), lambda p: p.get_category_display()),
-        Column(_("Leading-cadre level"), lambda p: p.get_cadre_level_display()),
-        Column(_("Quota judge"), lambda p: p.is_quota_judge),
-        Column(_("Political status"), lambda p: p.get_political_status_display()),
-        Column(_("Joined the Party on"), lambda p: p.joined_party_on),
-        Column(_("Full member since"), lambda p: p.full_member_on),
-        Column(_("Organisation"), _current_org),
-    ]
-    return list_page(
+    return PEOPLE.page(
         request,
-        queryset=qs,
         template="people/person_list.html",
-        columns=columns,
-        filename="people.xlsx",
         context={
-            "filters": filters,
             "statuses": Person.PoliticalStatus.choices,
             "categories": Person.Category.choices,
             "can_add": bool(scope_for(request.user).court_paths(Perm.PERSON_CHANGE)),
