@@ -409,8 +409,8 @@ def test_a_blank_threshold_is_refused(world, client_for):
 def test_page_api_and_health_agree_on_the_current_term(world, client_for):
     from django.test import Client
 
-    from tongxin.orgs.selectors import term_current, terms_current
     from tongxin.accounts.services import api_token_create
+    from tongxin.orgs.selectors import term_current, terms_current
 
     today = datetime.date.today()
     org = world.branch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -97,12 +98,16 @@ def list_page(
     columns: Sequence[Column],
     filename: str,
     per_page: int | None = None,
+    footer: Sequence | None = None,
 ):
-    """Render one page of `queryset`, or the whole filtered queryset as .xlsx with ?export=xlsx."""
+    """Render one page of `queryset`, or the whole filtered queryset as .xlsx with ?export=xlsx
+    (`footer`: a last row for the export, such as a total)."""
     if request.GET.get("export") == "xlsx":
         # A queryset is streamed in chunks; a list (findings computed in memory) as it is.
         items = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset
         rows = ([column.value(obj) for column in columns] for obj in items)
+        if footer is not None:
+            rows = itertools.chain(rows, [list(footer)])
         return workbook_response(
             filename=filename, headers=[str(c.header) for c in columns], rows=rows
         )
@@ -143,6 +148,26 @@ def save_form(request, form, action: Callable, *, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def form_page(
+    request,
+    *,
+    form,
+    action: Callable,
+    success: str,
+    redirect_to: Callable[[], str] | str,
+    template: str,
+    context: dict | None = None,
+):
+    """The usual page with a form: GET shows it, POST validates it and calls
+    `action(cleaned_data)`; success redirects (`redirect_to` may be a callable, for an object
+    the action has just created), failure shows the form with every error in place."""
+    from django.shortcuts import redirect
+
+    if save_form(request, form, action, success=success):
+        return redirect(redirect_to() if callable(redirect_to) else redirect_to)
+    return render(request, template, {"form": form, **(context or {})})
 
 
 def confirm_page(

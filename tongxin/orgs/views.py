@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from tongxin.core.access import requires
 from tongxin.core.exceptions import ApplicationError
-from tongxin.core.listing import Column, confirm_page, list_page, save_form, text_param
+from tongxin.core.listing import Column, confirm_page, form_page, list_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.lib.dates import add_months
@@ -90,9 +90,15 @@ def court_edit(request, court: Court | None):
             raise ApplicationError(_("Give the code of the parent court."))
         services.court_save(actor=request.user, court=form.instance, changes=changes)
 
-    if save_form(request, form, act, success=_("Court saved.")):
-        return redirect("orgs:court-detail", form.instance.pk)
-    return render(request, "orgs/court_form.html", {"form": form, "court": court if pk else None})
+    return form_page(
+        request,
+        form=form,
+        action=act,
+        success=_("Court saved."),
+        redirect_to=lambda: reverse("orgs:court-detail", args=[form.instance.pk]),
+        template="orgs/court_form.html",
+        context={"court": court if pk else None},
+    )
 
 
 @requires(Perm.COURT_CHANGE, Court)
@@ -129,19 +135,16 @@ def department_edit(request, department: Department | None, parent: Court | None
     court = department.court if department is not None else parent
     department = department or Department(court=court)
     form = DepartmentForm(request.POST or None, instance=department)
-    if save_form(
+    return form_page(
         request,
-        form,
-        lambda data: services.department_save(
+        form=form,
+        action=lambda data: services.department_save(
             actor=request.user, department=form.instance, changes=data
         ),
         success=_("Department saved."),
-    ):
-        return redirect("orgs:court-detail", court.pk)
-    return render(
-        request,
-        "orgs/department_form.html",
-        {"form": form, "court": court, "department": department},
+        redirect_to=reverse("orgs:court-detail", args=[court.pk]),
+        template="orgs/department_form.html",
+        context={"court": court, "department": department},
     )
 
 
@@ -249,12 +252,14 @@ def organisation_edit(request, org: PartyOrganisation | None, parent: Court | No
             departments=list(data["departments"]),
         )
 
-    if save_form(request, form, act, success=_("Organisation saved.")):
-        return redirect("orgs:organisation-detail", form.instance.pk)
-    return render(
+    return form_page(
         request,
-        "orgs/organisation_form.html",
-        {"form": form, "court": court, "org": org if pk else None},
+        form=form,
+        action=act,
+        success=_("Organisation saved."),
+        redirect_to=lambda: reverse("orgs:organisation-detail", args=[form.instance.pk]),
+        template="orgs/organisation_form.html",
+        context={"court": court, "org": org if pk else None},
     )
 
 
@@ -284,12 +289,14 @@ def term_create(request, org: PartyOrganisation):
             actor=request.user, organisation=org, starts_on=data["starts_on"], ends_on=ends
         )
 
-    if save_form(request, form, act, success=_("Term recorded.")):
-        return redirect("orgs:organisation-detail", org.pk)
-    return render(
+    return form_page(
         request,
-        "orgs/simple_form.html",
-        {"form": form, "org": org, "title": _("Record a committee term")},
+        form=form,
+        action=act,
+        success=_("Term recorded."),
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("Record a committee term")},
     )
 
 
@@ -306,17 +313,14 @@ def post_create(request, org: PartyOrganisation):
         .order_by("name")
     )
     form = PostForm(request.POST or None, people=people)
-    if save_form(
+    return form_page(
         request,
-        form,
-        lambda data: services.post_assign(actor=request.user, organisation=org, **data),
+        form=form,
+        action=lambda data: services.post_assign(actor=request.user, organisation=org, **data),
         success=_("Post assigned."),
-    ):
-        return redirect("orgs:organisation-detail", org.pk)
-    return render(
-        request,
-        "orgs/simple_form.html",
-        {"form": form, "org": org, "title": _("Assign a committee post")},
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("Assign a committee post")},
     )
 
 
@@ -324,17 +328,14 @@ def post_create(request, org: PartyOrganisation):
 def post_end(request, post: CommitteePost):
     org = post.organisation
     form = PostEndForm(request.POST or None)
-    if save_form(
+    return form_page(
         request,
-        form,
-        lambda data: services.post_end(actor=request.user, post=post, **data),
+        form=form,
+        action=lambda data: services.post_end(actor=request.user, post=post, **data),
         success=_("Post ended."),
-    ):
-        return redirect("orgs:organisation-detail", org.pk)
-    return render(
-        request,
-        "orgs/simple_form.html",
-        {"form": form, "org": org, "title": _("End the post: %(post)s") % {"post": post}},
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("End the post: %(post)s") % {"post": post}},
     )
 
 

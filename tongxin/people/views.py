@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tongxin.core.access import requires
-from tongxin.core.listing import confirm_page, save_form, text_param
+from tongxin.core.listing import Column, confirm_page, form_page, list_page, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
@@ -86,15 +86,16 @@ def person_edit(request, person: Person | None):
         )
         person = Person(court=court)
     form = PersonForm(request.POST or None, instance=person, court=court)
-    if save_form(
+    return form_page(
         request,
-        form,
-        lambda data: services.person_save(actor=request.user, person=form.instance, changes=data),
+        form=form,
+        action=lambda data: services.person_save(
+            actor=request.user, person=form.instance, changes=data
+        ),
         success=_("Saved."),
-    ):
-        return redirect("people:person-detail", form.instance.pk)
-    return render(
-        request, "people/person_form.html", {"form": form, "court": court, "person": person}
+        redirect_to=lambda: reverse("people:person-detail", args=[form.instance.pk]),
+        template="people/person_form.html",
+        context={"court": court, "person": person},
     )
 
 
@@ -127,40 +128,34 @@ def person_move(request, person: Person):
         .order_by("path")
     )
     form = MoveForm(request.POST or None, organisations=organisations)
-    if save_form(
+    return form_page(
         request,
-        form,
-        lambda data: services.membership_move(actor=request.user, person=person, **data),
+        form=form,
+        action=lambda data: services.membership_move(actor=request.user, person=person, **data),
         success=_("Membership recorded."),
-    ):
-        return redirect("people:person-detail", person.pk)
-    return render(request, "people/person_move.html", {"form": form, "person": person})
+        redirect_to=reverse("people:person-detail", args=[person.pk]),
+        template="people/person_move.html",
+        context={"person": person},
+    )
 
 
 @requires(Perm.DUES_VIEW, PartyOrganisation)
 def dues(request, org: PartyOrganisation):
     """Monthly Party dues of an organisation's members, with the total; exportable."""
     rows, total = selectors.dues_for(organisation=org)
-    if request.GET.get("export") == "xlsx":
-        from tongxin.lib.excel import workbook_response
-
-        return workbook_response(
-            filename=f"dues-{org.pk}.xlsx",
-            headers=[
-                _("Organisation"),
-                _("Staff number"),
-                pgettext("person", "Name"),
-                _("Declared salary base"),
-                _("Retired"),
-                _("Monthly dues"),
-            ],
-            rows=[
-                [o.name_zh, p.staff_number, p.name, p.dues_base, p.is_retired, amount]
-                for o, p, amount in rows
-            ]
-            + [["", "", _("Total"), "", "", total]],
-        )
-    return render(request, "people/dues.html", {"org": org, "rows": rows, "total": total})
-
-
-# Accounts and role grants ----------------------------------------------------------------
+    return list_page(
+        request,
+        queryset=rows,
+        template="people/dues.html",
+        columns=[
+            Column(_("Organisation"), lambda r: r[0].name_zh),
+            Column(_("Staff number"), lambda r: r[1].staff_number),
+            Column(pgettext("person", "Name"), lambda r: r[1].name),
+            Column(_("Declared salary base"), lambda r: r[1].dues_base),
+            Column(_("Retired"), lambda r: r[1].is_retired),
+            Column(_("Monthly dues"), lambda r: r[2]),
+        ],
+        filename=f"dues-{org.pk}.xlsx",
+        footer=["", "", _("Total"), "", "", total],
+        context={"org": org, "total": total},
+    )
