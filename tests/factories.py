@@ -1,119 +1,26 @@
-"""Factories: courts and organisations get their materialised paths through the services'
-tree helper, so tests exercise the same path logic as the product."""
+"""Every app's factories in one import, for tests that build a little of everything."""
 
-import datetime
+from tests.accounts.factories import PASSWORD, UserFactory, grant
+from tests.orgs.factories import (
+    CourtFactory,
+    DepartmentFactory,
+    OrganisationFactory,
+    PostFactory,
+    TermFactory,
+    TreeFactory,
+)
+from tests.people.factories import MembershipFactory, PersonFactory
 
-import factory
-from django.contrib.auth import get_user_model
-
-from tongxin.accounts.models import RoleGrant
-from tongxin.core.tree import save_with_path
-from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
-from tongxin.people.models import Membership, Person
-
-PASSWORD = "correct-horse-battery-staple"
-
-
-class TreeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        obj = model_class(*args, **kwargs)
-        save_with_path(obj)
-        return obj
-
-
-class CourtFactory(TreeFactory):
-    class Meta:
-        model = Court
-
-    code = factory.Sequence(lambda n: f"测{n:04d}")
-    name_zh = factory.Sequence(lambda n: f"测试第{n}人民法院")
-    name_en = factory.Sequence(lambda n: f"Test People's Court {n}")
-    level = Court.Level.BASIC
-    kind = Court.Kind.ORDINARY
-    province = "测"
-
-
-class DepartmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Department
-
-    court = factory.SubFactory(CourtFactory)
-    name_zh = factory.Sequence(lambda n: f"民事审判第{n}庭")
-    name_en = factory.Sequence(lambda n: f"Civil Division {n}")
-    kind = Department.Kind.JUDICIAL
-
-
-class OrganisationFactory(TreeFactory):
-    class Meta:
-        model = PartyOrganisation
-
-    court = factory.SubFactory(CourtFactory)
-    kind = PartyOrganisation.Kind.BRANCH
-    name_zh = factory.Sequence(lambda n: f"第{n}党支部")
-    name_en = factory.Sequence(lambda n: f"Branch {n}")
-    founded_on = datetime.date(2010, 1, 1)
-
-
-class PersonFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Person
-
-    court = factory.SubFactory(CourtFactory)
-    name = factory.Sequence(lambda n: f"张{n}")
-    gender = Person.Gender.FEMALE
-    birth_date = datetime.date(1985, 5, 1)
-    staff_number = factory.Sequence(lambda n: f"S{n:06d}")
-    category = Person.Category.JUDGE
-    political_status = Person.PoliticalStatus.FULL
-    joined_party_on = datetime.date(2008, 7, 1)
-    full_member_on = datetime.date(2009, 7, 1)
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    person = factory.SubFactory(PersonFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    starts_on = datetime.date(2020, 1, 1)
-
-
-class PostFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CommitteePost
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    person = factory.SubFactory(PersonFactory)
-    post = CommitteePost.Post.SECRETARY
-    starts_on = datetime.date(2022, 1, 1)
-
-
-class TermFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CommitteeTerm
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    starts_on = datetime.date(2024, 1, 1)
-    ends_on = datetime.date(2027, 1, 1)
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
-
-
-def grant(user, role, *, court=None, organisation=None) -> RoleGrant:
-    return RoleGrant.objects.create(user=user, role=role, court=court, organisation=organisation)
+__all__ = [
+    "PASSWORD",
+    "CourtFactory",
+    "DepartmentFactory",
+    "MembershipFactory",
+    "OrganisationFactory",
+    "PersonFactory",
+    "PostFactory",
+    "TermFactory",
+    "TreeFactory",
+    "UserFactory",
+    "grant",
+]

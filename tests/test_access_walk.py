@@ -1,106 +1,21 @@
 """Walk every URL pattern as an anonymous visitor, an outsider and each role.
 
-The expected status of every (route, role) pair is written out here by hand, from the role
-table in docs/permissions.md, rather than computed from the scoping code it checks. A new
-route fails `test_every_route_has_expectations` until someone writes its row.
+The expected status of every (route, role) pair is written out by hand, from the role table
+in docs/permissions.md, rather than computed from the scoping code it checks: each app keeps
+its rows in tests/<app>/access.py (PAGES). A new route fails
+`test_every_route_has_expectations` until someone writes its row; a view that does not
+declare what it needs fails `test_every_route_declares_its_access`.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROLE_USERS, ROLES
+from tests.walk import collect
 from tongxin.accounts.models import RoleGrant
 from tongxin.transfer.models import ImportBatch
 
-
-def row(admin, party, secretary, committee, member, leader, discipline, trial, outsider):
-    return dict(
-        zip(
-            ROLES,
-            (admin, party, secretary, committee, member, leader, discipline, trial, outsider),
-            strict=True,
-        )
-    )
-
-
-ALL = row(*[200] * 9)
-# Court-scoped change pages of province A: only admin and party; read roles 403.
-COURT_CHANGE = row(200, 200, 404, 404, 404, 403, 403, 403, 404)
-# Change pages of the branch: admin, party and its secretary; other viewers 403.
-BRANCH_CHANGE = row(200, 200, 200, 403, 403, 403, 403, 403, 404)
-# Change pages of a person in the branch (a member may not see another member's record).
-PERSON_CHANGE = row(200, 200, 200, 403, 404, 403, 403, 403, 404)
-ADMIN_ONLY = row(200, 403, 403, 403, 403, 403, 403, 403, 403)
-IMPORTERS = row(200, 200, 403, 403, 403, 403, 403, 403, 200)
-OWN_BATCH = row(404, 200, 403, 403, 403, 403, 403, 403, 404)
-
-# route name → (path kwargs builder, expected statuses for GET)
-EXPECTED = {
-    "dashboards:home": (None, ALL),
-    "dashboards:health-counts": (None, row(200, 200, 200, 200, 403, 200, 200, 403, 200)),
-    "accounts:login": (None, ALL),
-    "accounts:logout": (None, row(*[405] * 9)),  # POST only
-    "accounts:password-change": (None, ALL),
-    "accounts:password-change-done": (None, ALL),
-    "accounts:set-language": (None, row(*[405] * 9)),  # POST only
-    "accounts:profile": (None, ALL),
-    "accounts:token-revoke": (lambda w: {"pk": w.token.pk}, row(*[405] * 9)),  # POST only
-    "core:audit-list": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
-    "orgs:court-list": (None, row(200, 200, 403, 403, 403, 200, 200, 200, 200)),
-    "orgs:court-create": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
-    "orgs:court-detail": (
-        lambda w: {"pk": w.basic.pk},
-        row(200, 200, 404, 404, 404, 200, 200, 200, 404),
-    ),
-    "orgs:court-edit": (lambda w: {"pk": w.basic.pk}, COURT_CHANGE),
-    "orgs:court-deactivate": (lambda w: {"pk": w.basic.pk}, COURT_CHANGE),
-    "orgs:department-list": (None, row(200, 200, 403, 403, 403, 200, 200, 200, 200)),
-    "orgs:department-create": (lambda w: {"court_pk": w.basic.pk}, COURT_CHANGE),
-    "orgs:department-edit": (lambda w: {"pk": w.dept.pk}, COURT_CHANGE),
-    "orgs:department-deactivate": (lambda w: {"pk": w.dept.pk}, COURT_CHANGE),
-    "orgs:organisation-list": (None, ALL),
-    "orgs:organisation-create": (
-        lambda w: {"court_pk": w.basic.pk},
-        row(200, 200, 200, 403, 403, 403, 403, 403, 404),
-    ),
-    "orgs:organisation-detail": (
-        lambda w: {"pk": w.branch.pk},
-        row(200, 200, 200, 200, 200, 200, 200, 200, 404),
-    ),
-    "orgs:organisation-edit": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
-    "orgs:organisation-deactivate": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
-    "orgs:term-create": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
-    "orgs:post-create": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
-    "orgs:post-end": (lambda w: {"pk": w.branch.posts.first().pk}, BRANCH_CHANGE),
-    "orgs:health": (None, row(200, 200, 200, 200, 403, 200, 200, 403, 200)),
-    "orgs:rule-list": (None, ADMIN_ONLY),
-    "people:person-list": (None, row(200, 200, 200, 200, 403, 200, 200, 200, 200)),
-    "people:person-create": (None, row(200, 200, 404, 403, 403, 403, 403, 403, 404)),
-    "people:person-detail": (
-        lambda w: {"pk": w.members[3].pk},
-        row(200, 200, 200, 200, 404, 200, 200, 200, 404),
-    ),
-    "people:person-edit": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
-    "people:person-deactivate": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
-    "people:person-move": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
-    "people:dues": (
-        lambda w: {"pk": w.branch.pk},
-        row(200, 200, 200, 200, 403, 200, 403, 403, 404),
-    ),
-    "accounts:grant-list": (None, ADMIN_ONLY),
-    "accounts:grant-revoke": (lambda w: {"pk": w.member_grant.pk}, ADMIN_ONLY),
-    "transfer:import-start": (None, IMPORTERS),
-    "transfer:import-template": (lambda w: {"kind": "people"}, IMPORTERS),
-    # A pending import belongs to its uploader (party) alone: other importers get 404.
-    "transfer:import-detail": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
-    "transfer:import-commit": (
-        lambda w: {"pk": w.batch.pk},
-        {**OWN_BATCH, "party": 302},
-    ),  # GET: back to preview
-    "transfer:import-cancel": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),
-    "transfer:import-rejects": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
-    "transfer:import-progress": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
-}
+PAGES = collect("PAGES")
 # Query strings some routes need to address an object.
 QUERY = {"people:person-create": lambda w: f"?court={w.basic.pk}"}
 # Routes anonymous visitors may open.
@@ -134,13 +49,13 @@ def walk_world(world):
 def _url(name, world):
     from django.urls import reverse
 
-    builder, _expected = EXPECTED[name]
+    builder, _expected = PAGES[name]
     url = reverse(name, kwargs=builder(world) if builder else None)
     return url + (QUERY[name](world) if name in QUERY else "")
 
 
 def test_every_route_has_expectations():
-    missing = sorted(set(_patterns()) - set(EXPECTED))
+    missing = sorted(set(_patterns()) - set(PAGES))
     assert not missing, f"routes without an access expectation: {missing}"
 
 
@@ -149,7 +64,7 @@ def test_every_route_answers_each_role_as_expected(walk_world, client_for, role)
     client = client_for(role)
     wrong = []
     for name in sorted(set(_patterns())):
-        expected = EXPECTED[name][1][role]
+        expected = PAGES[name][1][role]
         response = client.get(_url(name, walk_world))
         if response.status_code != expected:
             wrong.append(f"{name}: got {response.status_code}, expected {expected}")
@@ -211,7 +126,7 @@ def _views():
     from django.urls import reverse
 
     for name in sorted(set(_patterns())):
-        builder, _expected = EXPECTED[name]
+        builder, _expected = PAGES[name]
         match = None
         try:
             from django.urls import resolve
@@ -258,7 +173,7 @@ def test_declared_permissions_agree_with_the_table(role):
         access = access_of(view)
         if access.public or access.perm is None:
             continue
-        expected = EXPECTED[name][1][role]
+        expected = PAGES[name][1][role]
         if not role_has(ROLE_USERS[role], access.perm) and expected not in (403, 404, 405):
             if role == "member" and access.perm in MEMBER_REACH:
                 continue  # a member reaches their own record and branch without the grant

@@ -1,7 +1,8 @@
 """Walk every API route as an anonymous client, an outsider and each role.
 
 Expected statuses are written out by hand from docs/permissions.md (they mirror the pages:
-tests/test_access_walk.py), not computed from the scoping code under test. A new route fails
+tests/test_access_walk.py), not computed from the scoping code under test; each app keeps
+its rows in tests/<app>/access.py (API). A new route fails
 `test_every_api_route_has_expectations` until someone writes its row.
 """
 
@@ -9,44 +10,15 @@ import pytest
 from django.test import Client
 
 from tests.conftest import ROLES
+from tests.walk import collect
 from tongxin.accounts.services import api_token_create
 from tongxin.api.api import api_routes
 
-
-def row(*statuses):
-    return dict(zip(ROLES, statuses, strict=True))
-
-
-ALL = row(*[200] * 9)
-COURT_READ_LIST = row(200, 200, 403, 403, 403, 200, 200, 200, 200)
-COURT_READ_DETAIL = row(200, 200, 404, 404, 404, 200, 200, 200, 404)
-
-# path template → (sample values, expected status per role)
-EXPECTED = {
-    "/api/v1/courts": (None, COURT_READ_LIST),
-    "/api/v1/courts/{court_id}": (lambda w: {"court_id": w.basic.pk}, COURT_READ_DETAIL),
-    "/api/v1/departments": (None, COURT_READ_LIST),
-    "/api/v1/departments/{department_id}": (
-        lambda w: {"department_id": w.dept.pk},
-        COURT_READ_DETAIL,
-    ),
-    "/api/v1/organisations": (None, ALL),
-    "/api/v1/organisations/{organisation_id}": (
-        lambda w: {"organisation_id": w.branch.pk},
-        row(200, 200, 200, 200, 200, 200, 200, 200, 404),
-    ),
-    "/api/v1/me": (None, ALL),
-    "/api/v1/people": (None, row(200, 200, 200, 200, 403, 200, 200, 200, 200)),
-    # Another member of the branch: a member may read only their own record.
-    "/api/v1/people/{person_id}": (
-        lambda w: {"person_id": w.members[3].pk},
-        row(200, 200, 200, 200, 404, 200, 200, 200, 404),
-    ),
-}
+API = collect("API")
 
 
 def _url(template, world):
-    builder, _expected = EXPECTED[template]
+    builder, _expected = API[template]
     return template.format(**builder(world)) if builder else template
 
 
@@ -57,7 +29,7 @@ def _token_client(user) -> Client:
 
 def test_every_api_route_has_expectations(db):
     routes = {route.path for route in api_routes()}
-    assert routes == set(EXPECTED), "API routes and EXPECTED differ"
+    assert routes == set(API), "API routes and the rows in tests/<app>/access.py differ"
     assert {route.method for route in api_routes()} == {"GET"}
 
 
@@ -65,7 +37,7 @@ def test_every_api_route_has_expectations(db):
 def test_every_api_route_answers_each_role_as_expected(world, role):
     client = _token_client(world.users[role])
     wrong = []
-    for template, (_builder, expected) in sorted(EXPECTED.items()):
+    for template, (_builder, expected) in sorted(API.items()):
         response = client.get(_url(template, world))
         if response.status_code != expected[role]:
             wrong.append(f"{template}: got {response.status_code}, expected {expected[role]}")
@@ -75,7 +47,7 @@ def test_every_api_route_answers_each_role_as_expected(world, role):
 
 
 def test_every_api_route_refuses_anonymous_clients_with_401(world, client):
-    for template in EXPECTED:
+    for template in API:
         response = client.get(_url(template, world))
         assert response.status_code == 401, template
         assert set(response.json()) == {"message", "extra"}
@@ -83,7 +55,7 @@ def test_every_api_route_refuses_anonymous_clients_with_401(world, client):
 
 def test_session_reaches_the_same_as_a_token(world, client_for):
     client = client_for("secretary")
-    for template, (_builder, expected) in EXPECTED.items():
+    for template, (_builder, expected) in API.items():
         assert client.get(_url(template, world)).status_code == expected["secretary"], template
 
 

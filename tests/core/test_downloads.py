@@ -6,7 +6,7 @@ import pytest
 
 from tests.test_transfer import PEOPLE, person_row, preview
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Every list's export and every other file the product serves, with a user who may see it.
 EXPORTS = [

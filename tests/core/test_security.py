@@ -14,7 +14,7 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.models import AuditEntry
 from tongxin.orgs import services
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def clean_env(**env) -> dict:

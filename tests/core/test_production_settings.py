@@ -13,9 +13,9 @@ from django.core.checks.security.base import _check_secret_key
 from django.test import Client
 
 from config.settings import DEV_SECRET_KEY
-from tests.test_security import clean_env, manage
+from tests.core.test_security import clean_env, manage
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STRONG = secrets.token_urlsafe(60)
 PRODUCTION = {"SECRET_KEY": STRONG, "ALLOWED_HOSTS": "tongxin.example"}
 

@@ -1,0 +1,21 @@
+"""Expected answers of the transfer routes for each role (read by tests/test_access_walk.py).
+
+Written out by hand from docs/permissions.md, not computed from the scoping code they check.
+"""
+
+from tests.walk import IMPORTERS, OWN_BATCH
+
+# route name → (path kwargs builder, expected statuses for GET)
+PAGES = {
+    "transfer:import-start": (None, IMPORTERS),
+    "transfer:import-template": (lambda w: {"kind": "people"}, IMPORTERS),
+    # A pending import belongs to its uploader (party) alone: other importers get 404.
+    "transfer:import-detail": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
+    "transfer:import-commit": (
+        lambda w: {"pk": w.batch.pk},
+        {**OWN_BATCH, "party": 302},
+    ),  # GET: back to preview
+    "transfer:import-cancel": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),
+    "transfer:import-rejects": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
+    "transfer:import-progress": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
+}
