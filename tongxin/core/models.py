@@ -12,7 +12,7 @@ class AuditEntry(models.Model):
     """One change made through a service: who, when, which object, before and after.
 
     Append-only: the model refuses updates and deletes, and a database trigger (migration
-    0002) refuses UPDATE statements, so not even a raw query can rewrite history.
+    0003_audit_append_only) refuses UPDATE statements, so not even a raw query can rewrite history.
     The court path is copied at write time so "this court and everything below" is one
     indexed prefix query without a join.
     """
