@@ -257,3 +257,6 @@ LOGGING = {
 # Tongxin: the demo password printed by `make run`; demo accounts are created by seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "tongxin-demo-2026")
 PAGE_SIZE = env_int("PAGE_SIZE", 50)
+# Lists count their rows up to this many ("more than 10,000"): an exact count of a national
+# list would read all of it on every page.
+LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)
