@@ -161,7 +161,7 @@ def test_a_second_commit_while_committing_is_refused(
 
 
 def _failing_move(monkeypatch, error):
-    from tongxin.transfer.kinds import people
+    from tongxin.people import imports as people
 
     def failing(**kwargs):
         raise error

@@ -14,12 +14,6 @@ class ImportBatch(models.Model):
     in the cache, not here (see `tongxin.transfer.progress`).
     """
 
-    class Kind(models.TextChoices):
-        COURTS = "courts", _("Courts")
-        DEPARTMENTS = "departments", _("Departments")
-        ORGANISATIONS = "organisations", _("Party organisations")
-        PEOPLE = "people", _("People")
-
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for commit")
         COMMITTING = "committing", _("Committing")
@@ -30,13 +24,19 @@ class ImportBatch(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The name of a registered import kind (tongxin.transfer.registry): kinds are declared by
+    # the domain apps, so the column has no fixed choices; the services accept registered
+    # names only.
+    kind = models.CharField(_("kind"), max_length=40)
     file_name = models.CharField(_("file"), max_length=255)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     columns = models.JSONField(default=dict)  # field → the header as the file wrote it
+    # Unknown headers, each shortened, the first IGNORED_SHOWN of them; ignored_more counts the
+    # rest (a sheet's header row is the uploader's to fill: never keep it whole).
     ignored_columns = models.JSONField(default=list)
+    ignored_more = models.PositiveIntegerField(default=0)
     rows = models.JSONField(default=list)
     rejects = models.JSONField(default=list)
     created_count = models.PositiveIntegerField(_("to create"), default=0)
@@ -55,7 +55,19 @@ class ImportBatch(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"], name="import_by_user")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.file_name}"
+        return f"{self.kind_label} · {self.file_name}"
+
+    @property
+    def import_kind(self):
+        """The registered kind (None if it is no longer registered)."""
+        from tongxin.transfer import registry
+
+        return registry.get(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        kind = self.import_kind
+        return str(kind.label) if kind is not None else self.kind
 
     @property
     def is_pending(self) -> bool:

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 
 from tongxin.core.audit import remote_addr
 from tongxin.core.exceptions import ApplicationError, NotFound
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
 from tongxin.lib.excel import WorkbookError, read_rows, workbook_response
-from tongxin.transfer.formats import FORMATS
-from tongxin.transfer.kinds import CHECKERS
-from tongxin.transfer.kinds.base import MAX_ROWS, Plan, Row, parse
+from tongxin.transfer import registry
+from tongxin.transfer.checker import Plan, Row, parse
 from tongxin.transfer.models import ImportBatch
 from tongxin.transfer.progress import (
     CHECK,
@@ -36,6 +37,7 @@ from tongxin.transfer.progress import (
     progress_get,
     progress_set,
 )
+from tongxin.transfer.registry import MAX_ROWS
 
 logger = logging.getLogger(__name__)
 
@@ -73,27 +75,44 @@ def _store(batch: ImportBatch, plan: Plan, rejects: list) -> None:
     batch.rejected_count = len({r["row"] for r in rejects})
 
 
+def import_kinds(user) -> list:
+    """The registered kinds this user may import: those whose permission some grant carries
+    (rows are still checked against the reach of each grant)."""
+    scope = scope_for(user)
+    if not scope.has(Perm.IMPORT_RUN):
+        return []
+    return [kind for kind in registry.kinds() if scope.has(kind.permission)]
+
+
+def _kind(name) -> registry.ImportKind:
+    kind = registry.get(name)
+    if kind is None:
+        raise ApplicationError(_("Choose what the file contains."))
+    return kind
+
+
 def import_preview(*, actor, kind: str, upload) -> ImportBatch:
     """Read and check an uploaded sheet; store it as a pending batch (nothing else is written)."""
-    fmt = FORMATS.get(kind)
-    if fmt is None:
-        raise ApplicationError(_("Choose what the file contains."))
+    import_kind = _kind(kind)
     if upload is None:
         raise ApplicationError(_("Choose an Excel file to upload."))
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ApplicationError(too_large_message())
+    max_rows = import_kind.max_rows or MAX_ROWS
     try:
-        raw_rows = read_rows(upload, max_rows=MAX_ROWS + 1)
+        raw_rows = read_rows(upload, max_rows=max_rows + 1)
     except WorkbookError as error:
         raise ApplicationError(_workbook_message(error.code)) from None
-    columns, rows, rejects, ignored = parse(fmt, raw_rows)
-    plan = CHECKERS[kind](user=actor, columns=columns, fmt=fmt).run(rows)
+    sheet, rows, rejects = parse(import_kind, raw_rows, max_rows=max_rows)
+    checker = import_kind.checker(user=actor, columns=sheet.columns, kind=import_kind)
+    plan = checker.check(rows)
     batch = ImportBatch(
         user=actor,
-        kind=kind,
+        kind=import_kind.name,
         file_name=(getattr(upload, "name", "") or "upload.xlsx")[:255],
-        columns=columns,
-        ignored_columns=ignored,
+        columns=sheet.columns,
+        ignored_columns=sheet.ignored,
+        ignored_more=sheet.ignored_more,
     )
     _store(batch, plan, rejects + plan.rejects)
     batch.save()
@@ -125,8 +144,9 @@ def _write(batch: ImportBatch, *, actor, progress=None) -> Plan:
     Raises _Stale when a row would now be rejected (before anything is written), or
     ApplicationError naming the row a service refused.
     """
-    checker = CHECKERS[batch.kind](user=actor, columns=batch.columns, fmt=FORMATS[batch.kind])
-    plan = checker.run([Row(number=r["row"], values=r["values"]) for r in batch.rows])
+    kind = _kind(batch.kind)
+    checker = kind.checker(user=actor, columns=batch.columns, kind=kind)
+    plan = checker.check([Row(number=r["row"], values=r["values"]) for r in batch.rows])
     if plan.rejects:
         raise _Stale(plan)
     checker.progress = progress

@@ -15,8 +15,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongxin.lib.excel import XLSX
-from tongxin.transfer.formats import BOOL, ENUM, FORMATS, TEMPLATE_NAMES, Field, accepted_values
-from tongxin.transfer.kinds.base import MAX_ROWS
+from tongxin.transfer import registry
+from tongxin.transfer.formats import BOOL, ENUM, Field, accepted_values
+from tongxin.transfer.registry import MAX_ROWS
 
 LIST_LIMIT = 255  # Excel's limit on a list written into the validation itself
 
@@ -63,7 +64,7 @@ def _validation(item: Field, column: str) -> DataValidation | None:
 
 
 def template_book(kind: str) -> Workbook:
-    fmt = FORMATS[kind]
+    fmt = registry.get(kind)
     book = Workbook()
     sheet = book.active
     sheet.title = str(fmt.label)[:31]
@@ -113,6 +114,6 @@ def template_response(kind: str) -> FileResponse:
     template_book(kind).save(handle)
     handle.seek(0)
     response = FileResponse(handle, content_type=XLSX, as_attachment=True)
-    name = escape_uri_path(TEMPLATE_NAMES[kind])
+    name = escape_uri_path(registry.get(kind).template_name)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response

@@ -9,8 +9,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.transfer import selectors, services, template_book
-from tongxin.transfer.formats import FORMATS
+from tongxin.transfer import registry, selectors, services, template_book
 from tongxin.transfer.forms import SizeLimitHandler, UploadForm
 
 SHOWN_REJECTS = 500
@@ -19,7 +18,7 @@ SHOWN_ROWS = 200
 
 @csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
 def import_start(request):
-    """The four kinds with their templates, the upload form and the user's recent imports."""
+    """The kinds with their templates, the upload form and the user's recent imports."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
     if request.method == "POST":
         request.upload_handlers.insert(0, SizeLimitHandler(request, settings.IMPORT_MAX_BYTES))
@@ -28,7 +27,9 @@ def import_start(request):
 
 @csrf_protect
 def _import_start(request):
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    kinds = services.import_kinds(request.user)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = UploadForm(*data, kinds=kinds)
     if request.method == "POST":
         if getattr(request, "upload_too_large", False):
             form.is_valid()
@@ -50,7 +51,7 @@ def _import_start(request):
         "transfer/import_start.html",
         {
             "form": form,
-            "formats": FORMATS.values(),
+            "kinds": kinds,
             "batches": selectors.import_list(user=request.user),
             "max_mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}",
         },
@@ -59,7 +60,7 @@ def _import_start(request):
 
 def import_template(request, kind: str):
     scope_for(request.user).require(Perm.IMPORT_RUN)
-    if kind not in FORMATS:
+    if registry.get(kind) not in services.import_kinds(request.user):
         raise NotFound("not found")
     return template_book.template_response(kind)
 
@@ -75,7 +76,7 @@ def import_detail(request, pk: int):
         {
             "batch": batch,
             "progress": services.import_progress(batch) if batch.is_committing else None,
-            "format": FORMATS[batch.kind],
+            "kind": batch.import_kind,
             "rejects": batch.rejects[:SHOWN_REJECTS],
             "more_rejects": max(0, len(batch.rejects) - SHOWN_REJECTS),
             "rows": rows[:SHOWN_ROWS],
