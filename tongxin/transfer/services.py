@@ -25,7 +25,7 @@ from tongxin.core.audit import remote_addr
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.lib.excel import WorkbookError, read_rows, workbook_response
+from tongxin.lib.excel import WorkbookError, limit, read_rows, workbook_response
 from tongxin.transfer import registry
 from tongxin.transfer.checker import Plan, Row, parse
 from tongxin.transfer.models import ImportBatch
@@ -53,6 +53,25 @@ def _workbook_message(code: str) -> str:
         return _("This is an old-format Excel file (.xls); save it as .xlsx and upload it again.")
     if code == "empty":
         return _("The workbook has no sheet.")
+    if code == "too_big":
+        return _(
+            "The file unpacks to more than %(max)s MB (an .xlsx file is compressed); copy the "
+            "data into a new workbook or split it into smaller files."
+        ) % {"max": f"{limit('IMPORT_MAX_UNPACKED_BYTES') / 1024 / 1024:g}"}
+    if code == "too_many_strings":
+        return _(
+            "The workbook holds more than %(max)s different texts; split it into smaller files."
+        ) % {"max": f"{limit('IMPORT_MAX_SHARED_STRINGS'):,}"}
+    if code == "cell_too_long":
+        return _(
+            "A cell holds more than %(max)s characters, more than Excel itself allows; "
+            "shorten it and upload the file again."
+        ) % {"max": f"{limit('IMPORT_MAX_CELL_CHARS'):,}"}
+    if code == "too_many_columns":
+        return _(
+            "The first sheet has more than %(max)s columns; keep the import's columns (see "
+            "the template) and upload the file again."
+        ) % {"max": limit("IMPORT_MAX_COLUMNS")}
     if code == "too_long":
         return _(
             "The first sheet has too many rows (or many formatted empty rows); copy the data "
