@@ -262,3 +262,59 @@ def test_each_bound_has_its_message(world, settings, setting, value, message):
             kind="people",
             upload=SimpleUploadedFile("x.xlsx", people_workbook()),
         )
+
+
+# Unknown headers ------------------------------------------------------------------------------
+
+
+def test_unknown_headers_are_shortened_and_capped(world, client_for, django_assert_max_num_queries):
+    client = client_for("party")
+    unknown = [f"{n:03d}" + "备" * 30_000 for n in range(150)]  # 150 × 30,000 characters
+    response = upload(
+        client,
+        "people",
+        SimpleUploadedFile("wide.xlsx", xlsx_bytes([PEOPLE + unknown, person_row()])),
+    )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert len(batch.ignored_columns) == 20 and batch.ignored_more == 130
+    assert batch.ignored_columns[0].startswith("000备") and len(batch.ignored_columns[0]) == 50
+    assert all(len(header) <= 50 for header in batch.ignored_columns)
+    body = client.get(f"/transfer/import/{batch.pk}/").content.decode()
+    assert "and 130 more." in body and len(body) < 200_000
+    assert batch.created_count == 1
+
+
+def test_a_long_known_header_is_quoted_short_in_every_reject(world, client_for):
+    # "姓 名" with 20,000 full-width spaces inside still matches 姓名; it is kept short.
+    header = "姓" + "\u3000" * 20_000 + "名"
+    columns = ["法院代字", "工号", header, "性别", "人员类别"]
+    batch = import_preview(
+        actor=world.users["party"],
+        kind="people",
+        upload=SimpleUploadedFile(
+            "x.xlsx",
+            xlsx_bytes([columns] + [["苏0102", f"L{n}", "", "男", "法官"] for n in range(50)]),
+        ),
+    )
+    assert batch.rejected_count == 50
+    assert all(len(reject["column"]) <= 50 for reject in batch.rejects)
+    assert len(batch.columns["name"]) == 50
+
+
+def test_the_import_list_never_loads_the_large_columns(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("party")
+    upload(client, "people", SimpleUploadedFile("x.xlsx", people_workbook()))
+    client.get("/transfer/import/")  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/transfer/import/")
+    assert "x.xlsx" in response.content.decode()
+    batch_queries = [q["sql"] for q in queries if "transfer_importbatch" in q["sql"]]
+    assert batch_queries
+    for sql in batch_queries:
+        assert '"transfer_importbatch"."file_name"' in sql or "COUNT" in sql
+        for column in ("rows", "rejects", "columns", "ignored_columns"):
+            assert f'"transfer_importbatch"."{column}"' not in sql
