@@ -98,6 +98,7 @@ EXPECTED = {
         {**OWN_BATCH, "party": 302},
     ),  # GET: back to preview
     "transfer:import-cancel": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),
+    "transfer:import-recover": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),
     "transfer:import-rejects": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
     "transfer:import-progress": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
 }

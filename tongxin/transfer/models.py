@@ -8,10 +8,13 @@ class ImportBatch(models.Model):
 
     `rows` holds the accepted rows as clean values (re-checked at commit, since the data
     may have changed meanwhile); `rejects` every rejected row with its column and reason.
+    `kind` names a registered import kind (`tongxin.transfer.registry`).
     States: PENDING → COMMITTED or CANCELLED; a large batch goes PENDING → COMMITTING (claimed
     for the background worker) → COMMITTED, FAILED (`failure` says why; nothing was written)
-    or PENDING again when the data changed since the preview. Progress while COMMITTING lives
-    in the cache, not here (see `tongxin.transfer.progress`).
+    or PENDING again when the data changed since the preview. A COMMITTING batch whose
+    worker died (its lease expired, see `tongxin.transfer.lease`) or that no worker took up
+    goes back to PENDING from its page (or is committed again). Progress while COMMITTING
+    lives in the cache, not here (see `tongxin.transfer.progress`).
     """
 
     class Status(models.TextChoices):
@@ -47,6 +50,10 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # Why the last background commit wrote nothing, in the uploader's language (empty if none).
     failure = models.TextField(_("reason"), blank=True, default="")
+    # The lease of a background commit (tongxin/transfer/lease.py): the run holding it (empty
+    # while queued) and until when; renewed by the worker's heartbeat while it writes.
+    lease_owner = models.CharField(max_length=32, blank=True, default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

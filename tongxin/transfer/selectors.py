@@ -34,6 +34,8 @@ def import_status_get(*, user, pk) -> ImportBatch:
             "created_count",
             "changed_count",
             "unchanged_count",
+            "lease_owner",
+            "lease_until",
         )
         .first()
         if str(pk).isdigit()

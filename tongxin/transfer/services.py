@@ -26,7 +26,7 @@ from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.lib.excel import WorkbookError, limit, read_rows, workbook_response
-from tongxin.transfer import registry
+from tongxin.transfer import lease, registry
 from tongxin.transfer.checker import Plan, Row, parse
 from tongxin.transfer.models import ImportBatch
 from tongxin.transfer.progress import (
@@ -144,9 +144,17 @@ class _Stale(Exception):
 
 
 def _not_pending(batch: ImportBatch) -> ApplicationError:
-    """Why a batch cannot be claimed (committed or cancelled) now."""
-    status = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()
+    """Why a batch cannot be claimed (committed, cancelled or recovered) now."""
+    current = ImportBatch.objects.filter(pk=batch.pk).only(*lease_fields()).first()
+    status = current.status if current is not None else None
     if status == ImportBatch.Status.COMMITTING:
+        if lease.state(current) in (lease.STOPPED, lease.STALLED):
+            return ApplicationError(
+                _(
+                    "The commit of this import stopped before it finished; nothing was "
+                    "written. Its page offers to commit it again or to return it to the preview."
+                )
+            )
         return ApplicationError(
             _("This import is already being committed; its progress is shown on its page.")
         )
@@ -154,6 +162,8 @@ def _not_pending(batch: ImportBatch) -> ApplicationError:
         return ApplicationError(
             _("This import failed and wrote nothing; upload the file again to retry.")
         )
+    if status == ImportBatch.Status.PENDING:
+        return ApplicationError(_("This import is waiting for its commit already."))
     return ApplicationError(_("This import has already been committed or cancelled."))
 
 
@@ -183,6 +193,7 @@ def _committed(batch: ImportBatch, plan: Plan) -> None:
     batch.status = ImportBatch.Status.COMMITTED
     batch.finished_at = timezone.now()
     batch.failure = ""
+    batch.lease_owner, batch.lease_until = "", None
     _store(batch, plan, batch.rejects)
     batch.save()
 
@@ -194,14 +205,25 @@ def _stale_message(stale: _Stale) -> str:
     ) % {"count": stale.plan.rejected_rows}
 
 
-def _back_to_preview(batch: ImportBatch, stale: _Stale, *, failure: str = "") -> None:
+def _back_to_preview(
+    batch: ImportBatch, stale: _Stale, *, failure: str = "", owner: str | None = None
+) -> None:
     """The data changed since the preview: keep the still-accepted rows, add the new rejects,
-    and let the uploader review the batch again (PENDING)."""
+    and let the uploader review the batch again (PENDING). With `owner`, only while that
+    run still holds the batch's lease."""
     batch.status = ImportBatch.Status.PENDING
     batch.finished_at = None
     batch.failure = failure
+    batch.lease_owner, batch.lease_until = "", None
     _store(batch, stale.plan, batch.rejects + stale.plan.rejects)
-    batch.save()
+    if owner is None:
+        batch.save()
+        return
+    fields = ["status", "finished_at", "failure", "lease_owner", "lease_until", "rows"]
+    fields += ["rejects", "created_count", "changed_count", "unchanged_count", "rejected_count"]
+    ImportBatch.objects.filter(
+        pk=batch.pk, status=ImportBatch.Status.COMMITTING, lease_owner=owner
+    ).update(**{name: getattr(batch, name) for name in fields})
 
 
 def import_commit(*, actor, batch: ImportBatch) -> ImportBatch:
@@ -239,9 +261,17 @@ def import_commit_start(*, actor, batch: ImportBatch, client_address=None) -> Im
 
     try:
         with transaction.atomic():
+            # Queued: no run holds the lease yet; a worker that has not taken it by
+            # lease_until leaves the claim STALLED (the page offers to take it back).
             claimed = ImportBatch.objects.filter(
                 pk=batch.pk, status=ImportBatch.Status.PENDING
-            ).update(status=ImportBatch.Status.COMMITTING, finished_at=None, failure="")
+            ).update(
+                status=ImportBatch.Status.COMMITTING,
+                finished_at=None,
+                failure="",
+                lease_owner="",
+                lease_until=lease.lease_end(),
+            )
             if not claimed:
                 raise _not_pending(batch)
             progress_set(batch.pk, phase=QUEUED, total=len(batch.rows))
@@ -255,7 +285,7 @@ def import_commit_start(*, actor, batch: ImportBatch, client_address=None) -> Im
         raise ApplicationError(
             _("The database is busy writing another import; try again when it has finished.")
         ) from None
-    batch.refresh_from_db(fields=["status", "finished_at", "failure"])
+    batch.refresh_from_db(fields=["status", "finished_at", "failure", "lease_owner", "lease_until"])
     return batch
 
 
@@ -264,50 +294,69 @@ def _enqueue(task, *, batch_id: int, address) -> None:
         task.enqueue(batch_id, address)
     except Exception:
         logger.exception("could not queue the commit of import %s", batch_id)
-        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.COMMITTING).update(
+        ImportBatch.objects.filter(
+            pk=batch_id, status=ImportBatch.Status.COMMITTING, lease_owner=""
+        ).update(
             status=ImportBatch.Status.PENDING,
             failure=_("The commit could not be queued; nothing was written. Try again."),
+            lease_until=None,
         )
 
 
 def import_commit_claimed(*, batch_id: int, client_address=None) -> ImportBatch | None:
     """Write a batch claimed for the background (COMMITTING), in one transaction.
 
-    Ends COMMITTED; FAILED with the reason in `failure` (nothing written); or PENDING with
-    the new rejects when the data changed since the preview. A batch not (or no longer)
-    COMMITTING is left alone, so a task delivered twice writes once.
+    Takes the batch's lease first (see `lease`): a batch not (or no longer) COMMITTING, or
+    whose lease another live run holds, is left alone, so a task delivered twice writes
+    once; a run whose worker died is taken over. Ends COMMITTED; FAILED with the reason in
+    `failure` (nothing written); or PENDING with the new rejects when the data changed since
+    the preview.
     """
     batch = ImportBatch.objects.select_related("user__profile").filter(pk=batch_id).first()
     if batch is None or batch.status != ImportBatch.Status.COMMITTING:
+        return batch
+    owner = lease.new_owner()
+    if not lease.take(batch.pk, owner):
+        batch.refresh_from_db()
         return batch
     actor = batch.user
     language = getattr(getattr(actor, "profile", None), "language", "") or settings.LANGUAGE_CODE
     address = remote_addr.set(client_address)
     try:
-        with translation.override(language):
-            _commit_claimed(batch, actor)
+        with translation.override(language), lease.Heartbeat(batch.pk, owner):
+            _commit_claimed(batch, actor, owner)
     finally:
         remote_addr.reset(address)
         progress_clear(batch.pk)
     return batch
 
 
-def _commit_claimed(batch: ImportBatch, actor) -> None:
+class _LeaseLost(Exception):
+    """The run no longer holds the batch's lease: it must not commit."""
+
+
+def _commit_claimed(batch: ImportBatch, actor, owner: str) -> None:
     progress_set(batch.pk, phase=CHECK, total=len(batch.rows))
     try:
         with transaction.atomic():
-            # The row stays locked until the end (PostgreSQL), so a second run waits and
-            # then finds it committed; SQLite's write lock serialises the same way.
-            claimed = ImportBatch.objects.filter(
-                pk=batch.pk, status=ImportBatch.Status.COMMITTING
+            plan = _write(batch, actor=actor, progress=Reporter(batch.pk))
+            # The fence, at the end of the write: only the lease's holder commits, and only
+            # a batch still COMMITTING (one taken back from the page rolls all this back).
+            # The batch row is locked from here to the commit, not before, so the heartbeat
+            # renews the lease meanwhile.
+            done = ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.COMMITTING, lease_owner=owner
             ).update(status=ImportBatch.Status.COMMITTED, finished_at=timezone.now())
-            if not claimed:
-                return
-            _committed(batch, _write(batch, actor=actor, progress=Reporter(batch.pk)))
+            if not done:
+                raise _LeaseLost()
+            _committed(batch, plan)
+    except _LeaseLost:
+        logger.warning("import %s: the lease was taken back; nothing written", batch.pk)
+        batch.refresh_from_db()
     except _Stale as stale:
-        _back_to_preview(batch, stale, failure=_stale_message(stale))
+        _back_to_preview(batch, stale, failure=_stale_message(stale), owner=owner)
     except ApplicationError as error:
-        _failed(batch, error.message)
+        _failed(batch, error.message, owner=owner)
     except Exception:
         _failed(
             batch,
@@ -315,6 +364,7 @@ def _commit_claimed(batch: ImportBatch, actor) -> None:
                 "The commit failed unexpectedly; nothing was written. Upload the file "
                 "again; if it fails again, tell the system administrator."
             ),
+            owner=owner,
         )
         raise  # the task result keeps the traceback for the operator
     except BaseException:
@@ -326,17 +376,76 @@ def _commit_claimed(batch: ImportBatch, actor) -> None:
                 "Commit again or cancel."
             ),
             status=ImportBatch.Status.PENDING,
+            owner=owner,
         )
         raise
 
 
-def _failed(batch: ImportBatch, reason: str, *, status=ImportBatch.Status.FAILED) -> None:
-    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(
+def _failed(
+    batch: ImportBatch, reason: str, *, owner: str, status=ImportBatch.Status.FAILED
+) -> None:
+    ImportBatch.objects.filter(
+        pk=batch.pk, status=ImportBatch.Status.COMMITTING, lease_owner=owner
+    ).update(
         status=status,
         failure=str(reason),
         finished_at=timezone.now() if status == ImportBatch.Status.FAILED else None,
+        lease_owner="",
+        lease_until=None,
     )
-    batch.refresh_from_db(fields=["status", "failure", "finished_at"])
+    batch.refresh_from_db(fields=["status", "failure", "finished_at", *LEASE])
+
+
+LEASE = ("lease_owner", "lease_until")
+
+
+def lease_fields() -> tuple:
+    """The columns `commit_state` reads (for `.only()`)."""
+    return ("user_id", "status", *LEASE)
+
+
+def commit_state(batch: ImportBatch) -> str | None:
+    """queued, running, stalled or stopped for a committing batch; None otherwise."""
+    return lease.state(batch)
+
+
+def import_recover(
+    *, actor, batch: ImportBatch, retry: bool = False, client_address=None
+) -> ImportBatch:
+    """Take back a batch whose commit stopped (its worker died: the lease expired) or that no
+    worker took up (stalled): back to PENDING, nothing having been written; with `retry`,
+    commit it again at once (claimed and queued anew)."""
+    if batch.user_id != actor.pk:
+        raise NotFound("not found")
+    batch.refresh_from_db(fields=["status", *LEASE])
+    if lease.state(batch) not in (lease.STOPPED, lease.STALLED):
+        raise _not_pending(batch)
+    try:
+        taken = ImportBatch.objects.filter(
+            pk=batch.pk,
+            status=ImportBatch.Status.COMMITTING,
+            lease_owner=batch.lease_owner,
+            lease_until__lt=timezone.now(),
+        ).update(
+            status=ImportBatch.Status.PENDING,
+            lease_owner="",
+            lease_until=None,
+            failure=_(
+                "The commit stopped before it finished (its background worker ended); "
+                "nothing was written."
+            ),
+        )
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        taken = 0  # SQLite: a commit still holds the write lock, so it is alive after all
+    if not taken:
+        raise ApplicationError(_("The commit is running again; its progress is shown on its page."))
+    progress_clear(batch.pk)
+    batch.refresh_from_db()
+    if retry:
+        return import_commit_start(actor=actor, batch=batch, client_address=client_address)
+    return batch
 
 
 def import_progress(batch: ImportBatch) -> dict:

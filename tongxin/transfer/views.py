@@ -76,6 +76,7 @@ def import_detail(request, pk: int):
         {
             "batch": batch,
             "progress": services.import_progress(batch) if batch.is_committing else None,
+            "commit_state": services.commit_state(batch),
             "kind": batch.import_kind,
             "rejects": batch.rejects[:SHOWN_REJECTS],
             "more_rejects": max(0, len(batch.rejects) - SHOWN_REJECTS),
@@ -127,21 +128,55 @@ def import_commit(request, pk: int):
 def import_progress(request, pk: int):
     """The progress bar of a background commit, polled by the page (htmx) while it runs.
 
-    Once the batch has left COMMITTING the fragment stops polling and asks htmx to reload
-    the page, which then shows the result.
+    Once the batch has left COMMITTING, or its commit has stopped (the lease expired), or the
+    claim has waited for a worker longer than the page knew (`?seen=`), the fragment stops
+    polling or asks htmx to reload the page, which then shows the result or the way back.
     """
     scope_for(request.user).require(Perm.IMPORT_RUN)
     batch = selectors.import_status_get(user=request.user, pk=pk)
+    state = services.commit_state(batch)
     # Rendered without the request: the navigation's context processor is not needed here.
     response = HttpResponse(
         render_to_string(
             "transfer/_import_progress.html",
-            {"batch": batch, "progress": services.import_progress(batch)},
+            {"batch": batch, "progress": services.import_progress(batch), "commit_state": state},
         )
     )
-    if not batch.is_committing:
+    seen = request.GET.get("seen")
+    if not batch.is_committing or state == "stopped" or (state == "stalled" and seen != state):
         response["HX-Refresh"] = "true"
     return response
+
+
+def import_recover(request, pk: int):
+    """Take back a batch whose commit stopped or never started (POST; `retry` commits it
+    again at once)."""
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    batch = selectors.import_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        retry = request.POST.get("retry") == "1"
+        try:
+            batch = services.import_recover(
+                actor=request.user,
+                batch=batch,
+                retry=retry,
+                client_address=request.META.get("REMOTE_ADDR"),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            if batch.status == batch.Status.COMMITTED:
+                messages.success(request, _("Import committed."))
+            elif batch.is_committing:
+                messages.info(request, _("The import is being committed again in the background."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "The import is back in the preview; nothing was written. Commit or cancel it."
+                    ),
+                )
+    return redirect("transfer:import-detail", batch.pk)
 
 
 def import_cancel(request, pk: int):
