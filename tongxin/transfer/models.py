@@ -97,3 +97,22 @@ class ImportBatch(models.Model):
             self.Status.COMMITTED: "success",
             self.Status.FAILED: "danger",
         }.get(self.status, "secondary")
+
+
+class ImportChunk(models.Model):
+    """The accepted rows of a bulk kind's batch, spooled in chunks (a bulk file may hold far
+    more rows than one JSON column should): [{"row": n, "values": {...}}, ...] in file order.
+    Written by the preview, read as a stream by the commit, deleted when the batch ends."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "seq"], name="import_chunk_seq_unique")
+        ]
+        ordering = ["batch", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.seq}"

@@ -25,10 +25,11 @@ from tongxin.core.audit import remote_addr
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.lib.excel import WorkbookError, limit, read_rows, workbook_response
+from tongxin.lib.excel import WorkbookError, iter_rows, limit, read_rows, workbook_response
 from tongxin.transfer import lease, registry
-from tongxin.transfer.checker import Plan, Row, parse
-from tongxin.transfer.models import ImportBatch
+from tongxin.transfer.checker import Plan, Row, no_data, parse, read_header, too_many_rows
+from tongxin.transfer.formats import shown
+from tongxin.transfer.models import ImportBatch, ImportChunk
 from tongxin.transfer.progress import (
     CHECK,
     QUEUED,
@@ -118,6 +119,8 @@ def import_preview(*, actor, kind: str, upload) -> ImportBatch:
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ApplicationError(too_large_message())
     max_rows = import_kind.max_rows or MAX_ROWS
+    if import_kind.is_bulk:
+        return _preview_bulk(actor, import_kind, upload, max_rows)
     try:
         raw_rows = read_rows(upload, max_rows=max_rows + 1)
     except WorkbookError as error:
@@ -136,6 +139,134 @@ def import_preview(*, actor, kind: str, upload) -> ImportBatch:
     _store(batch, plan, rejects + plan.rejects)
     batch.save()
     return batch
+
+
+BULK_SHOWN = 200  # accepted rows of a bulk batch kept in `rows`, for the preview page
+BULK_REJECTS = 10_000  # rejects of a bulk batch kept (all are counted)
+
+
+def _preview_bulk(actor, kind, upload, max_rows: int) -> ImportBatch:
+    """A bulk kind's preview: the sheet is read as a stream, checked chunk by chunk by the
+    kind (`bulk.check`), and its accepted rows spooled to ImportChunk rows; the batch keeps
+    the first BULK_SHOWN of them to show and the first BULK_REJECTS rejects."""
+    try:
+        with transaction.atomic():
+            rows = iter_rows(upload, max_rows=max_rows + 1)
+            sheet = read_header(kind, next(rows, None))
+            batch = ImportBatch.objects.create(
+                user=actor,
+                kind=kind.name,
+                file_name=(getattr(upload, "name", "") or "upload.xlsx")[:255],
+                columns=sheet.columns,
+                ignored_columns=sheet.ignored,
+                ignored_more=sheet.ignored_more,
+            )
+            spool = _Spool(batch, kind, sheet, actor)
+            for count, (number, cells) in enumerate(rows, start=1):
+                if count > max_rows:
+                    raise too_many_rows(max_rows)
+                spool.add(*sheet.row(number, cells))
+            spool.flush()
+            if not spool.seen:
+                raise no_data()
+            batch.rows = spool.shown
+            batch.rejects = spool.rejects
+            batch.created_count = spool.accepted
+            batch.rejected_count = spool.rejected
+            batch.save()
+    except WorkbookError as error:
+        raise ApplicationError(_workbook_message(error.code)) from None
+    return batch
+
+
+class _Spool:
+    """Rows of a bulk preview: checked by the kind a chunk at a time, the accepted ones
+    written to ImportChunk, the rejected ones reported."""
+
+    def __init__(self, batch, kind, sheet, actor):
+        self.batch, self.kind, self.sheet, self.actor = batch, kind, sheet, actor
+        self.chunk: list = []
+        self.faults: list = []
+        self.seq = self.accepted = self.rejected = self.seen = 0
+        self.shown: list = []
+        self.rejects: list = []
+
+    def add(self, row: Row, faults: list) -> None:
+        self.seen += 1
+        self.chunk.append(row)
+        self.faults.extend(faults)
+        if len(self.chunk) >= registry.BULK_CHUNK:
+            self.flush()
+
+    def _reject(self, reject: dict) -> None:
+        if len(self.rejects) < BULK_REJECTS:
+            self.rejects.append(reject)
+
+    def flush(self) -> None:
+        if not self.chunk:
+            return
+        problems = self.kind.bulk.check([r for r in self.chunk if not r.faults], actor=self.actor)
+        faults = {}
+        for reject in self.faults:
+            faults.setdefault(reject["row"], []).append(reject)
+        accepted = []
+        for row in self.chunk:
+            found = faults.get(row.number, []) + [
+                self._problem(row, name, reason) for name, reason in problems.get(row.number, ())
+            ]
+            if found:
+                self.rejected += 1
+                for reject in found:
+                    self._reject(reject)
+                continue
+            accepted.append({"row": row.number, "values": row.values})
+            if len(self.shown) < BULK_SHOWN:
+                label = " · ".join(str(v) for v in list(row.values.values())[:2] if v)
+                self.shown.append(
+                    {**accepted[-1], "action": "create", "changed": [], "label": label}
+                )
+        if accepted:
+            ImportChunk.objects.create(batch=self.batch, seq=self.seq, rows=accepted)
+            self.seq += 1
+            self.accepted += len(accepted)
+        self.chunk, self.faults = [], []
+
+    def _problem(self, row: Row, name: str, reason: str) -> dict:
+        column = self.sheet.columns.get(name) or self.kind.field(name).zh
+        value = row.values.get(name)
+        return {
+            "row": row.number,
+            "column": column,
+            "value": shown(value) if value is not None else "",
+            "reason": f"{column}: {reason}",
+        }
+
+
+def _bulk_rows(batch: ImportBatch):
+    """The accepted rows' values of a bulk batch, in file order, one chunk in memory."""
+    for chunk in ImportChunk.objects.filter(batch=batch).order_by("seq").iterator(chunk_size=1):
+        for row in chunk.rows:
+            yield row["values"]
+
+
+def _write_bulk(batch: ImportBatch, kind, *, actor, progress=None) -> None:
+    total = batch.rows_to_write
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        kind.bulk.commit(
+            _bulk_rows(batch), actor=actor, batch_id=batch.pk, total=total, progress=report
+        )
+    except ApplicationError as error:
+        raise ApplicationError(
+            _("The rows could not be written: %(reason)s Nothing was written.")
+            % {"reason": error.message}
+        ) from error
+    report(total)
+    ImportChunk.objects.filter(batch=batch).delete()
 
 
 class _Stale(Exception):
@@ -167,13 +298,17 @@ def _not_pending(batch: ImportBatch) -> ApplicationError:
     return ApplicationError(_("This import has already been committed or cancelled."))
 
 
-def _write(batch: ImportBatch, *, actor, progress=None) -> Plan:
-    """Re-check the accepted rows and write them, inside the caller's transaction.
+def _write(batch: ImportBatch, *, actor, progress=None) -> Plan | None:
+    """Re-check the accepted rows and write them, inside the caller's transaction (a bulk
+    kind writes its spooled rows itself; None then).
 
     Raises _Stale when a row would now be rejected (before anything is written), or
     ApplicationError naming the row a service refused.
     """
     kind = _kind(batch.kind)
+    if kind.is_bulk:
+        _write_bulk(batch, kind, actor=actor, progress=progress)
+        return None
     checker = kind.checker(user=actor, columns=batch.columns, kind=kind)
     plan = checker.check([Row(number=r["row"], values=r["values"]) for r in batch.rows])
     if plan.rejects:
@@ -189,12 +324,13 @@ def _write(batch: ImportBatch, *, actor, progress=None) -> Plan:
     return plan
 
 
-def _committed(batch: ImportBatch, plan: Plan) -> None:
+def _committed(batch: ImportBatch, plan: Plan | None) -> None:
     batch.status = ImportBatch.Status.COMMITTED
     batch.finished_at = timezone.now()
     batch.failure = ""
     batch.lease_owner, batch.lease_until = "", None
-    _store(batch, plan, batch.rejects)
+    if plan is not None:
+        _store(batch, plan, batch.rejects)
     batch.save()
 
 
@@ -274,7 +410,7 @@ def import_commit_start(*, actor, batch: ImportBatch, client_address=None) -> Im
             )
             if not claimed:
                 raise _not_pending(batch)
-            progress_set(batch.pk, phase=QUEUED, total=len(batch.rows))
+            progress_set(batch.pk, phase=QUEUED, total=_progress_total(batch))
             transaction.on_commit(
                 lambda: _enqueue(import_commit_task, batch_id=batch.pk, address=client_address)
             )
@@ -287,6 +423,10 @@ def import_commit_start(*, actor, batch: ImportBatch, client_address=None) -> Im
         ) from None
     batch.refresh_from_db(fields=["status", "finished_at", "failure", "lease_owner", "lease_until"])
     return batch
+
+
+def _progress_total(batch: ImportBatch) -> int:
+    return max(len(batch.rows), batch.rows_to_write)
 
 
 def _enqueue(task, *, batch_id: int, address) -> None:
@@ -336,7 +476,7 @@ class _LeaseLost(Exception):
 
 
 def _commit_claimed(batch: ImportBatch, actor, owner: str) -> None:
-    progress_set(batch.pk, phase=CHECK, total=len(batch.rows))
+    progress_set(batch.pk, phase=CHECK, total=_progress_total(batch))
     try:
         with transaction.atomic():
             plan = _write(batch, actor=actor, progress=Reporter(batch.pk))
@@ -384,7 +524,7 @@ def _commit_claimed(batch: ImportBatch, actor, owner: str) -> None:
 def _failed(
     batch: ImportBatch, reason: str, *, owner: str, status=ImportBatch.Status.FAILED
 ) -> None:
-    ImportBatch.objects.filter(
+    ended = ImportBatch.objects.filter(
         pk=batch.pk, status=ImportBatch.Status.COMMITTING, lease_owner=owner
     ).update(
         status=status,
@@ -393,6 +533,8 @@ def _failed(
         lease_owner="",
         lease_until=None,
     )
+    if ended and status == ImportBatch.Status.FAILED:
+        ImportChunk.objects.filter(batch_id=batch.pk).delete()  # uploaded again to retry
     batch.refresh_from_db(fields=["status", "failure", "finished_at", *LEASE])
 
 
@@ -464,6 +606,7 @@ def import_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
     )
     if not claimed:
         raise _not_pending(batch)
+    ImportChunk.objects.filter(batch=batch).delete()
     batch.refresh_from_db()
     return batch
 

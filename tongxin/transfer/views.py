@@ -81,7 +81,8 @@ def import_detail(request, pk: int):
             "rejects": batch.rejects[:SHOWN_REJECTS],
             "more_rejects": max(0, len(batch.rejects) - SHOWN_REJECTS),
             "rows": rows[:SHOWN_ROWS],
-            "more_rows": max(0, len(rows) - SHOWN_ROWS),
+            # A bulk batch keeps only the first accepted rows; the count says how many more.
+            "more_rows": max(0, len(rows) - SHOWN_ROWS, batch.rows_to_write - SHOWN_ROWS),
         },
     )
 
