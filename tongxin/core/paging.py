@@ -167,12 +167,12 @@ def keyset_page(queryset: QuerySet, params, *, per_page: int, query: str = "") -
     count, capped = bounded_count(queryset)
     prefix = f"{query}&" if query else ""
     links = {}
-    if has_previous:
+    if has_previous and rows:
         links["first"] = query
         links["previous"] = (
             f"{prefix}before={_encode([_value(rows[0], f.lstrip('-')) for f in fields])}"
         )
-    if has_next:
+    if has_next and rows:
         links["next"] = (
             f"{prefix}after={_encode([_value(rows[-1], f.lstrip('-')) for f in fields])}"
         )

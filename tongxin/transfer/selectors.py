@@ -7,7 +7,10 @@ from tongxin.transfer.models import ImportBatch
 
 
 def import_list(*, user, limit: int = 20) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(user=user).defer("rows", "rejects", "columns")[:limit]
+    # The list never shows the large columns: a batch's rows, rejects and headers stay unread.
+    return ImportBatch.objects.filter(user=user).defer(
+        "rows", "rejects", "columns", "ignored_columns"
+    )[:limit]
 
 
 def import_get(*, user, pk) -> ImportBatch:
@@ -31,6 +34,8 @@ def import_status_get(*, user, pk) -> ImportBatch:
             "created_count",
             "changed_count",
             "unchanged_count",
+            "lease_owner",
+            "lease_until",
         )
         .first()
         if str(pk).isdigit()
