@@ -256,15 +256,19 @@ def _write_bulk(batch: ImportBatch, kind, *, actor, progress=None) -> None:
         if progress is not None:
             progress(done, total)
 
+    rows = _bulk_rows(batch)
     try:
-        kind.bulk.commit(
-            _bulk_rows(batch), actor=actor, batch_id=batch.pk, total=total, progress=report
-        )
+        kind.bulk.commit(rows, actor=actor, batch_id=batch.pk, total=total, progress=report)
     except ApplicationError as error:
         raise ApplicationError(
             _("The rows could not be written: %(reason)s Nothing was written.")
             % {"reason": error.message}
         ) from error
+    finally:
+        # Close the rows' database cursor (a named, server-side one on PostgreSQL) while the
+        # transaction still stands: left to the garbage collector, closing it after a
+        # rollback fails and breaks the request's connection.
+        rows.close()
     report(total)
     ImportChunk.objects.filter(batch=batch).delete()
 
