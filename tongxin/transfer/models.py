@@ -1,8 +1,19 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scoped
 
+
+def _own_batches(scope, perm: str) -> Q:
+    """A batch is its uploader's alone (an administrator does not see another's upload)."""
+    user_id = getattr(scope.user, "pk", None)
+    return Q(user_id=user_id) if user_id is not None and scope.has(perm) else Q(pk__in=[])
+
+
+@scoped(view=Perm.IMPORT_RUN, rule=_own_batches)
 class ImportBatch(models.Model):
     """An uploaded sheet, checked and waiting for its uploader to commit or cancel it.
 

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from tongxin.core.exceptions import NotFound
+from tongxin.core.scoping import scope_for
 from tongxin.transfer.models import ImportBatch
 
 
@@ -15,17 +15,15 @@ def import_list(*, user, limit: int = 20) -> QuerySet[ImportBatch]:
 
 def import_get(*, user, pk) -> ImportBatch:
     """The user's own batch; NotFound for anyone else's (never say whose it is)."""
-    batch = ImportBatch.objects.filter(user=user, pk=pk).first() if str(pk).isdigit() else None
-    if batch is None:
-        raise NotFound("not found")
-    return batch
+    return scope_for(user).get(ImportBatch, pk)
 
 
 def import_status_get(*, user, pk) -> ImportBatch:
     """The user's own batch without its rows (polled every second while it commits)."""
-    batch = (
-        ImportBatch.objects.filter(user=user, pk=pk)
-        .only(
+    return scope_for(user).get(
+        ImportBatch,
+        pk,
+        queryset=ImportBatch.objects.only(
             "user_id",
             "kind",
             "file_name",
@@ -36,11 +34,5 @@ def import_status_get(*, user, pk) -> ImportBatch:
             "unchanged_count",
             "lease_owner",
             "lease_until",
-        )
-        .first()
-        if str(pk).isdigit()
-        else None
+        ),
     )
-    if batch is None:
-        raise NotFound("not found")
-    return batch
