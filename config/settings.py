@@ -267,3 +267,6 @@ PAGE_SIZE = env_int("PAGE_SIZE", 50)
 # Lists count their rows up to this many ("more than 10,000"): an exact count of a national
 # list would read all of it on every page.
 LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)
+# The first month the dues ledger counts (YYYY-MM): unpaid months before it are not arrears
+# (the Party office's paper records cover them).
+DUES_LEDGER_START = env_str("DUES_LEDGER_START", "2026-01")

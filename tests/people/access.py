@@ -3,7 +3,27 @@
 Written out by hand from docs/permissions.md, not computed from the scoping code they check.
 """
 
-from tests.walk import ALL, PERSON_CHANGE, row
+from tests.walk import ALL, BRANCH_CHANGE, PERSON_CHANGE, row
+
+
+def _payment(world):
+    """A recorded month of a member of the branch (made once per world)."""
+    if not hasattr(world, "payment"):
+        import datetime
+
+        from tongxin.people.models import DuesPayment
+
+        world.payment = DuesPayment.objects.create(
+            person=world.members[3],
+            organisation=world.branch,
+            month=datetime.date(2026, 1, 1),
+            amount=100,
+            status="paid",
+            paid_on=datetime.date(2026, 1, 20),
+            receipt="R-WALK",
+        )
+    return world.payment
+
 
 # route name → (path kwargs builder, expected statuses for GET)
 PAGES = {
@@ -16,6 +36,13 @@ PAGES = {
     "people:person-edit": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-deactivate": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-move": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
+    "people:dues-record": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
+    # Seen with the dues permission, changed with dues.change.
+    "people:dues-undo": (
+        lambda w: {"pk": _payment(w).pk},
+        row(200, 200, 200, 403, 404, 403, 404, 404, 404),
+    ),
+    "people:dues-year": (None, row(200, 200, 200, 200, 403, 200, 403, 403, 200)),
     "people:dues": (
         lambda w: {"pk": w.branch.pk},
         row(200, 200, 200, 200, 403, 200, 403, 403, 404),

@@ -14,6 +14,7 @@ def tongxin(request):
             "organisations": scope.has(Perm.ORG_VIEW) or bool(scope.org_paths(Perm.ORG_VIEW)),
             "people": scope.has(Perm.PERSON_VIEW),
             "health": scope.has(Perm.HEALTH_VIEW),
+            "dues": bool(scope.court_paths(Perm.DUES_VIEW)),
             "audit": scope.has(Perm.AUDIT_VIEW),
             "imports": scope.has(Perm.IMPORT_RUN),
             "grants": scope.has(Perm.GRANT_CHANGE),

@@ -31,7 +31,8 @@ class Perm:
     ORG_CHANGE = "org.change"  # organisations, terms, committee posts
     PERSON_VIEW = "person.view"
     PERSON_CHANGE = "person.change"  # records, memberships, dues base
-    DUES_VIEW = "dues.view"
+    DUES_VIEW = "dues.view"  # the dues ledger and the declared salary bases
+    DUES_CHANGE = "dues.change"  # record dues paid or exempted
     HEALTH_VIEW = "health.view"
     RULE_CHANGE = "rule.change"  # health-rule thresholds (global data)
     AUDIT_VIEW = "audit.view"
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ORG_CHANGE,
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
+            Perm.DUES_CHANGE,
             Perm.RULE_CHANGE,
             Perm.AUDIT_VIEW,
             Perm.IMPORT_RUN,
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ORG_CHANGE,
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
+            Perm.DUES_CHANGE,
             Perm.AUDIT_VIEW,
             Perm.IMPORT_RUN,
         }
@@ -75,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ORG_CHANGE,
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
+            Perm.DUES_CHANGE,
         }
     ),
     Role.BRANCH_COMMITTEE: frozenset(

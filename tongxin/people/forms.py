@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.forms import BootstrapMixin, ReactivateMixin
 from tongxin.orgs.models import Department, PartyOrganisation
-from tongxin.people.models import Person
+from tongxin.people.models import DuesPayment, Person
 
 
 class PersonForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
@@ -57,3 +57,36 @@ class MoveForm(BootstrapMixin, forms.Form):
             kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL]
         )
         self.fields["cell"].queryset = organisations.filter(kind=PartyOrganisation.Kind.CELL)
+
+
+class DuesForm(BootstrapMixin, forms.Form):
+    """One member's month: paid (date, receipt) or exempt (reason)."""
+
+    person = forms.ModelChoiceField(label=_("Member"), queryset=Person.objects.none())
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        help_text=_("Year and month, e.g. 2026-11."),
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=DuesPayment.Status.choices)
+    paid_on = forms.DateField(label=_("Paid on"), required=False)
+    receipt = forms.CharField(label=_("Receipt number"), max_length=50, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("For an exemption: the reason (e.g. approved hardship)."),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = members
+
+    def clean_month(self):
+        from tongxin.people.ledger import parse_month
+
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(_("Give the month as year and month, e.g. 2026-11."))
+        return month

@@ -163,3 +163,53 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.organisation} ({self.starts_on} – {self.ends_on or ''})"
+
+
+@scoped(
+    court="organisation__court__path",
+    org="organisation__path",
+    view=Perm.DUES_VIEW,
+    change=Perm.DUES_CHANGE,
+)
+class DuesPayment(models.Model):
+    """A member's Party dues for one month: paid (with the date and the receipt) or exempted
+    (with the reason). A month without a row is unpaid; unpaid months since the ledger began
+    (DUES_LEDGER_START) are the member's arrears, carried from month to month and year to
+    year until paid."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("Paid")
+        EXEMPT = "exempt", _("Exempt")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="dues_payments"
+    )
+    organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="dues_payments",
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    receipt = models.CharField(_("receipt number"), max_length=50, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "person"]
+        verbose_name = _("Party dues payment")
+        verbose_name_plural = _("Party dues payments")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "month"], name="dues_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(status="exempt") | Q(paid_on__isnull=False),
+                name="dues_paid_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="dues_by_month")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.month:%Y-%m} {self.get_status_display()}"

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
     path("<int:pk>/move/", views.person_move, name="person-move"),
     path("dues/<int:pk>/", views.dues, name="dues"),
+    path("dues/<int:pk>/record/", views.dues_record, name="dues-record"),
+    path("dues/payments/<int:pk>/undo/", views.dues_undo, name="dues-undo"),
+    path("dues/year/", views.dues_year, name="dues-year"),
 ]
