@@ -16,10 +16,12 @@ from tongxin.orgs import health, selectors, services
 from tongxin.orgs.forms import (
     CourtForm,
     DepartmentForm,
+    ElectionForm,
     HealthRuleForm,
     OrganisationForm,
     PostEndForm,
     PostForm,
+    PostponementForm,
     TermForm,
 )
 from tongxin.orgs.lists import COURTS, DEPARTMENTS, ORGANISATIONS
@@ -198,6 +200,7 @@ def organisation_detail(request, org: PartyOrganisation):
             "posts": selectors.posts_on(organisation=org, on=on),
             "post_history": org.posts.select_related("person").order_by("-starts_on"),
             "terms": org.terms.all(),
+            "elected": org.kind in PartyOrganisation.ELECTED_KINDS,
             "parent_visible": bool(org.parent_id) and scope.can(Perm.ORG_VIEW, org.parent),
             "current_term": selectors.term_current(org, on),
             "children": org.children.order_by("path"),
@@ -296,6 +299,64 @@ def term_create(request, org: PartyOrganisation):
         redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
         template="orgs/simple_form.html",
         context={"org": org, "title": _("Record a committee term")},
+    )
+
+
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def election_record(request, org: PartyOrganisation):
+    """Record an election (on time, early or after a postponement) and the new committee."""
+    today = timezone.localdate()
+    people = (
+        Person.objects.filter(
+            memberships__organisation=org,
+            memberships__ends_on__isnull=True,
+            political_status=Person.PoliticalStatus.FULL,
+            is_active=True,
+        )
+        .order_by("name")
+        .distinct()
+    )
+    form = ElectionForm(
+        request.POST or None,
+        people=people,
+        initial={"elected_on": today, "years": services.term_years(org)},
+    )
+    return form_page(
+        request,
+        form=form,
+        action=lambda data: services.election_record(
+            actor=request.user,
+            organisation=org,
+            elected_on=data["elected_on"],
+            years=data["years"],
+            posts=form.posts(),
+        ),
+        success=_("Election recorded: the new term and committee begin today."),
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("Record an election")},
+    )
+
+
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def postponement_record(request, org: PartyOrganisation):
+    """Record an approved postponement of the current term's election."""
+    term = selectors.term_current(org, timezone.localdate())
+
+    def postpone(data):
+        if term is None:
+            raise ApplicationError(_("There is no current term to postpone: record a term first."))
+        services.postponement_record(actor=request.user, term=term, **data)
+
+    form = PostponementForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        action=postpone,
+        success=_("Postponement recorded."),
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("Record a postponed election")},
     )
 
 
