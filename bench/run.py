@@ -40,15 +40,23 @@ def parse(argv=None) -> argparse.Namespace:
         help="measure an already seeded database from an earlier --keep run instead of seeding",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the results")
+    parser.add_argument(
+        "--tag",
+        default="",
+        help="appended to the database name (tongxin_bench_<scale>_<tag>), so that runs from "
+        "several checkouts on one machine do not share a database",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.tag and not args.tag.replace("_", "").isalnum():
+        parser.error("--tag takes letters, digits and underscores")
     return args
 
 
 def database_url(args) -> tuple[str, str]:
     """(DATABASE_URL, database name) for this run; the names never clash with real ones."""
-    name = f"tongxin_bench_{args.scale}"
+    name = f"tongxin_bench_{args.scale}" + (f"_{args.tag}" if args.tag else "")
     if args.db == "sqlite":
         path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
         return f"sqlite:///{path}", str(path)
@@ -105,10 +113,10 @@ def main(argv=None) -> int:
 
     try:
         seed = None
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)  # a reused database gets tables added since
+        print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
         if not args.reuse:
-            started = time.perf_counter()
-            call_command("migrate", verbosity=0)
-            print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
             seed = measure.seed_timed(scale=args.scale, seed=args.seed)
             print(f"seed_demo --scale {args.scale}: {seed.seconds:.1f} s {seed.counts}", flush=True)
         pages = measure.measure_pages(repeat=args.repeat)
