@@ -1,17 +1,15 @@
-"""List pages: search, filters, pagination and Excel export of exactly what is filtered."""
+"""List pages: search, filters, pagination and export (.xlsx, CSV) of exactly what is filtered."""
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.shortcuts import render
-
-from tongxin.lib.excel import workbook_response
 
 
 def text_param(params, name: str, max_length: int = 100) -> str:
@@ -21,8 +19,17 @@ def text_param(params, name: str, max_length: int = 100) -> str:
 
 @dataclass
 class Column:
+    """One column of a list's export. `value(obj)` reads it from a row object; an export of a
+    queryset reads `field` instead when every column has one: a values() path or an
+    expression, with `labels` (choices: value → label, resolved once per export in the
+    reader's language) or `convert` (a function of the value) applied to it. So a large
+    export builds no model instance and looks up no label per row."""
+
     header: str
     value: Callable
+    field: object = None  # "court__code", or an expression such as Subquery(...)
+    labels: object = None  # choices as (value, label) pairs or a mapping
+    convert: Callable | None = None
 
 
 def active_flag(value: str) -> bool | None:
@@ -61,6 +68,13 @@ class ListDefinition:
     columns: Callable[[], Sequence[Column]]  # built per request: headers in its language
     filename: str
     per_page: int | None = None
+    # The list's name in the registry ("people.people"): a background export job names its
+    # list by it and runs the selector again, as its user, in the worker.
+    name: str = dataclasses.field(default="", kw_only=True)
+
+    def __post_init__(self):
+        if self.name:
+            list_register(self)
 
     def queryset(self, user, params):
         return self.select(user=user, filters=self.filters.from_params(params))
@@ -75,6 +89,7 @@ class ListDefinition:
             columns=self.columns(),
             filename=self.filename,
             per_page=self.per_page,
+            definition=self,
         )
 
     def api_page(self, user, query) -> dict:
@@ -89,6 +104,27 @@ class ListDefinition:
         }
 
 
+# Every named ListDefinition, by name (filled as the apps' lists modules are imported).
+LISTS: dict[str, ListDefinition] = {}
+
+
+def list_register(definition: ListDefinition) -> None:
+    known = LISTS.get(definition.name)
+    if known is not None and known is not definition:
+        raise ImproperlyConfigured(f"two lists are named {definition.name!r}")
+    LISTS[definition.name] = definition
+
+
+def list_get(name: str) -> ListDefinition | None:
+    """The list named `name`, importing every installed app's `lists` module first (a
+    worker process has not necessarily imported them)."""
+    if name not in LISTS:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("lists")
+    return LISTS.get(name)
+
+
 def list_page(
     request,
     *,
@@ -99,17 +135,22 @@ def list_page(
     filename: str,
     per_page: int | None = None,
     footer: Sequence | None = None,
+    definition: ListDefinition | None = None,
 ):
-    """Render one page of `queryset`, or the whole filtered queryset as .xlsx with ?export=xlsx
-    (`footer`: a last row for the export, such as a total)."""
-    if request.GET.get("export") == "xlsx":
-        # A queryset is streamed in chunks; a list (findings computed in memory) as it is.
-        items = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset
-        rows = ([column.value(obj) for column in columns] for obj in items)
-        if footer is not None:
-            rows = itertools.chain(rows, [list(footer)])
-        return workbook_response(
-            filename=filename, headers=[str(c.header) for c in columns], rows=rows
+    """Render one page of `queryset`, or the whole filtered queryset with ?export=xlsx or
+    ?export=csv (`footer`: a last row for the export, such as a total). See
+    `core.exports.export_response`: CSV streams; a large .xlsx export of a named list
+    (`definition`) becomes a background job."""
+    if request.GET.get("export") in ("xlsx", "csv"):
+        from tongxin.core.exports import export_response
+
+        return export_response(
+            request,
+            queryset=queryset,
+            columns=columns,
+            filename=filename,
+            footer=footer,
+            definition=definition,
         )
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
