@@ -200,6 +200,14 @@ TASKS = {
 }
 # Imports with at least this many rows to write commit in the background task.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
+# Exports: an .xlsx export of more rows than this is prepared by the background worker (CSV
+# always streams). Its files live under EXPORT_ROOT (never served directly: only their owner
+# downloads them, through the product) for EXPORT_KEEP_DAYS days; a job running for longer
+# than EXPORT_STALE_MINUTES is taken to be interrupted (its worker was killed).
+EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20_000)
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT") or BASE_DIR / "var" / "exports")
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 60)
 # The cache carries task progress between the worker and the web process (never the database:
 # the worker's write transaction would hide it). Several app servers need a shared location
 # or a shared cache (e.g. CACHE_BACKEND=django.core.cache.backends.memcached.PyMemcacheCache).
