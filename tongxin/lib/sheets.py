@@ -23,9 +23,13 @@ from collections.abc import Iterable, Iterator, Sequence
 BOM = "\ufeff"
 CHUNK_ROWS = 1000  # rows serialised per write (and per piece of a streamed CSV)
 _EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year quirk)
-# Characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# One pass per text: drop what XML 1.0 cannot carry (control characters, lone surrogates,
+# U+FFFE/U+FFFF) and escape the markup characters.
+_XML_TEXT = {
+    code: None for code in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000)]
+}
+_XML_TEXT.update({0xFFFE: None, 0xFFFF: None, 0x26: "&amp;", 0x3C: "&lt;", 0x3E: "&gt;"})
+_GUARD = frozenset("=+-@")  # first characters that make Excel read a CSV cell as a formula
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -105,9 +109,7 @@ def _letters(count: int) -> list[str]:
 
 
 def _text(value: str) -> str:
-    if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
-    return value.translate(_ESCAPES)
+    return value.translate(_XML_TEXT)
 
 
 def _cell(ref: str, value) -> str:
@@ -175,13 +177,18 @@ def write_xlsx(
                 number += 1
                 if len(row) > len(letters):
                     letters = _letters(len(row))
-                cells = "".join(
-                    [
-                        _cell(f"{letter}{number}", value)
-                        for letter, value in zip(letters, row, strict=False)
-                    ]
-                )
-                pieces.append(f'<row r="{number}">{cells}</row>')
+                cells = [f'<row r="{number}">']
+                for letter, value in zip(letters, row, strict=False):
+                    if type(value) is str:  # most cells: inline, without a call
+                        if value:
+                            cells.append(
+                                f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space='
+                                f'"preserve">{value.translate(_XML_TEXT)}</t></is></c>'
+                            )
+                    elif value is not None:
+                        cells.append(_cell(f"{letter}{number}", value))
+                cells.append("</row>")
+                pieces.append("".join(cells))
                 if len(pieces) >= CHUNK_ROWS:
                     sheet.write("".join(pieces).encode())
                     pieces.clear()
@@ -215,7 +222,7 @@ def csv_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in _GUARD else text
 
 
 def csv_chunks(
@@ -233,7 +240,13 @@ def csv_chunks(
     done = 0
     pending = 0
     for row in rows:
-        writer.writerow([csv_value(value) for value in row])
+        # Most cells are texts without a formula's first character: no call for them.
+        writer.writerow(
+            [
+                value if type(value) is str and value[:1] not in _GUARD else csv_value(value)
+                for value in row
+            ]
+        )
         pending += 1
         if pending >= CHUNK_ROWS:
             done += pending
