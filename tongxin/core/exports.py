@@ -62,21 +62,31 @@ def _labels(labels) -> dict:
     return {value: str(label) for value, label in pairs}
 
 
+def export_values(queryset, columns: Sequence) -> QuerySet | None:
+    """The values_list() query of an export whose columns all name a field (else None): one
+    row of plain values per object, in the queryset's order."""
+    if not (
+        isinstance(queryset, QuerySet) and columns and all(c.field is not None for c in columns)
+    ):
+        return None
+    names, annotations = [], {}
+    for index, column in enumerate(columns):
+        if isinstance(column.field, str):
+            names.append(column.field)
+        else:
+            names.append(f"export_column_{index}")
+            annotations[names[-1]] = column.field
+    values = queryset.prefetch_related(None)
+    if annotations:
+        values = values.annotate(**annotations)
+    return values.values_list(*names)
+
+
 def export_rows(queryset, columns: Sequence, *, chunk_size: int = CHUNK_SIZE) -> Iterator[list]:
     """The cells of every row, in the queryset's order. Labels are resolved here, once, in
     the active language; the rows are read lazily, `chunk_size` at a time."""
-    if isinstance(queryset, QuerySet) and columns and all(c.field is not None for c in columns):
-        names, annotations = [], {}
-        for index, column in enumerate(columns):
-            if isinstance(column.field, str):
-                names.append(column.field)
-            else:
-                names.append(f"export_column_{index}")
-                annotations[names[-1]] = column.field
-        values = queryset.prefetch_related(None)
-        if annotations:
-            values = values.annotate(**annotations)
-        values = values.values_list(*names)
+    values = export_values(queryset, columns)
+    if values is not None:
         fixes = [
             (index, _labels(column.labels).get if column.labels is not None else None)
             for index, column in enumerate(columns)
