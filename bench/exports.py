@@ -1,6 +1,8 @@
 """The export measurements: the people export as CSV and .xlsx, against plain SQL.
 
-For each demo user (admin: the whole country; party: one province) and each kind:
+Three cases: `party` (party-affairs staff of the Beijing High Court: their own province),
+`admin` with `?court=<the largest province>` (a province of the size the issue measured) and
+`admin` without filters (the whole country). For each case and each kind:
 - `reference`: the export's own SELECT (the same columns, raw codes instead of labels) run
   through the database cursor and written with Python's csv module: the floor for any export
   written in Python;
@@ -30,12 +32,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "/people/"
-USERS = ("party", "admin")
+PROVINCE = "province"  # stands for the court code of the province with the most people
+
+
+@dataclass(frozen=True)
+class Case:
+    user: str
+    query: str = ""  # filters of the people list, e.g. "court=豫"; PROVINCE: the largest one
+
+    @property
+    def label(self) -> str:
+        return self.user + (f" ?{self.query}" if self.query else "")
+
+
+CASES = (Case("party"), Case("admin", PROVINCE), Case("admin"))
 
 
 @dataclass
 class ExportResult:
     user: str
+    query: str
     kind: str
     rows: int
     seconds: float
@@ -75,22 +91,46 @@ def _peak_mb() -> float:
     return _status_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _export_query(username: str):
-    """The values query the people export runs for this user (no filters)."""
+def largest_province() -> str:
+    """The code of the high court with the most people below it."""
+    from django.db.models import Count
+
+    from tongxin.orgs.models import Court
+    from tongxin.people.models import Person
+
+    counts = (
+        Person.objects.values("court__province")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("court__province", flat=True)
+    )
+    province = next(iter(counts), "")
+    high = Court.objects.filter(level=Court.Level.HIGH, province=province).first()
+    return high.code if high else ""
+
+
+def _params(query: str) -> dict:
+    from django.http import QueryDict
+
+    return QueryDict(query).dict()
+
+
+def _export_query(username: str, query: str):
+    """The values query the people export runs for this user with these filters."""
     from django.contrib.auth import get_user_model
 
     from tongxin.core.exports import export_values
     from tongxin.people.lists import PEOPLE
 
     user = get_user_model().objects.get(username=username)
-    return export_values(PEOPLE.queryset(user, {}), PEOPLE.columns())
+    return export_values(PEOPLE.queryset(user, _params(query)), PEOPLE.columns())
 
 
-def _reference(username: str, kind: str) -> tuple[int, int]:
+def _reference(username: str, query: str, kind: str) -> tuple[int, int]:
     """(rows, bytes) of the plain SQL written with csv, or of a COPY."""
     from django.db import connection
 
-    sql, params = _export_query(username).query.sql_with_params()
+    sql, params = _export_query(username, query).query.sql_with_params()
     with tempfile.TemporaryFile("w+b") as handle, connection.cursor() as cursor:
         if kind == "copy":
             rows = 0
@@ -110,7 +150,7 @@ def _reference(username: str, kind: str) -> tuple[int, int]:
         return rows, handle.tell()
 
 
-def probe(kind: str, username: str) -> ExportResult:
+def probe(kind: str, username: str, query: str = "") -> ExportResult:
     """One measurement in this process."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -129,10 +169,10 @@ def probe(kind: str, username: str) -> ExportResult:
         before = _peak_reset()
         started = time.perf_counter()
         if kind in ("reference", "copy"):
-            rows, size = _reference(username, kind)
+            rows, size = _reference(username, query, kind)
         else:
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(f"{URL}?export={kind}")
+                response = client.get(f"{URL}?{query}&export={kind}")
                 if response.status_code == 302:  # a background job, already run
                     job = ExportJob.objects.filter(user__username=username).latest("id")
                     assert job.status == ExportJob.Status.DONE, (job.status, job.failure)
@@ -158,10 +198,11 @@ def probe(kind: str, username: str) -> ExportResult:
             queries = len(captured)
         seconds = time.perf_counter() - started
     if rows is None:
-        rows = _export_query(username).count()  # not read back from the workbook
+        rows = _export_query(username, query).count()  # not read back from the workbook
     peak = _peak_mb()
     return ExportResult(
         user=username,
+        query=query,
         kind=kind,
         rows=rows,
         seconds=round(seconds, 3),
@@ -175,10 +216,10 @@ def probe(kind: str, username: str) -> ExportResult:
     )
 
 
-def probe_isolated(kind: str, username: str) -> ExportResult:
+def probe_isolated(kind: str, username: str, query: str = "") -> ExportResult:
     """One measurement in a fresh process (its own peak memory)."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.exports", kind, username],
+        [sys.executable, "-m", "bench.exports", kind, username, query],
         cwd=ROOT,
         env=os.environ.copy(),
         capture_output=True,
@@ -190,14 +231,18 @@ def probe_isolated(kind: str, username: str) -> ExportResult:
     return ExportResult(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def measure_exports(*, users=USERS, isolated: bool = True) -> list[ExportResult]:
-    """Every kind for every user; ratios over the reference of the same user."""
+def measure_exports(*, cases=CASES, isolated: bool = True) -> list[ExportResult]:
+    """Every kind for every case; ratios over the reference of the same case."""
     from django.db import connection
 
     kinds = ["reference", *(["copy"] if connection.vendor == "postgresql" else []), "csv", "xlsx"]
     results = []
-    for username in users:
-        measured = [(probe_isolated if isolated else probe)(kind, username) for kind in kinds]
+    for case in cases:
+        query = case.query
+        if query == PROVINCE:
+            query = f"court={largest_province()}"
+        run = probe_isolated if isolated else probe
+        measured = [run(kind, case.user, query) for kind in kinds]
         unit = measured[0].seconds
         for result in measured:
             result.ratio = round(result.seconds / unit, 1) if unit > 0 else None
@@ -207,9 +252,9 @@ def measure_exports(*, users=USERS, isolated: bool = True) -> list[ExportResult]
 
 def markdown(results: list[ExportResult]) -> str:
     lines = [
-        "| user | kind | rows | s | first byte ms | first rows ms | MB | queries "
+        "| user | filters | kind | rows | s | first byte ms | first rows ms | MB | queries "
         "| peak RSS MB | growth MB | × reference |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         fb = "" if r.first_byte_ms is None else f"{r.first_byte_ms:.1f}"
@@ -217,7 +262,7 @@ def markdown(results: list[ExportResult]) -> str:
         queries = "" if r.queries is None else str(r.queries)
         ratio = "" if r.ratio is None else f"{r.ratio:.1f}"
         lines.append(
-            f"| {r.user} | {r.kind} | {r.rows:,} | {r.seconds:.2f} | {fb} | {fr} "
+            f"| {r.user} | {r.query or '—'} | {r.kind} | {r.rows:,} | {r.seconds:.2f} | {fb} | {fr} "
             f"| {r.bytes / 1024 / 1024:.2f} | {queries} | {r.peak_rss_mb:.0f} "
             f"| {r.growth_mb:.0f} | {ratio} |"
         )
@@ -238,4 +283,4 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    print(json.dumps(asdict(probe(sys.argv[1], sys.argv[2]))))
+    print(json.dumps(asdict(probe(*sys.argv[1:4]))))
