@@ -331,6 +331,13 @@ def test_a_user_has_few_jobs_at_once(world, client_for, django_capture_on_commit
         response = party.get("/people/?export=xlsx&court=苏0102&active=all", follow=True)
     assert ExportJob.objects.count() == exports.MAX_ACTIVE == 3
     assert "wait until one of them is ready" in response.content.decode()
+    # Jobs left behind by a stopped worker do not block their user for ever.
+    ExportJob.objects.update(
+        created_at=timezone.now() - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES + 1)
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        party.get("/people/?export=xlsx&court=苏0102&active=all")
+    assert ExportJob.objects.count() == 4
 
 
 def test_the_scope_is_checked_again_when_the_job_runs(

@@ -191,8 +191,15 @@ def export_start(
 
     The same export still waiting or running is returned instead of a second one; a user
     has at most MAX_ACTIVE jobs waiting or running."""
-    active = ExportJob.objects.filter(
-        user=user, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    # Jobs of the last EXPORT_STALE_MINUTES only: one left behind by a killed worker must not
+    # block its user until the clean-up has declared it interrupted.
+    recent = timezone.now() - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+    active = list(
+        ExportJob.objects.filter(
+            user=user,
+            status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+            created_at__gte=recent,
+        )
     )
     for job in active:
         if job.list_name == definition.name and job.params == params and job.format == fmt:
