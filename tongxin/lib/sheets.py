@@ -1,9 +1,11 @@
 """Fast, flat-memory writers of a table (headers and rows): .xlsx and CSV.
 
 The .xlsx writer produces the worksheet XML itself, row after row, into a deflated zip
-member: every text is an inline string (no shared-string table growing with the rows, and
-a text is never a formula, whatever it starts with), dates are date cells and booleans
-boolean cells, the header row is bold. Memory stays flat whatever the number of rows; it is
+member: every text is an inline string (no shared-string table growing with the rows; a text
+is never a formula), dates are date cells and booleans boolean cells, the header row is bold.
+Texts starting with =, +, -, @ are still prefixed with ' as in the CSV (and as the import
+expects): a cell edited in Excel, or the sheet saved again as CSV, would otherwise become a
+formula. Memory stays flat whatever the number of rows; it is
 several times faster than openpyxl's write-only mode, which builds an element per cell.
 
 The CSV is UTF-8 with a byte-order mark (so that Excel reads Chinese correctly), CRLF line
@@ -29,7 +31,7 @@ _XML_TEXT = {
     code: None for code in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000)]
 }
 _XML_TEXT.update({0xFFFE: None, 0xFFFF: None, 0x26: "&amp;", 0x3C: "&lt;", 0x3E: "&gt;"})
-_GUARD = frozenset("=+-@")  # first characters that make Excel read a CSV cell as a formula
+_GUARD = frozenset("=+-@")  # first characters that make Excel read a cell as a formula
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -118,6 +120,8 @@ def _cell(ref: str, value) -> str:
     if kind is str:
         if not value:
             return ""
+        if value[0] in _GUARD:
+            value = "'" + value
         return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
     if value is None:
         return ""
@@ -181,6 +185,8 @@ def write_xlsx(
                 for letter, value in zip(letters, row, strict=False):
                     if type(value) is str:  # most cells: inline, without a call
                         if value:
+                            if value[0] in _GUARD:
+                                value = "'" + value
                             cells.append(
                                 f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space='
                                 f'"preserve">{value.translate(_XML_TEXT)}</t></is></c>'
