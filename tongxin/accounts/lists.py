@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tongxin.accounts.models import RoleGrant
 from tongxin.core.listing import Column, Filters, ListDefinition
-from tongxin.core.permissions import Perm
+from tongxin.core.permissions import Perm, Role
 from tongxin.core.scoping import scope_for
 
 
@@ -31,10 +32,20 @@ GRANTS = ListDefinition(
     filters=GrantFilters,
     select=grant_list,
     columns=lambda: [
-        Column(_("User"), lambda g: g.user.username),
-        Column(_("Role"), lambda g: g.get_role_display()),
-        Column(_("On"), lambda g: (g.court or g.organisation).name_zh),
-        Column(_("Granted"), lambda g: g.created_at.date()),
+        Column(_("User"), lambda g: g.user.username, field="user__username"),
+        Column(_("Role"), lambda g: g.get_role_display(), field="role", labels=Role.choices),
+        Column(
+            _("On"),
+            lambda g: (g.court or g.organisation).name_zh,
+            field=Coalesce("court__name_zh", "organisation__name_zh"),
+        ),
+        Column(
+            _("Granted"),
+            lambda g: g.created_at.date(),
+            field="created_at",
+            convert=lambda at: at.date(),
+        ),
     ],
     filename="grants.xlsx",
+    name="accounts.grants",
 )

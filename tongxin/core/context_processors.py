@@ -1,14 +1,17 @@
+from django.conf import settings
+
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 
 
 def tongxin(request):
-    """What the navigation may show for this user."""
+    """What the navigation may show for this user (and the export menu's row limit)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
     scope = scope_for(user)
     return {
+        "export_inline_rows": settings.EXPORT_INLINE_ROWS,
         "nav": {
             "courts": scope.has(Perm.COURT_VIEW),
             "organisations": scope.has(Perm.ORG_VIEW) or bool(scope.org_paths(Perm.ORG_VIEW)),
@@ -19,5 +22,5 @@ def tongxin(request):
             "imports": scope.has(Perm.IMPORT_RUN),
             "grants": scope.has(Perm.GRANT_CHANGE),
             "rules": scope.has(Perm.RULE_CHANGE),
-        }
+        },
     }

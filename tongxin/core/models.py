@@ -109,3 +109,70 @@ class AuditEntry(models.Model):
             for name in sorted(set(before) | set(after))
             if before.get(name) != after.get(name)
         ]
+
+
+class ExportJob(models.Model):
+    """A large export prepared by the background worker for one user (see core/exports.py).
+
+    The job names its list (`ListDefinition.name`) and the filters as they were read from the
+    list page; the worker runs the list's selector again as the user. States: QUEUED →
+    RUNNING → DONE (`file` names the complete file under EXPORT_ROOT) or FAILED (`failure`
+    says why; no file). Progress while RUNNING lives in the cache. Only the owner sees a job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel workbook (.xlsx)")
+        CSV = "csv", _("CSV (UTF-8)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    list_name = models.CharField(_("list"), max_length=80)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    language = models.CharField(max_length=10, blank=True, default="")  # of the headers
+    file_name = models.CharField(_("file name"), max_length=120)  # as downloaded
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # Rows expected when queued; rows written once done.
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    # The stored file under EXPORT_ROOT, set only once the file is complete and in place.
+    file = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    failure = models.TextField(_("reason"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_by_user")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def filters_shown(self) -> str:
+        """The filters that were set, for the reader ("court=苏01, status=full")."""
+        return ", ".join(f"{key}={value}" for key, value in self.params.items() if value)
+
+    @property
+    def status_colour(self) -> str:
+        return {
+            self.Status.QUEUED: "secondary",
+            self.Status.RUNNING: "info",
+            self.Status.DONE: "success",
+            self.Status.FAILED: "danger",
+        }[self.status]

@@ -331,7 +331,7 @@ def election_record(request, org: PartyOrganisation):
             years=data["years"],
             posts=form.posts(),
         ),
-        success=_("Election recorded: the new term and committee begin today."),
+        success=_("Election recorded: the new term and committee begin on the election day."),
         redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
         template="orgs/simple_form.html",
         context={"org": org, "title": _("Record an election")},

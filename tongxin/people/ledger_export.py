@@ -4,7 +4,7 @@ with named sheets, Chinese headers (in the reader's language) and 是/否 for ye
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tongxin.lib.excel import sheets_response
+from tongxin.lib.excel import csv_response, sheets_response
 from tongxin.people.models import DuesPayment
 
 
@@ -18,7 +18,7 @@ def _status(row) -> str:
     return row.payment.get_status_display()
 
 
-def sheet_response(sheet):
+def sheet_response(sheet, fmt: str = "xlsx"):
     headers = [
         _("Staff number"),
         pgettext("person", "Name"),
@@ -56,6 +56,13 @@ def sheet_response(sheet):
         [_("Arrears of earlier months (yuan)"), sheet.arrears],
     ]
     month = sheet.month.strftime("%Y-%m")
+    if fmt == "csv":
+        total = ["", _("Total"), "", "", sheet.due, "", "", "", "", "", sheet.arrears]
+        return csv_response(
+            filename=f"{sheet.organisation.name_zh}-{month}-党费.csv",
+            headers=headers,
+            rows=[*rows, total],
+        )
     return sheets_response(
         filename=f"{sheet.organisation.name_zh}-{month}-党费.xlsx",
         sheets=[

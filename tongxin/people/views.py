@@ -158,8 +158,8 @@ def dues(request, org: PartyOrganisation):
     month = ledger.parse_month(text_param(request.GET, "month"), ledger.month_start(today))
     month = min(month, ledger.month_start(today))
     sheet = ledger.collection_sheet(organisation=org, month=month)
-    if request.GET.get("export") == "xlsx":
-        return ledger_export.sheet_response(sheet)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        return ledger_export.sheet_response(sheet, request.GET["export"])
     return render(
         request,
         "people/dues.html",
