@@ -25,6 +25,23 @@ def _payment(world):
     return world.payment
 
 
+def _transfer(world):
+    """A member of the branch in transit to another province's branch (made once)."""
+    if not hasattr(world, "transfer"):
+        import datetime
+
+        from tongxin.people.models import Transfer
+
+        world.transfer = Transfer.objects.create(
+            person=world.members[8],
+            from_organisation=world.branch,
+            to_organisation=world.other_branch,
+            letter_number="W-1",
+            sent_on=datetime.date(2026, 3, 1),
+        )
+    return world.transfer
+
+
 # route name → (path kwargs builder, expected statuses for GET)
 PAGES = {
     "people:person-list": (None, row(200, 200, 200, 200, 403, 200, 200, 200, 200)),
@@ -36,6 +53,18 @@ PAGES = {
     "people:person-edit": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-deactivate": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-move": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
+    "people:transfer-create": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
+    "people:transfer-list": (None, row(200, 200, 200, 200, 403, 200, 200, 200, 200)),
+    # Only the receiving side (the other province's party-affairs staff, here the
+    # outsider) settles it; the sending side cannot see the receiving branch (404).
+    "people:transfer-receive": (
+        lambda w: {"pk": _transfer(w).pk},
+        row(404, 404, 404, 404, 404, 404, 404, 404, 200),
+    ),
+    "people:transfer-return": (
+        lambda w: {"pk": _transfer(w).pk},
+        row(404, 404, 404, 404, 404, 404, 404, 404, 200),
+    ),
     "people:dues-record": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     # Seen with the dues permission, changed with dues.change.
     "people:dues-undo": (

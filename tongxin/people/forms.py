@@ -90,3 +90,61 @@ class DuesForm(BootstrapMixin, forms.Form):
         if month is None:
             raise forms.ValidationError(_("Give the month as year and month, e.g. 2026-11."))
         return month
+
+
+class TransferForm(BootstrapMixin, forms.Form):
+    """Where a member's Party relation goes: an organisation of another court, named by the
+    court's code and the organisation's name (the same name exists in many courts)."""
+
+    court_code = forms.CharField(
+        label=_("Receiving court code"), max_length=20, help_text=_("e.g. 苏0105")
+    )
+    organisation_name = forms.CharField(
+        label=_("Receiving organisation"),
+        max_length=100,
+        help_text=_("Its Chinese name, e.g. 立案庭党支部."),
+    )
+    letter_number = forms.CharField(label=_("Letter number"), max_length=50)
+    sent_on = forms.DateField(label=_("Sent on"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean(self):
+        from tongxin.orgs.models import Court
+
+        data = super().clean()
+        code, name = data.get("court_code", "").strip(), data.get("organisation_name", "").strip()
+        if not code or not name:
+            return data
+        court = Court.objects.filter(code=code, is_active=True).first()
+        if court is None:
+            self.add_error(
+                "court_code", _("No active court with code “%(code)s”.") % {"code": code}
+            )
+            return data
+        organisation = PartyOrganisation.objects.filter(
+            court=court, name_zh=name, is_active=True
+        ).first()
+        if organisation is None:
+            self.add_error(
+                "organisation_name",
+                _("%(court)s has no active organisation named “%(name)s”.")
+                % {"court": court.name, "name": name},
+            )
+            return data
+        data["organisation"] = organisation
+        return data
+
+
+class ReceiveForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(label=_("Received on"))
+    staff_number = forms.CharField(
+        label=_("Staff number at the receiving court"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep the present one."),
+    )
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    returned_on = forms.DateField(label=_("Returned on"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -213,3 +213,62 @@ class DuesPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.month:%Y-%m} {self.get_status_display()}"
+
+
+@scoped(
+    court=("from_organisation__court__path", "to_organisation__court__path"),
+    view=Perm.PERSON_VIEW,
+    change=Perm.PERSON_CHANGE,
+)
+class Transfer(models.Model):
+    """A member's Party relation moving to an organisation of another court (组织关系转接):
+    sent with a letter (介绍信) by the sending court, then received or returned by the
+    receiving one. In transit the member belongs to neither organisation; both courts see the
+    transfer."""
+
+    class Status(models.TextChoices):
+        IN_TRANSIT = "in_transit", _("In transit")
+        RECEIVED = "received", _("Received")
+        RETURNED = "returned", _("Returned")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    to_organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("to"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    letter_number = models.CharField(_("letter number"), max_length=50)
+    sent_on = models.DateField(_("sent on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_TRANSIT
+    )
+    settled_on = models.DateField(_("received or returned on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="in_transit"),
+                name="transfer_one_in_transit",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_transit") | Q(settled_on__isnull=False),
+                name="transfer_settled_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.from_organisation} → {self.to_organisation}"
