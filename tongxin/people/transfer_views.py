@@ -41,15 +41,30 @@ TRANSFERS = ListDefinition(
     filters=TransferFilters,
     select=transfer_select,
     columns=lambda: [
-        Column(_("Name"), lambda t: t.person.name),
-        Column(_("From court"), lambda t: t.from_organisation.court.name_zh),
-        Column(_("From"), lambda t: t.from_organisation.name_zh),
-        Column(_("To court"), lambda t: t.to_organisation.court.name_zh),
-        Column(_("To"), lambda t: t.to_organisation.name_zh),
-        Column(_("Letter number"), lambda t: t.letter_number),
-        Column(_("Sent on"), lambda t: t.sent_on),
-        Column(_("Status"), lambda t: t.get_status_display()),
-        Column(_("Received or returned on"), lambda t: t.settled_on),
+        Column(_("Name"), lambda t: t.person.name, field="person__name"),
+        Column(
+            _("From court"),
+            lambda t: t.from_organisation.court.name_zh,
+            field="from_organisation__court__name_zh",
+        ),
+        Column(
+            _("From"), lambda t: t.from_organisation.name_zh, field="from_organisation__name_zh"
+        ),
+        Column(
+            _("To court"),
+            lambda t: t.to_organisation.court.name_zh,
+            field="to_organisation__court__name_zh",
+        ),
+        Column(_("To"), lambda t: t.to_organisation.name_zh, field="to_organisation__name_zh"),
+        Column(_("Letter number"), lambda t: t.letter_number, field="letter_number"),
+        Column(_("Sent on"), lambda t: t.sent_on, field="sent_on"),
+        Column(
+            _("Status"),
+            lambda t: t.get_status_display(),
+            field="status",
+            labels=Transfer.Status.choices,
+        ),
+        Column(_("Received or returned on"), lambda t: t.settled_on, field="settled_on"),
     ],
     filename="transfers.xlsx",
 )
