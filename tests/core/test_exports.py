@@ -171,6 +171,15 @@ def test_the_fast_rows_equal_the_columns_values_for_every_list(world, language):
     from tongxin.orgs.services import court_save
 
     court_save(actor=world.users["admin"], court=world.basic, changes={"name_en": "Xuanwu"})
+    from tongxin.people.models import Transfer
+
+    Transfer.objects.create(  # so that the list of transfers in transit has a row
+        person=world.members[8],
+        from_organisation=world.branch,
+        to_organisation=world.other_branch,
+        letter_number="T-1",
+        sent_on=datetime.date(2026, 3, 1),
+    )
     list_get("people.people")
     user = world.users["admin"]
     with translation.override(language):

@@ -1,13 +1,17 @@
 """The people list: the page, its .xlsx export and the API read rows through one definition.
 Each column also names its field, so that a large export reads plain values."""
 
-from django.db.models import OuterRef, Subquery
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tongxin.core.listing import Column, ListDefinition
+from tongxin.core.listing import Column, Filters, ListDefinition
+from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
 from tongxin.people import selectors
-from tongxin.people.models import Membership, Person
+from tongxin.people.models import Membership, Person, Transfer
 
 
 def _current_org(person):
@@ -69,4 +73,56 @@ PEOPLE = ListDefinition(
     ],
     filename="people.xlsx",
     name="people.people",
+)
+
+
+@dataclass
+class TransferFilters(Filters):
+    status: str = ""  # "" = in transit, "all", or a status
+    q: str = ""  # part of the name or the letter number
+
+
+def transfer_select(*, user, filters: TransferFilters):
+    qs = scope_for(user).visible(Transfer, Perm.PERSON_VIEW)
+    status = filters.status or Transfer.Status.IN_TRANSIT
+    if status != "all":
+        qs = qs.filter(status=status)
+    if filters.q:
+        qs = qs.filter(Q(person__name__startswith=filters.q) | Q(letter_number=filters.q))
+    return qs.select_related(
+        "person", "from_organisation__court", "to_organisation__court"
+    ).order_by("-sent_on", "-id")
+
+
+TRANSFERS = ListDefinition(
+    name="people.transfers",
+    filters=TransferFilters,
+    select=transfer_select,
+    columns=lambda: [
+        Column(_("Name"), lambda t: t.person.name, field="person__name"),
+        Column(
+            _("From court"),
+            lambda t: t.from_organisation.court.name_zh,
+            field="from_organisation__court__name_zh",
+        ),
+        Column(
+            _("From"), lambda t: t.from_organisation.name_zh, field="from_organisation__name_zh"
+        ),
+        Column(
+            _("To court"),
+            lambda t: t.to_organisation.court.name_zh,
+            field="to_organisation__court__name_zh",
+        ),
+        Column(_("To"), lambda t: t.to_organisation.name_zh, field="to_organisation__name_zh"),
+        Column(_("Letter number"), lambda t: t.letter_number, field="letter_number"),
+        Column(_("Sent on"), lambda t: t.sent_on, field="sent_on"),
+        Column(
+            _("Status"),
+            lambda t: t.get_status_display(),
+            field="status",
+            labels=Transfer.Status.choices,
+        ),
+        Column(_("Received or returned on"), lambda t: t.settled_on, field="settled_on"),
+    ],
+    filename="transfers.xlsx",
 )
