@@ -38,6 +38,11 @@ def _job(world):
 PAGES = {
     "dashboards:home": (None, ALL),
     "dashboards:health-counts": (None, row(200, 200, 200, 200, 403, 200, 200, 403, 200)),
+    # The members chart needs org.view somewhere (a member reaches their branch otherwise).
+    "dashboards:chart-data": (
+        lambda w: {"name": "members"},
+        row(200, 200, 200, 200, 403, 200, 200, 200, 200),
+    ),
     "core:audit-list": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
     "core:export-list": (None, ALL),
     "core:export-detail": (_job, OWN_EXPORT),
