@@ -52,3 +52,49 @@ def test_the_refusals_in_chinese(world):
     client.cookies["django_language"] = "zh-hans"
     body = client.get(f"/courts/organisations/{world.branch.pk}/edit/").content.decode()
     assert "您的角色可以查看此内容，但不能修改。" in body
+
+
+# A save that changes nothing says so --------------------------------------------------
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_save_that_changes_nothing_says_so(world, client_for):
+    from tongxin.core.models import AuditEntry
+
+    client = client_for("party")
+    url = f"/courts/departments/{world.dept.pk}/edit/"
+    same = {"name_zh": world.dept.name_zh, "name_en": world.dept.name_en, "kind": world.dept.kind}
+    response = client.post(url, same, follow=True)
+    assert _messages(response) == ["Nothing changed."]
+    assert not AuditEntry.objects.exists()
+    response = client.post(url, {**same, "name_en": "Civil One"}, follow=True)
+    assert _messages(response) == ["Department saved."]
+
+
+def test_an_unchanged_person_and_an_unchanged_move_say_so_too(world, client_for):
+    from tongxin.people.forms import PersonForm
+
+    person = world.members[2]
+    form = PersonForm(instance=person, court=person.court)
+    data = {
+        name: value
+        for name, value in ((n, form[n].value()) for n in form.fields)
+        if value is not None
+    }
+    client = client_for("party")
+    response = client.post(f"/people/{person.pk}/edit/", data, follow=True)
+    assert _messages(response) == ["Nothing changed."]
+    membership = person.memberships.get(ends_on__isnull=True)
+    response = client.post(
+        f"/people/{person.pk}/move/",
+        {
+            "organisation": membership.organisation_id,
+            "cell": membership.cell_id,
+            "on": "2026-03-01",
+        },
+        follow=True,
+    )
+    assert _messages(response) == ["Nothing changed."]
