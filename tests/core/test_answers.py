@@ -98,3 +98,83 @@ def test_an_unchanged_person_and_an_unchanged_move_say_so_too(world, client_for)
         follow=True,
     )
     assert _messages(response) == ["Nothing changed."]
+
+
+# Links lead only where the user may go --------------------------------------------------
+
+
+def _links(body: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'href="([^"]+)"', body))
+
+
+def test_courts_above_the_users_grants_are_named_not_linked(world, client_for):
+    body = client_for("party").get(f"/courts/{world.inter.pk}/").content.decode()
+    links = _links(body)
+    assert f"/courts/{world.high.pk}/" in links  # the party's own court: linked
+    assert f"/courts/{world.spc.pk}/" not in links  # above their grant: only named
+    assert "Supreme People" in body  # named
+    body = client_for("party").get(f"/courts/{world.high.pk}/").content.decode()
+    assert f"/courts/{world.spc.pk}/" not in _links(body)  # nor as the parent court
+    body = client_for("admin").get(f"/courts/{world.high.pk}/").content.decode()
+    assert f"/courts/{world.spc.pk}/" not in _links(body)  # the admin's grant is on 苏 too
+
+
+def test_every_link_of_a_court_page_opens_for_its_reader(world, client_for):
+    for role in ("party", "leader", "discipline", "trial"):
+        client = client_for(role)
+        body = client.get(f"/courts/{world.basic.pk}/").content.decode()
+        for link in _links(body):
+            if link.startswith("/courts/") or link.startswith("/people/"):
+                status = client.get(link).status_code
+                assert status == 200, f"{role}: {link} answers {status}"
+
+
+def test_the_health_button_is_shown_only_to_roles_with_health(world, client_for):
+    body = client_for("trial").get(f"/courts/{world.basic.pk}/").content.decode()
+    assert 'data-testid="health-link"' not in body
+    body = client_for("leader").get(f"/courts/{world.basic.pk}/").content.decode()
+    assert 'data-testid="health-link"' in body
+
+
+def test_a_tribunals_health_button_keeps_its_court(world, client_for):
+    from tests.factories import CourtFactory, OrganisationFactory
+    from tongxin.orgs.models import Court
+
+    tribunal = CourtFactory(
+        level=Court.Level.TRIBUNAL,
+        parent=world.basic,
+        code=None,
+        name_en="Xiaolingwei Tribunal",
+        province="苏",
+    )
+    OrganisationFactory(court=tribunal, name_en="Tribunal Branch")  # no members: findings
+    client = client_for("party")
+    body = client.get(f"/courts/{tribunal.pk}/").content.decode()
+    link = next(link for link in _links(body) if link.startswith("/courts/health/"))
+    assert link == f"/courts/health/?court_id={tribunal.pk}"
+    response = client.get(link)
+    assert response.context["court"] == tribunal
+    findings = list(response.context["page"])
+    assert findings and {f.court for f in findings} == {tribunal.name}
+    # every court's findings would include the branch of the basic court and others
+    everything = client.get("/courts/health/").context["page"].paginator.count
+    assert everything > len(findings)
+    # the rule buttons keep the court too
+    rule_links = [x for x in _links(response.content.decode()) if "rule=" in x]
+    assert rule_links and all(f"court_id={tribunal.pk}" in x for x in rule_links)
+
+
+def test_a_court_id_out_of_reach_is_said_and_shows_what_the_user_sees(world, client_for):
+    response = client_for("party").get(f"/courts/health/?court_id={world.other_basic.pk}")
+    assert response.context["court"] is None
+    assert "This court is not within your reach" in response.content.decode()
+
+
+def test_a_new_organisations_cancel_button_leads_where_the_secretary_may_go(world, client_for):
+    client = client_for("secretary")
+    body = client.get(f"/courts/{world.basic.pk}/organisations/new/").content.decode()
+    for link in _links(body):
+        if link.startswith("/courts/"):
+            assert client.get(link).status_code == 200, link
