@@ -40,6 +40,13 @@ def audit_select(*, user, filters: AuditFilters):
     return qs
 
 
+def _changes_text(entry) -> str:
+    return "; ".join(
+        f"{label}: {'—' if before is None else before} → {'—' if after is None else after}"
+        for label, before, after in entry.changes
+    )
+
+
 AUDIT = ListDefinition(
     filters=AuditFilters,
     select=audit_select,
@@ -48,10 +55,13 @@ AUDIT = ListDefinition(
         Column(_("User"), lambda e: e.actor_name),
         Column(_("Action"), lambda e: e.action),
         Column(_("Object"), lambda e: e.object_repr),
+        Column(_("Changes"), _changes_text),
         Column(_("Before"), lambda e: e.before),
         Column(_("After"), lambda e: e.after),
     ],
     filename="audit.xlsx",
+    # The names of the objects the entries refer to: one query per model and page (or chunk).
+    decorate=AuditEntry.prepare,
 )
 
 
