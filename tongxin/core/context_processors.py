@@ -16,7 +16,7 @@ def tongxin(request):
             "health": scope.has(Perm.HEALTH_VIEW),
             "audit": scope.has(Perm.AUDIT_VIEW),
             "imports": scope.has(Perm.IMPORT_RUN),
-            "grants": scope.has(Perm.GRANT_CHANGE),
+            "grants": scope.has(Perm.GRANT_VIEW),
             "rules": scope.has(Perm.RULE_CHANGE),
         }
     }
