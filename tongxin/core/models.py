@@ -84,7 +84,6 @@ class AuditEntry(models.Model):
         "api_tokens_revoked": _("API tokens revoked"),
         "locked_until": _("locked until"),
         "reason": _("reason"),
-        "prefix": _("prefix"),
     }
 
     def _model(self):
