@@ -43,7 +43,8 @@ PAGES = {
         lambda w: {"name": "members"},
         row(200, 200, 200, 200, 403, 200, 200, 200, 200),
     ),
-    "core:audit-list": (None, row(200, 200, 403, 403, 403, 403, 403, 403, 200)),
+    # Discipline inspection reads the log of its court subtree.
+    "core:audit-list": (None, row(200, 200, 403, 403, 403, 403, 200, 403, 200)),
     "core:export-list": (None, ALL),
     "core:export-detail": (_job, OWN_EXPORT),
     "core:export-progress": (_job, OWN_EXPORT),

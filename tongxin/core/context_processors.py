@@ -20,7 +20,7 @@ def tongxin(request):
             "dues": bool(scope.court_paths(Perm.DUES_VIEW)),
             "audit": scope.has(Perm.AUDIT_VIEW),
             "imports": scope.has(Perm.IMPORT_RUN),
-            "grants": scope.has(Perm.GRANT_CHANGE),
+            "grants": scope.has(Perm.GRANT_VIEW),
             "rules": scope.has(Perm.RULE_CHANGE),
         },
     }

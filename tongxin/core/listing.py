@@ -199,16 +199,20 @@ def list_page(
 def save_form(request, form, action: Callable, *, success: str) -> bool:
     """Validate `form` and call `action(form.cleaned_data)`; domain errors become form errors.
 
-    Returns True when the action succeeded (a success message is queued).
+    Returns True when the action succeeded (a message is queued: `success`, or "Nothing
+    changed." when the action recorded no change: every change is audited).
     """
     from django.contrib import messages
+    from django.utils.translation import gettext as _
 
     from tongxin.core.exceptions import ApplicationError
+    from tongxin.core.services import changes_recorded
 
     if request.method != "POST" or not form.is_valid():
         return False
     try:
-        action(form.cleaned_data)
+        with changes_recorded() as recorded:
+            action(form.cleaned_data)
     except ApplicationError as error:
         if error.extra and all(key in form.fields for key in error.extra):
             for key, errors in error.extra.items():
@@ -217,7 +221,10 @@ def save_form(request, form, action: Callable, *, success: str) -> bool:
         else:
             form.add_error(None, error.message)
         return False
-    messages.success(request, success)
+    if recorded:
+        messages.success(request, success)
+    else:
+        messages.info(request, _("Nothing changed."))
     return True
 
 

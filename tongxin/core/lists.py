@@ -44,4 +44,6 @@ AUDIT = ListDefinition(
     ],
     filename="audit.xlsx",
     name="core.audit",
+    # The names of the objects the entries refer to: one query per model and page.
+    decorate=AuditEntry.prepare,
 )

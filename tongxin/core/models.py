@@ -72,6 +72,18 @@ class AuditEntry(models.Model):
         "ended": _("ended"),
         "revoked": _("revoked"),
         "committed": _("committed"),
+        "linked": _("linked to an account"),
+        "password_set": _("password changed"),
+        "password_reset": _("password reset"),
+        "unlocked": _("unlocked"),
+    }
+    # Snapshot keys that are no field of the object's model.
+    LABELS = {
+        "username": _("user name"),
+        "must_change_password": _("must change the password"),
+        "api_tokens_revoked": _("API tokens revoked"),
+        "locked_until": _("locked until"),
+        "reason": _("reason"),
     }
 
     def _model(self):
@@ -90,22 +102,87 @@ class AuditEntry(models.Model):
         verb = self.action.rsplit(".", 1)[-1]
         return f"{kind} · {self.VERBS.get(verb, verb)}"
 
-    @property
-    def changes(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for every field whose value differs."""
+    def _field(self, model, name: str):
+        """The model field a snapshot key names (a field's name or attname), or None."""
         from django.core.exceptions import FieldDoesNotExist
 
+        if model is None:
+            return None
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+
+    @classmethod
+    def prepare(cls, entries) -> None:
+        """Look up the names of the objects the entries' values refer to (foreign keys, and
+        many-to-many lists) for entries shown together: one query per referenced model,
+        whatever the number of entries (a page, or a chunk of an export)."""
+        entries = list(entries)
+        wanted: dict[type, set[int]] = {}
+        for entry in entries:
+            model = entry._model()
+            for name, value in (*(entry.before or {}).items(), *(entry.after or {}).items()):
+                field = entry._field(model, name)
+                if field is None or not field.is_relation or field.related_model is None:
+                    continue
+                for pk in value if isinstance(value, list) else [value]:
+                    if isinstance(pk, int) and not isinstance(pk, bool):
+                        wanted.setdefault(field.related_model, set()).add(pk)
+        names: dict[tuple[type, int], str] = {}
+        for target, pks in wanted.items():
+            for obj in target._default_manager.filter(pk__in=pks):
+                names[(target, obj.pk)] = str(obj)
+        for entry in entries:
+            entry._names = names
+
+    def display(self, name: str, value):
+        """A recorded value as the reader reads it: a choice by its label, yes or no, a
+        referenced object by its name, a time in the court's time zone (None stays None)."""
+        import datetime
+
+        from django.utils import timezone
+
+        if value is None:
+            return None
+        field = self._field(self._model(), name)
+        if field is not None and field.is_relation and field.related_model is not None:
+            if not hasattr(self, "_names"):
+                type(self).prepare([self])
+            values = value if isinstance(value, list) else [value]
+            shown = [self._names.get((field.related_model, pk), f"#{pk}") for pk in values]
+            return "、".join(shown) if isinstance(value, list) else shown[0]
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, str) and len(value) > 16 and value[10:11] == "T":
+            try:
+                moment = datetime.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, list):
+            return "、".join(str(item) for item in value)
+        return value
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for every field whose value differs, in the reader's
+        language and terms (`display`)."""
         model = self._model()
         before, after = self.before or {}, self.after or {}
 
         def label(name: str) -> str:
-            try:
-                return str(model._meta.get_field(name).verbose_name) if model else name
-            except FieldDoesNotExist:
-                return name
+            field = self._field(model, name)
+            if field is not None:
+                return str(field.verbose_name)
+            return str(self.LABELS.get(name, name))
 
         return [
-            (label(name), before.get(name), after.get(name))
+            (label(name), self.display(name, before.get(name)), self.display(name, after.get(name)))
             for name in sorted(set(before) | set(after))
             if before.get(name) != after.get(name)
         ]

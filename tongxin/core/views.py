@@ -13,7 +13,12 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    return render(request, "403.html", status=403)
+    """403 with the answer that is true: "you can see this but not change it" only when the
+    user sees the object (Forbidden.VIEW_ONLY), else "you cannot open this page"."""
+    from tongxin.core.exceptions import Forbidden
+
+    view_only = getattr(exception, "kind", None) == Forbidden.VIEW_ONLY
+    return render(request, "403.html", {"view_only": view_only}, status=403)
 
 
 @requires(Perm.AUDIT_VIEW)

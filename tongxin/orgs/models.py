@@ -224,7 +224,7 @@ class CommitteeTerm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_on} – {self.ends_on}"
+        return f"{self.organisation} {self.starts_on} – {self.ends_on}"
 
     @property
     def deadline(self):
@@ -284,7 +284,7 @@ class CommitteePost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_post_display()} {self.person}"
+        return f"{self.organisation} · {self.get_post_display()} {self.person}"
 
 
 class HealthRule(models.Model):
@@ -302,4 +302,7 @@ class HealthRule(models.Model):
         verbose_name_plural = _("health rules")
 
     def __str__(self) -> str:
-        return self.code
+        from tongxin.orgs.health import RULES  # the rule's name lives with the rule
+
+        rule = RULES.get(self.code)
+        return str(rule.label) if rule is not None else self.code

@@ -53,6 +53,9 @@ def court_detail(request, court: Court):
         people_count=Count("people", filter=Q(people__is_active=True))
     )
     organisations = scope.visible(PartyOrganisation).filter(court=court).order_by("path")
+    ancestors = Court.objects.filter(
+        pk__in=[int(s) for s in court.path.split(".")[:-2] if s]
+    ).order_by("path")
     return render(
         request,
         "orgs/court_detail.html",
@@ -62,9 +65,10 @@ def court_detail(request, court: Court):
             "departments": departments,
             "organisations": organisations,
             "can_change": can_change,
-            "ancestors": Court.objects.filter(
-                pk__in=[int(s) for s in court.path.split(".")[:-2] if s]
-            ).order_by("path"),
+            "ancestors": ancestors,
+            # Courts above the user's grants are named, not linked (their page would be 404).
+            "visible_ancestors": set(scope.visible(ancestors).values_list("pk", flat=True)),
+            "can_health": scope.can(Perm.HEALTH_VIEW, court),
             "people_count": court.people.filter(is_active=True).count(),
             # Nothing new is added under an inactive court (the services refuse it too).
             "can_org_change": court.is_active and scope.covers_court(court, Perm.ORG_CHANGE),
@@ -261,7 +265,11 @@ def organisation_edit(request, org: PartyOrganisation | None, parent: Court | No
         success=_("Organisation saved."),
         redirect_to=lambda: reverse("orgs:organisation-detail", args=[form.instance.pk]),
         template="orgs/organisation_form.html",
-        context={"court": court, "org": org if pk else None},
+        context={
+            "court": court,
+            "org": org if pk else None,
+            "court_visible": scope.can(Perm.COURT_VIEW, court),
+        },
     )
 
 
@@ -408,8 +416,11 @@ def health_page(request):
     scope = scope_for(request.user)
     court = None
     code = text_param(request.GET, "court")
+    court_id = text_param(request.GET, "court_id")  # a court without a code: a tribunal
     if code:
         court = scope.visible(Court, Perm.HEALTH_VIEW).filter(code=code).first()
+    elif court_id.isdigit():
+        court = scope.visible(Court, Perm.HEALTH_VIEW).filter(pk=int(court_id)).first()
     items = health.findings(user=request.user, court=court)
     tally = health.counts(items)
     rule = text_param(request.GET, "rule")
@@ -431,10 +442,21 @@ def health_page(request):
             "rule": rule,
             "court": court,
             "code": code,
+            "court_query": _court_query(court, code),
             "unknown_court": bool(code) and court is None,
+            "unknown_court_id": not code and bool(court_id) and court is None,
             "can_edit_rules": scope.has(Perm.RULE_CHANGE),
         },
     )
+
+
+def _court_query(court, code: str) -> str:
+    """The health page's court in its links: by code, or by id for a court without one."""
+    from urllib.parse import urlencode
+
+    if court is not None and not court.code:
+        return urlencode({"court_id": court.pk})
+    return urlencode({"court": code})
 
 
 @requires(Perm.RULE_CHANGE)
