@@ -278,3 +278,9 @@ LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)
 # The first month the dues ledger counts (YYYY-MM): unpaid months before it are not arrears
 # (the Party office's paper records cover them).
 DUES_LEDGER_START = env_str("DUES_LEDGER_START", "2026-01")
+# Probation: conversion no earlier than PROBATION_MONTHS after joining, and no later than
+# PROBATION_MAX_MONTHS (one extension of up to a year); conversions due within
+# PROBATION_DUE_DAYS are listed by the health check.
+PROBATION_MONTHS = env_int("PROBATION_MONTHS", 12)
+PROBATION_MAX_MONTHS = env_int("PROBATION_MAX_MONTHS", 24)
+PROBATION_DUE_DAYS = env_int("PROBATION_DUE_DAYS", 30)

@@ -22,6 +22,7 @@ def _promote(world, actor="party"):
         person=world.probationary,
         changes={
             "political_status": "full",
+            "joined_party_on": datetime.date(2024, 1, 1),  # a year's probation before
             "full_member_on": datetime.date(2025, 1, 1),
             "is_quota_judge": True,
         },

@@ -23,10 +23,14 @@ class PersonForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
             "political_status",
             "joined_party_on",
             "full_member_on",
+            "probation_ends_on",
             "dues_base",
             "is_retired",
         ]
-        widgets = {f: forms.DateInput for f in ("birth_date", "joined_party_on", "full_member_on")}
+        widgets = {
+            f: forms.DateInput
+            for f in ("birth_date", "joined_party_on", "full_member_on", "probation_ends_on")
+        }
 
     def __init__(self, *args, court, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,6 +59,8 @@ class Person(models.Model):
     )
     joined_party_on = models.DateField(_("joined the Party on"), null=True, blank=True)
     full_member_on = models.DateField(_("full member since"), null=True, blank=True)
+    # Probation (预备期) ends a year after joining, or on this day when the branch extended it.
+    probation_ends_on = models.DateField(_("probation extended until"), null=True, blank=True)
     dues_base = models.DecimalField(
         _("declared salary base (yuan/month)"),
         max_digits=10,
