@@ -48,7 +48,7 @@ class PersonForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
 
 class MoveForm(BootstrapMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    cell = forms.ModelChoiceField(label=_("Party group"), queryset=None, required=False)
+    cell = forms.ModelChoiceField(label=_("Party cell"), queryset=None, required=False)
     on = forms.DateField(label=_("From"), widget=forms.DateInput, initial=datetime.date.today)
 
     def __init__(self, *args, organisations, **kwargs):

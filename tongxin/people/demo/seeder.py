@@ -248,7 +248,7 @@ class Seeder:
             None,
             PartyOrganisation.Kind.PARTY_GROUP,
             f"{court.name_zh}党组",
-            f"Party Group of {court.name_en}",
+            f"Leading Party Members' Group of {court.name_en}",
         )
         if court.level == Court.Level.TRIBUNAL:
             # A tribunal's members form one branch under the basic court's organ committee.
@@ -373,7 +373,7 @@ class Seeder:
                         branch,
                         PartyOrganisation.Kind.CELL,
                         f"{branch.name_zh}第{n}党小组"[:100],
-                        f"Party Group {n} of {branch.name_en}"[:200],
+                        f"Party Cell {n} of {branch.name_en}"[:200],
                     )
                 )
         for i, person in enumerate(members):
