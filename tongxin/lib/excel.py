@@ -48,15 +48,16 @@ def workbook_bytes_to(
     book.save(handle)
 
 
-def download_response(handle, *, filename: str) -> FileResponse:
-    """An .xlsx file (an open binary handle, closed by the response) as a download.
+def download_response(handle, *, filename: str, content_type: str | None = None) -> FileResponse:
+    """A file (an open binary handle, closed by the response; .xlsx unless `content_type`
+    says otherwise) as a download.
 
     Every download the product serves goes through here: exports carry personal data, so no
     browser, proxy or shared-terminal cache may keep a copy (Cache-Control: no-store, and
     Pragma: no-cache for HTTP/1.0 proxies).
     """
     handle.seek(0)
-    response = FileResponse(handle, content_type=XLSX, as_attachment=True)
+    response = FileResponse(handle, content_type=content_type or XLSX, as_attachment=True)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     add_never_cache_headers(response)
     response["Pragma"] = "no-cache"
