@@ -3,7 +3,7 @@
 Written out by hand from docs/permissions.md, not computed from the scoping code they check.
 """
 
-from tests.walk import ALL, PERSON_CHANGE, row
+from tests.walk import ALL, BRANCH_CHANGE, PERSON_CHANGE, row
 
 # route name → (path kwargs builder, expected statuses for GET)
 PAGES = {
@@ -20,6 +20,8 @@ PAGES = {
         lambda w: {"pk": w.branch.pk},
         row(200, 200, 200, 200, 403, 200, 403, 403, 404),
     ),
+    # Placing the branch's members in its Party cells: who may change its people.
+    "people:cell-assign": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
 }
 
 # API path template → (sample values, expected status per role)

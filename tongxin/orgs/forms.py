@@ -109,3 +109,16 @@ class HealthRuleForm(BootstrapMixin, forms.ModelForm):
         if value is not None and value_max is not None and value_max < value:
             self.add_error("value_max", _("The upper threshold must not be below the lower one."))
         return data
+
+
+class CellForm(BootstrapMixin, forms.Form):
+    """A Party cell's names (a new cell, or a rename)."""
+
+    name_zh = forms.CharField(
+        label=_("Name (Chinese)"),
+        max_length=100,
+        help_text=_(
+            "Unique within the court, so usually with the branch's name, e.g. 民一庭第一党小组."
+        ),
+    )
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)

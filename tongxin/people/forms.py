@@ -57,3 +57,34 @@ class MoveForm(BootstrapMixin, forms.Form):
             kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL]
         )
         self.fields["cell"].queryset = organisations.filter(kind=PartyOrganisation.Kind.CELL)
+
+
+class CellAssignForm(BootstrapMixin, forms.Form):
+    """The Party cell of each current member of a branch, from one date: a field per member
+    (`m<membership id>`), offering the branch's open cells (and the member's own, if closed)."""
+
+    on = forms.DateField(label=_("From"), widget=forms.DateInput, initial=datetime.date.today)
+
+    def __init__(self, *args, memberships, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = memberships
+        open_cells = [(str(c.pk), c.name) for c in cells if c.is_active]
+        for membership in memberships:
+            choices = [("", _("No cell")), *open_cells]
+            cell = membership.cell
+            if cell is not None and not cell.is_active:
+                choices.append((str(cell.pk), cell.name))
+            self.fields[f"m{membership.pk}"] = forms.ChoiceField(
+                label=membership.person.name,
+                choices=choices,
+                required=False,
+                initial=str(membership.cell_id or ""),
+                error_messages={
+                    "invalid_choice": _("Choose one of this branch's open Party cells.")
+                },
+            )
+            self.fields[f"m{membership.pk}"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def rows(self):
+        """(membership, bound field) per member, for the template."""
+        return [(m, self[f"m{m.pk}"]) for m in self.memberships]

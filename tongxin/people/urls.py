@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
     path("<int:pk>/move/", views.person_move, name="person-move"),
     path("dues/<int:pk>/", views.dues, name="dues"),
+    path("cells/<int:pk>/", views.cell_assign, name="cell-assign"),
 ]
