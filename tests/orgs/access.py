@@ -70,4 +70,8 @@ API = {
         lambda w: {"organisation_id": w.branch.pk},
         row(200, 200, 200, 200, 200, 200, 200, 200, 404),
     ),
+    "/api/v1/organisations/{organisation_id}/roster": (
+        lambda w: {"organisation_id": w.branch.pk},
+        ROSTER,
+    ),
 }
