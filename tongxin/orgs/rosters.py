@@ -124,24 +124,34 @@ class Roster:
 
     def columns(self) -> list[Column]:
         """The roster's columns for the exports (names as recorded: Chinese)."""
+        return [column for column, _fits in self._columns()]
+
+    def fitted(self) -> list[bool]:
+        """Per column: short values a printed roster keeps on one line (names, dates...)."""
+        return [fits for _column, fits in self._columns()]
+
+    def _columns(self) -> list[tuple[Column, bool]]:
         columns = [
-            Column(_("No."), lambda r: r.number),
-            Column(pgettext("person", "Name"), lambda r: r.person.name),
-            Column(_("Gender"), lambda r: r.person.get_gender_display()),
-            Column(_("Staff number"), lambda r: r.person.staff_number),
-            Column(
-                _("Department"),
-                lambda r: r.person.department.name_zh if r.person.department_id else "",
+            (Column(_("No."), lambda r: r.number), True),
+            (Column(pgettext("person", "Name"), lambda r: r.person.name), True),
+            (Column(_("Gender"), lambda r: r.person.get_gender_display()), True),
+            (Column(_("Staff number"), lambda r: r.person.staff_number), True),
+            (
+                Column(
+                    _("Department"),
+                    lambda r: r.person.department.name_zh if r.person.department_id else "",
+                ),
+                False,
             ),
         ]
         if self.subtree:
-            columns.append(Column(_("Organisation"), lambda r: r.organisation.name_zh))
+            columns.append((Column(_("Organisation"), lambda r: r.organisation.name_zh), False))
         columns += [
-            Column(_("Political status"), lambda r: r.status_label if r.status else ""),
-            Column(_("Joined the Party on"), lambda r: r.person.joined_party_on),
-            Column(_("Full member since"), lambda r: r.person.full_member_on),
-            Column(_("Party cell"), lambda r: r.cell.name_zh if r.cell else ""),
-            Column(_("Posts"), lambda r: "、".join(r.post_labels)),
+            (Column(_("Political status"), lambda r: r.status_label if r.status else ""), True),
+            (Column(_("Joined the Party on"), lambda r: r.person.joined_party_on), True),
+            (Column(_("Full member since"), lambda r: r.person.full_member_on), True),
+            (Column(_("Party cell"), lambda r: r.cell.name_zh if r.cell else ""), False),
+            (Column(_("Posts"), lambda r: "、".join(r.post_labels)), False),
         ]
         return columns
 

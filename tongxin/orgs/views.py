@@ -291,8 +291,12 @@ def roster_pdf(request, org: PartyOrganisation):
     on, _error = _roster_date(request)
     roster = rosters.roster_build(organisation=org, on=on, subtree=_roster_subtree(request, org))
     headers, rows = roster.table()
+    fitted = roster.fitted()
     rows = [
-        ["" if v is None else v.isoformat() if isinstance(v, datetime.date) else v for v in row]
+        [
+            ("" if v is None else v.isoformat() if isinstance(v, datetime.date) else v, fits)
+            for v, fits in zip(row, fitted, strict=True)
+        ]
         for row in rows
     ]
     html = render_to_string(
@@ -300,7 +304,7 @@ def roster_pdf(request, org: PartyOrganisation):
         {
             "org": org,
             "roster": roster,
-            "headers": headers,
+            "headers": list(zip(headers, fitted, strict=True)),
             "rows": rows,
             "today": timezone.localdate(),
         },
