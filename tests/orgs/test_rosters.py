@@ -362,3 +362,14 @@ def test_junk_in_the_roster_files_query_is_not_an_error(world, client_for):
         response = client.get(f"/courts/organisations/{world.branch.pk}/roster.xlsx?{junk}")
         assert response.status_code == 200, junk
         response.close()
+
+
+def test_a_roster_too_long_for_a_pdf_offers_the_xlsx(world, client_for, settings):
+    settings.ROSTER_PDF_MAX_ROWS = 5
+    response = client_for("party").get(
+        f"/courts/organisations/{world.branch.pk}/roster.pdf?on=2026-03-01"
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert "This roster has 10 members; a PDF is made for up to 5." in body
+    assert f"/courts/organisations/{world.branch.pk}/roster.xlsx?on=2026-03-01" in body

@@ -284,12 +284,22 @@ def roster_xlsx(request, org: PartyOrganisation):
     )
 
 
+ROSTER_PDF_MAX_ROWS = 1000
+
+
 @requires(Perm.PERSON_VIEW, PartyOrganisation)
 def roster_pdf(request, org: PartyOrganisation):
     """The roster as an A4 PDF with the CJK font embedded: organisation, court, date and
     counts in the heading, page numbers in the footer."""
     on, _error = _roster_date(request)
     roster = rosters.roster_build(organisation=org, on=on, subtree=_roster_subtree(request, org))
+    limit = getattr(settings, "ROSTER_PDF_MAX_ROWS", ROSTER_PDF_MAX_ROWS)
+    if roster.total > limit:  # about 10 s of rendering per thousand members: the .xlsx instead
+        return render(
+            request,
+            "orgs/roster_too_long.html",
+            {"org": org, "roster": roster, "limit": limit, "roster_query": _roster_query(roster)},
+        )
     headers, rows = roster.table()
     fitted = roster.fitted()
     rows = [
