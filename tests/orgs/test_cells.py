@@ -298,3 +298,15 @@ def test_no_english_string_calls_either_a_party_group():
             if pattern.search(line) or re.search(r'translate "[^"]*party group', line, re.I):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []
+
+
+def test_assignment_leaves_rows_the_form_did_not_show(world, client_for):
+    """A member whose row changed since the form was shown (another cell, so another
+    membership row) is left as it is, not taken out of their cell."""
+    second = _cell(world)
+    shown = _open(world.members[1])
+    membership_cell_set(actor=world.users["admin"], membership=shown, cell=second, on=FEB)
+    data = {"on": "2026-03-01", f"m{shown.pk}": ""}  # the stale row's field
+    response = client_for("party").post(f"/people/cells/{world.branch.pk}/", data)
+    assert response.status_code == 302
+    assert _open(world.members[1]).cell == second

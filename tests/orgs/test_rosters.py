@@ -288,18 +288,24 @@ def _queries(client, url):
         "/courts/organisations/{pk}/?on=2026-03-01",
         "/courts/organisations/{pk}/roster.xlsx?on=2026-03-01",
         "/api/v1/organisations/{pk}/roster?on=2026-03-01",
+        "/courts/organisations/{pk}/roster.pdf?on=2026-03-01",
+        "/courts/organisations/{committee}/?on=2026-03-01&sub=1",
+        "/api/v1/organisations/{committee}/roster?on=2026-03-01&sub=1",
+        "/courts/organisations/{cell}/?on=2026-03-01",
     ],
 )
 def test_queries_do_not_grow_with_the_roster(world, client_for, path):
     client = client_for("party")
-    url = path.format(pk=world.branch.pk)
+    url = path.format(pk=world.branch.pk, committee=world.committee_org.pk, cell=world.cell.pk)
     before = _queries(client, url)
     cell_2 = OrganisationFactory(
         court=world.basic, parent=world.branch, kind=PartyOrganisation.Kind.CELL
     )
     for n in range(25):
         person = PersonFactory(court=world.basic, department=world.dept)
-        MembershipFactory(person=person, organisation=world.branch, cell=cell_2)
+        MembershipFactory(
+            person=person, organisation=world.branch, cell=cell_2 if n % 2 else world.cell
+        )
         if n < 3:
             PostFactory(organisation=world.branch, person=person, post="member")
     assert _queries(client, url) == before

@@ -184,6 +184,8 @@ def cell_assign(request, org: PartyOrganisation):
         problems: dict[str, list[str]] = {}
         with transaction.atomic():
             for membership in memberships:
+                if f"m{membership.pk}" not in form.data:
+                    continue  # a row the form did not show (changed since): left as it is
                 chosen = data[f"m{membership.pk}"]
                 cell = by_id.get(int(chosen)) if chosen else None
                 if (cell.pk if cell else None) == membership.cell_id:
