@@ -13,6 +13,10 @@ from tests.walk import (
     row,
 )
 
+# The branch's roster as a file or through the API: every role that sees its people; a
+# member (who sees the branch's page, not its people's records) is refused.
+ROSTER = row(200, 200, 200, 200, 403, 200, 200, 200, 404)
+
 # route name → (path kwargs builder, expected statuses for GET)
 PAGES = {
     "orgs:court-list": (None, row(200, 200, 403, 403, 403, 200, 200, 200, 200)),
@@ -43,6 +47,13 @@ PAGES = {
     "orgs:postponement-record": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:post-create": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:post-end": (lambda w: {"pk": w.branch.posts.first().pk}, BRANCH_CHANGE),
+    # The roster files: personal data, for those who see the organisation's people.
+    "orgs:roster-xlsx": (lambda w: {"pk": w.branch.pk}, ROSTER),
+    "orgs:roster-pdf": (lambda w: {"pk": w.branch.pk}, ROSTER),
+    "orgs:organisation-pick": (None, ALL),
+    "orgs:cell-create": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
+    "orgs:cell-rename": (lambda w: {"pk": w.cell.pk}, BRANCH_CHANGE),
+    "orgs:cell-close": (lambda w: {"pk": w.cell.pk}, BRANCH_CHANGE),
     "orgs:health": (None, row(200, 200, 200, 200, 403, 200, 200, 403, 200)),
     "orgs:rule-list": (None, ADMIN_ONLY),
 }
@@ -60,5 +71,9 @@ API = {
     "/api/v1/organisations/{organisation_id}": (
         lambda w: {"organisation_id": w.branch.pk},
         row(200, 200, 200, 200, 200, 200, 200, 200, 404),
+    ),
+    "/api/v1/organisations/{organisation_id}/roster": (
+        lambda w: {"organisation_id": w.branch.pk},
+        ROSTER,
     ),
 }

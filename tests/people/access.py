@@ -76,6 +76,8 @@ PAGES = {
         lambda w: {"pk": w.branch.pk},
         row(200, 200, 200, 200, 403, 200, 403, 403, 404),
     ),
+    # Placing the branch's members in its Party cells: who may change its people.
+    "people:cell-assign": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
 }
 
 # API path template → (sample values, expected status per role)

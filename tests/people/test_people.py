@@ -126,7 +126,7 @@ def test_cell_must_belong_to_the_chosen_branch(world):
     from tests.factories import OrganisationFactory
 
     other = OrganisationFactory(court=world.basic, parent=world.committee_org)
-    with pytest.raises(ApplicationError, match="party group"):
+    with pytest.raises(ApplicationError, match="does not belong to"):
         membership_move(
             actor=world.users["admin"],
             person=world.members[4],

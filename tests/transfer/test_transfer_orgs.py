@@ -224,8 +224,8 @@ def test_organisation_parents_of_the_wrong_kind_are_rejected(world, client_for):
         ],
     )
     text = reasons(batch)
-    assert "上级党组织 “民一庭第一党小组”: A Branch cannot sit under a Party group (cell)." in text
-    assert "上级党组织: A Party group (cell) needs a parent organisation." in text
+    assert "上级党组织 “民一庭第一党小组”: A Branch cannot sit under a Party cell." in text
+    assert "上级党组织: A Party cell needs a parent organisation." in text
     assert (
         "there is no organisation “不存在的党委” in 南京市玄武区人民法院 (or, for a "
         "people's tribunal, in its basic court)" in text

@@ -19,7 +19,7 @@ from tongxin.api.common import (
 )
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.orgs import selectors
+from tongxin.orgs import rosters, selectors
 from tongxin.orgs.lists import COURTS, DEPARTMENTS, ORGANISATIONS
 from tongxin.orgs.models import Court, Department, PartyOrganisation
 
@@ -131,6 +131,46 @@ class OrganisationPage(PageOut):
     items: list[OrganisationOut]
 
 
+class RosterPostOut(Schema):
+    post: str
+    organisation: OrganisationRef = Field(description="Where the post is held.")
+    starts_on: datetime.date
+
+
+class RosterMemberOut(Schema):
+    number: int
+    person_id: int
+    name: str
+    gender: str
+    staff_number: str
+    department: DepartmentRef | None
+    organisation: OrganisationRef = Field(description="The organisation of the membership.")
+    political_status: str | None = Field(
+        description="On that day, from the Party dates recorded (full from the date of full "
+        "membership, probationary before it); null when unknown (the person has left the "
+        "Party since)."
+    )
+    joined_party_on: datetime.date | None
+    full_member_on: datetime.date | None
+    cell: OrganisationRef | None = Field(description="The Party cell (党小组) on that day.")
+    posts: list[RosterPostOut] = Field(description="Committee posts held on that day.")
+
+
+class RosterCounts(Schema):
+    full: int
+    probationary: int
+    total: int
+
+
+class RosterOut(Schema):
+    organisation: OrganisationRef
+    court: CourtRef
+    on: datetime.date
+    subtree: bool = Field(description="True when the members of the organisations below count.")
+    counts: RosterCounts
+    members: list[RosterMemberOut]
+
+
 # Query parameters ------------------------------------------------------------------------
 
 
@@ -156,6 +196,15 @@ class OrganisationQuery(PageQuery):
     kind: Literal[tuple(PartyOrganisation.Kind.values)] | None = None
     q: Text = Field("", description="Part of the Chinese or English name.")
     active: Active = Field("1", description=ACTIVE_HELP)
+
+
+class RosterQuery(Schema):
+    on: datetime.date | None = Field(None, description="The day (YYYY-MM-DD); default today.")
+    sub: bool = Field(
+        False,
+        description="An organ committee or general branch: also the members of every "
+        "organisation below it.",
+    )
 
 
 # Endpoints -------------------------------------------------------------------------------
@@ -223,3 +272,47 @@ def organisation_detail(request, organisation_id: Id):
     org.current_term = selectors.term_current(org, today)
     org.committee = list(selectors.posts_on(organisation=org, on=today))
     return org
+
+
+@router.get(
+    "/organisations/{organisation_id}/roster",
+    response={200: RosterOut, **ERRORS},
+    url_name="organisation-roster",
+)
+def organisation_roster(request, organisation_id: Id, query: Query[RosterQuery]):
+    """The roster (花名册) of an organisation on a day, as on its page: each member with
+    their Party status on that day, Party cell and committee posts, and the counts. Personal
+    data: for those who may see the organisation's people (a member gets 403)."""
+    org = scope_for(request.auth).get(
+        PartyOrganisation,
+        organisation_id,
+        Perm.PERSON_VIEW,
+        queryset=PartyOrganisation.objects.select_related("court"),
+    )
+    roster = rosters.roster_build(
+        organisation=org, on=query.on or timezone.localdate(), subtree=query.sub
+    )
+    return {
+        "organisation": org,
+        "court": org.court,
+        "on": roster.on,
+        "subtree": roster.subtree,
+        "counts": {"full": roster.full, "probationary": roster.probationary, "total": roster.total},
+        "members": [
+            {
+                "number": row.number,
+                "person_id": row.person.pk,
+                "name": row.person.name,
+                "gender": row.person.gender,
+                "staff_number": row.person.staff_number,
+                "department": row.person.department,
+                "organisation": row.organisation,
+                "political_status": row.status or None,
+                "joined_party_on": row.person.joined_party_on,
+                "full_member_on": row.person.full_member_on,
+                "cell": row.cell,
+                "posts": row.posts,
+            }
+            for row in roster.rows
+        ],
+    }

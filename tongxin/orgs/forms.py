@@ -158,3 +158,16 @@ class PostponementForm(BootstrapMixin, forms.Form):
     )
     approved_on = forms.DateField(label=_("Approved by the higher organisation on"))
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CellForm(BootstrapMixin, forms.Form):
+    """A Party cell's names (a new cell, or a rename)."""
+
+    name_zh = forms.CharField(
+        label=_("Name (Chinese)"),
+        max_length=100,
+        help_text=_(
+            "Unique within the court, so usually with the branch's name, e.g. 民一庭第一党小组."
+        ),
+    )
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)

@@ -128,11 +128,11 @@ class Department(Bilingual, models.Model):
 @scoped(court="court__path", org="path", view=Perm.ORG_VIEW, change=Perm.ORG_CHANGE)
 class PartyOrganisation(Bilingual, TreeNode):
     class Kind(models.TextChoices):
-        PARTY_GROUP = "party_group", _("Party group (leading)")  # 党组
+        PARTY_GROUP = "party_group", _("Leading Party members' group")  # 党组
         ORGAN_COMMITTEE = "organ_committee", _("Organ Party committee")  # 机关党委
         GENERAL_BRANCH = "general_branch", _("General branch")  # 党总支
         BRANCH = "branch", _("Branch")  # 党支部
-        CELL = "cell", _("Party group (cell)")  # 党小组
+        CELL = "cell", _("Party cell")  # 党小组
 
     court = models.ForeignKey(
         Court, verbose_name=_("court"), on_delete=models.PROTECT, related_name="organisations"
@@ -155,7 +155,7 @@ class PartyOrganisation(Bilingual, TreeNode):
     is_active = models.BooleanField(_("active"), default=True)
 
     # Which kinds may sit under which: the organ committee leads general branches and
-    # branches; a general branch leads branches; party groups (cells) sit inside a branch.
+    # branches; a general branch leads branches; Party cells (党小组) sit inside a branch.
     ALLOWED_PARENTS = {
         Kind.PARTY_GROUP: (),
         Kind.ORGAN_COMMITTEE: (),

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from tongxin.core.listing import Filters, active_flag
+from tongxin.core.listing import Filters, active_flag, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import (
@@ -145,6 +145,56 @@ def organisation_list(*, user, filters: OrganisationFilters) -> QuerySet[PartyOr
     return qs.order_by("path")
 
 
+SEARCH_LIMIT = 20
+
+
+def organisation_search(*, user, text: str, limit: int = SEARCH_LIMIT) -> list[PartyOrganisation]:
+    """Organisations in the user's reach whose name (Chinese or English) contains `text`, or
+    whose court's code starts with it (苏0102: that court's), in tree order, at most `limit`,
+    with their courts: a picker shows the court beside each name, since many courts have a
+    branch of the same name (立案庭党支部)."""
+    if not text:
+        return []
+    return list(
+        scope_for(user)
+        .visible(PartyOrganisation, Perm.ORG_VIEW)
+        .filter(
+            Q(name_zh__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(court__code__startswith=text)
+        )
+        .select_related("court")
+        .order_by("path")[:limit]
+    )
+
+
+def organisation_choice(*, user, pk: str) -> PartyOrganisation | None:
+    """The organisation a picker has chosen (an id as text), if the user may see it."""
+    if not pk.isdecimal() or len(pk) > 18:
+        return None
+    return (
+        scope_for(user)
+        .visible(PartyOrganisation, Perm.ORG_VIEW)
+        .select_related("court")
+        .filter(pk=int(pk))
+        .first()
+    )
+
+
+def organisation_picker(*, user, params) -> dict:
+    """What an organisation picker shows for a query string: the text typed (`org_q`), the
+    organisation chosen so far (`organisation`, kept first and selected) and those found."""
+    text = text_param(params, "org_q")
+    chosen = organisation_choice(user=user, pk=text_param(params, "organisation", 20))
+    found = organisation_search(user=user, text=text)
+    return {
+        "text": text,
+        "chosen": chosen,
+        "found": [o for o in found if chosen is None or o.pk != chosen.pk],
+        "full": len(found) == SEARCH_LIMIT,
+    }
+
+
 def organisation_full_members(rows) -> None:
     """Set `full_members` (active full members today) on the organisations shown, in one
     query."""
@@ -165,15 +215,23 @@ def organisation_full_members(rows) -> None:
         organisation.full_members = counts.get(organisation.pk, 0)
 
 
-def roster_on(*, organisation: PartyOrganisation, on: datetime.date):
-    """Who belonged to this organisation on this day: one indexed query (memberships by date)."""
+def roster_on(*, organisation: PartyOrganisation, on: datetime.date, subtree: bool = False):
+    """Who belonged to this organisation on this day: one indexed query (memberships by date).
+    A Party cell's are the members placed in it that day; `subtree`: the members of every
+    organisation below it too, in tree order (see `orgs.rosters`)."""
     from tongxin.people.models import Membership
 
+    if organisation.kind == PartyOrganisation.Kind.CELL:
+        where, order = Q(cell=organisation), ()
+    elif subtree:
+        where, order = Q(organisation__path__startswith=organisation.path), ("organisation__path",)
+    else:
+        where, order = Q(organisation=organisation), ()
     return (
-        Membership.objects.filter(organisation=organisation, starts_on__lte=on)
+        Membership.objects.filter(where, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
-        .select_related("person", "cell", "person__department")
-        .order_by("person__name")
+        .select_related("person", "cell", "person__department", "organisation")
+        .order_by(*order, "person__name", "person_id")
     )
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tongxin.core.audit import audit_record, snapshot
 from tongxin.core.exceptions import ApplicationError
@@ -149,7 +150,58 @@ def organisation_deactivate_blocker(organisation: PartyOrganisation) -> str | No
         return _("Deactivate or move the organisations below this one first.")
     if organisation.memberships.filter(ends_on__isnull=True).exists():
         return _("Move this organisation's members elsewhere first.")
+    placed = organisation.cell_memberships.filter(ends_on__isnull=True).count()
+    if placed:
+        return ngettext(
+            "%(count)s member is in this Party cell: place them in another cell (or in none) "
+            "first.",
+            "%(count)s members are in this Party cell: place them in other cells (or in none) "
+            "first.",
+            placed,
+        ) % {"count": placed}
     return None
+
+
+# Party cells (党小组) ---------------------------------------------------------------------
+# A cell is an organisation of kind CELL inside a branch: created, renamed and closed here
+# (through the organisation services, so every rule and the audit apply); members are placed
+# in cells by `people.services.membership_cell_set`. Closing refuses while members are in
+# the cell (the blocker above), rather than taking them out silently: where they go next is
+# the secretary's decision, made on the assignment page in one step, dated and kept.
+
+
+def cell_create(
+    *, actor, branch: PartyOrganisation, name_zh: str, name_en: str = ""
+) -> PartyOrganisation:
+    """A new Party cell in a branch (an open branch: nothing new under a closed one)."""
+    if branch.kind != PartyOrganisation.Kind.BRANCH:
+        raise ApplicationError(_("Party cells are formed inside a branch."))
+    if not branch.is_active:
+        raise ApplicationError(_("This organisation is no longer active."))
+    cell = PartyOrganisation(court=branch.court, parent=branch, kind=PartyOrganisation.Kind.CELL)
+    return organisation_save(
+        actor=actor,
+        organisation=cell,
+        changes={"name_zh": name_zh, "name_en": name_en},
+    )
+
+
+def cell_rename(
+    *, actor, cell: PartyOrganisation, name_zh: str, name_en: str = ""
+) -> PartyOrganisation:
+    """Rename a Party cell (its members and history stay with it)."""
+    if cell.kind != PartyOrganisation.Kind.CELL:
+        raise ApplicationError(_("This organisation is not a Party cell."))
+    return organisation_save(
+        actor=actor, organisation=cell, changes={"name_zh": name_zh, "name_en": name_en}
+    )
+
+
+def cell_close(*, actor, cell: PartyOrganisation) -> PartyOrganisation:
+    """Close a Party cell; refuses while members are placed in it. Its history stays."""
+    if cell.kind != PartyOrganisation.Kind.CELL:
+        raise ApplicationError(_("This organisation is not a Party cell."))
+    return organisation_deactivate(actor=actor, organisation=cell)
 
 
 def organisation_deactivate(*, actor, organisation: PartyOrganisation) -> PartyOrganisation:

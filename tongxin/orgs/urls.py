@@ -27,6 +27,12 @@ urlpatterns = [
         views.organisation_deactivate,
         name="organisation-deactivate",
     ),
+    path("organisations/<int:pk>/roster.xlsx", views.roster_xlsx, name="roster-xlsx"),
+    path("organisations/<int:pk>/roster.pdf", views.roster_pdf, name="roster-pdf"),
+    path("organisations/pick/", views.organisation_pick, name="organisation-pick"),
+    path("organisations/<int:pk>/cells/new/", views.cell_create, name="cell-create"),
+    path("cells/<int:pk>/rename/", views.cell_rename, name="cell-rename"),
+    path("cells/<int:pk>/close/", views.cell_close, name="cell-close"),
     path("organisations/<int:pk>/terms/new/", views.term_create, name="term-create"),
     path("organisations/<int:pk>/election/", views.election_record, name="election-record"),
     path(

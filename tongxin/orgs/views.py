@@ -1,7 +1,10 @@
 import datetime
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +15,11 @@ from tongxin.core.listing import Column, confirm_page, form_page, list_page, sav
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.lib.dates import add_months
-from tongxin.orgs import health, selectors, services
+from tongxin.lib.excel import download_response, workbook_response
+from tongxin.lib.pdf import PDF, pdf_file
+from tongxin.orgs import health, rosters, selectors, services
 from tongxin.orgs.forms import (
+    CellForm,
     CourtForm,
     DepartmentForm,
     ElectionForm,
@@ -187,27 +193,42 @@ def organisation_list(request):
 @requires(Perm.ORG_VIEW, PartyOrganisation)
 def organisation_detail(request, org: PartyOrganisation):
     scope = scope_for(request.user)
-    on = _date_param(request.GET.get("on")) or timezone.localdate()
+    on, date_error = _roster_date(request)
     can_change = scope.can(Perm.ORG_CHANGE, org)
-    visible_people = set(
-        scope.visible(Person).filter(memberships__organisation=org).values_list("pk", flat=True)
+    roster = rosters.roster_build(organisation=org, on=on, subtree=_roster_subtree(request, org))
+    ids = {row.membership.person_id for row in roster.rows}
+    visible_people = (
+        set(scope.visible(Person).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     )
     findings = health.findings(user=request.user, organisation=org)
+    children = list(org.children.order_by("path"))
+    counts = roster.cells
+    for child in children:
+        child.members_on = counts.get(child.pk, 0)  # members in a cell on the day
     return render(
         request,
         "orgs/organisation_detail.html",
         {
             "org": org,
             "on": on,
+            "date_error": date_error,
             "can_change": can_change,
-            "roster": selectors.roster_on(organisation=org, on=on),
+            "roster": roster,
+            "roster_query": _roster_query(roster),
+            "offers_subtree": org.kind in rosters.SUBTREE_KINDS,
+            # Personal columns and the exports (花名册) for those who may see its people.
+            "personal": scope.can(Perm.PERSON_VIEW, org),
+            "cells": [c for c in children if c.kind == PartyOrganisation.Kind.CELL],
+            "can_assign": org.kind == PartyOrganisation.Kind.BRANCH
+            and org.is_active
+            and scope.can(Perm.PERSON_CHANGE, org),
             "posts": selectors.posts_on(organisation=org, on=on),
             "post_history": org.posts.select_related("person").order_by("-starts_on"),
             "terms": org.terms.all(),
             "elected": org.kind in PartyOrganisation.ELECTED_KINDS,
             "parent_visible": bool(org.parent_id) and scope.can(Perm.ORG_VIEW, org.parent),
             "current_term": selectors.term_current(org, on),
-            "children": org.children.order_by("path"),
+            "children": [c for c in children if c.kind != PartyOrganisation.Kind.CELL],
             "departments": org.departments.all(),
             "findings": findings,
             "visible_people": visible_people,
@@ -221,6 +242,160 @@ def _date_param(value):
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def _roster_date(request) -> tuple[datetime.date, str]:
+    """The roster's day (?on=YYYY-MM-DD, default today) and, for text that is not a date,
+    why today is shown instead."""
+    value = text_param(request.GET, "on", 40)
+    on = _date_param(value)
+    if on is None and value:
+        return timezone.localdate(), _(
+            "“%(value)s” is not a date (YYYY-MM-DD): the roster shows today."
+        ) % {"value": value}
+    return on or timezone.localdate(), ""
+
+
+def _roster_subtree(request, org: PartyOrganisation) -> bool:
+    return request.GET.get("sub") == "1" and org.kind in rosters.SUBTREE_KINDS
+
+
+def _roster_query(roster) -> str:
+    query = {"on": roster.on.isoformat()}
+    if roster.subtree:
+        query["sub"] = "1"
+    return urlencode(query)
+
+
+# The roster (花名册) as a file: personal data, so for those who may see the organisation's
+# people (a member sees the short roster on their branch's page, and no export).
+@requires(Perm.PERSON_VIEW, PartyOrganisation)
+def roster_xlsx(request, org: PartyOrganisation):
+    on, _error = _roster_date(request)
+    roster = rosters.roster_build(organisation=org, on=on, subtree=_roster_subtree(request, org))
+    headers, rows = roster.table()
+    footer = [
+        [],
+        [_("Organisation"), org.name_zh, _("Court"), org.court.name_zh, _("Date"), on],
+        [
+            _("Full members"),
+            roster.full,
+            _("Probationary members"),
+            roster.probationary,
+            _("Total"),
+            roster.total,
+        ],
+    ]
+    return workbook_response(
+        filename=roster.filename("xlsx"), headers=headers, rows=[*rows, *footer]
+    )
+
+
+ROSTER_PDF_MAX_ROWS = 1000
+
+
+@requires(Perm.PERSON_VIEW, PartyOrganisation)
+def roster_pdf(request, org: PartyOrganisation):
+    """The roster as an A4 PDF with the CJK font embedded: organisation, court, date and
+    counts in the heading, page numbers in the footer."""
+    on, _error = _roster_date(request)
+    roster = rosters.roster_build(organisation=org, on=on, subtree=_roster_subtree(request, org))
+    limit = getattr(settings, "ROSTER_PDF_MAX_ROWS", ROSTER_PDF_MAX_ROWS)
+    if roster.total > limit:  # about 10 s of rendering per thousand members: the .xlsx instead
+        return render(
+            request,
+            "orgs/roster_too_long.html",
+            {"org": org, "roster": roster, "limit": limit, "roster_query": _roster_query(roster)},
+        )
+    headers, rows = roster.table()
+    fitted = roster.fitted()
+    rows = [
+        [
+            ("" if v is None else v.isoformat() if isinstance(v, datetime.date) else v, fits)
+            for v, fits in zip(row, fitted, strict=True)
+        ]
+        for row in rows
+    ]
+    html = render_to_string(
+        "orgs/roster_pdf.html",
+        {
+            "org": org,
+            "roster": roster,
+            "headers": list(zip(headers, fitted, strict=True)),
+            "rows": rows,
+            "today": timezone.localdate(),
+        },
+        request=request,
+    )
+    handle = pdf_file(html, stylesheets=[settings.BASE_DIR / "static" / "css" / "roster-pdf.css"])
+    return download_response(handle, filename=roster.filename("pdf"), content_type=PDF)
+
+
+@requires(signed_in=True)  # every role sees some organisations (a member their own)
+def organisation_pick(request):
+    """The organisations a picker offers for the text typed (`org_q`), as <option>s (htmx);
+    the one chosen so far (`organisation`) stays first and selected."""
+    return render(
+        request,
+        "orgs/_organisation_options.html",
+        selectors.organisation_picker(user=request.user, params=request.GET),
+    )
+
+
+# Party cells -----------------------------------------------------------------------------
+
+
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def cell_create(request, org: PartyOrganisation):
+    """A new Party cell in a branch (from the branch's page)."""
+    form = CellForm(request.POST or None)
+    if not request.POST:
+        form.fields["name_zh"].initial = f"{org.name_zh.removesuffix('党支部')}党小组"
+    return form_page(
+        request,
+        form=form,
+        action=lambda data: services.cell_create(actor=request.user, branch=org, **data),
+        success=_("Party cell created."),
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("New Party cell")},
+    )
+
+
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def cell_rename(request, org: PartyOrganisation):
+    form = CellForm(request.POST or None, initial={"name_zh": org.name_zh, "name_en": org.name_en})
+    back = reverse("orgs:organisation-detail", args=[org.parent_id or org.pk])
+    return form_page(
+        request,
+        form=form,
+        action=lambda data: services.cell_rename(actor=request.user, cell=org, **data),
+        success=_("Party cell renamed."),
+        redirect_to=back,
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("Rename the Party cell")},
+    )
+
+
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def cell_close(request, org: PartyOrganisation):
+    back = reverse("orgs:organisation-detail", args=[org.parent_id or org.pk])
+    blocker = None
+    if org.kind != PartyOrganisation.Kind.CELL:
+        blocker = _("This organisation is not a Party cell.")
+    elif org.is_active:
+        blocker = services.organisation_deactivate_blocker(org)
+    return confirm_page(
+        request,
+        obj=org,
+        action=lambda: services.cell_close(actor=request.user, cell=org),
+        question=_("Close the Party cell %(name)s? Its members' history stays.")
+        % {"name": org.name},
+        done=_("Party cell closed."),
+        back=back,
+        redirect_to=back,
+        blocker=blocker,
+    )
 
 
 # A new organisation in a court: the court is seen through the organisations the user sees

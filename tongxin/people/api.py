@@ -37,7 +37,9 @@ class PersonOut(Schema):
     is_retired: bool
     is_active: bool
     organisation: OrganisationRef | None = Field(description="Current organisation.")
-    party_group: OrganisationRef | None = Field(description="Current party group (cell).")
+    party_group: OrganisationRef | None = Field(
+        description="Current Party cell (党小组); the field keeps its first name."
+    )
 
     @staticmethod
     def resolve_organisation(obj):

@@ -52,7 +52,7 @@ class PersonForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
 
 class MoveForm(BootstrapMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    cell = forms.ModelChoiceField(label=_("Party group"), queryset=None, required=False)
+    cell = forms.ModelChoiceField(label=_("Party cell"), queryset=None, required=False)
     on = forms.DateField(label=_("From"), widget=forms.DateInput, initial=datetime.date.today)
 
     def __init__(self, *args, organisations, **kwargs):
@@ -152,3 +152,34 @@ class ReceiveForm(BootstrapMixin, forms.Form):
 class ReturnForm(BootstrapMixin, forms.Form):
     returned_on = forms.DateField(label=_("Returned on"))
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CellAssignForm(BootstrapMixin, forms.Form):
+    """The Party cell of each current member of a branch, from one date: a field per member
+    (`m<membership id>`), offering the branch's open cells (and the member's own, if closed)."""
+
+    on = forms.DateField(label=_("From"), widget=forms.DateInput, initial=datetime.date.today)
+
+    def __init__(self, *args, memberships, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = memberships
+        open_cells = [(str(c.pk), c.name) for c in cells if c.is_active]
+        for membership in memberships:
+            choices = [("", _("No cell")), *open_cells]
+            cell = membership.cell
+            if cell is not None and not cell.is_active:
+                choices.append((str(cell.pk), cell.name))
+            self.fields[f"m{membership.pk}"] = forms.ChoiceField(
+                label=membership.person.name,
+                choices=choices,
+                required=False,
+                initial=str(membership.cell_id or ""),
+                error_messages={
+                    "invalid_choice": _("Choose one of this branch's open Party cells.")
+                },
+            )
+            self.fields[f"m{membership.pk}"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def rows(self):
+        """(membership, bound field) per member, for the template."""
+        return [(m, self[f"m{m.pk}"]) for m in self.memberships]

@@ -16,7 +16,7 @@ from tongxin.orgs.imports.fields import COURT_CODE
 from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Department, PartyOrganisation
 from tongxin.people.models import Membership, Person
-from tongxin.people.rules import VALUE_FIELDS, person_problems
+from tongxin.people.rules import VALUE_FIELDS, cell_problems, person_problems
 from tongxin.people.services import membership_move, person_save
 from tongxin.transfer.checker import Checker, Planned, as_date, as_decimal, in_chunks
 from tongxin.transfer.formats import BOOL, DATE, DECIMAL, ENUM, Field
@@ -193,10 +193,10 @@ PERSON_FIELDS = (
     Field(
         "cell",
         "党小组",
-        "Party group",
-        aliases=(gettext_lazy("Party group"), "Party cell"),
+        "Party cell",
+        aliases=(gettext_lazy("Party cell"), "Party group"),
         example="民一庭第一党小组",
-        note=gettext_lazy("A party group (cell) of that organisation."),
+        note=gettext_lazy("An open Party cell (党小组) of that organisation."),
     ),
     Field(
         "membership_from",
@@ -344,7 +344,7 @@ class PersonChecker(CourtRows, Checker):
             self.note_change(item, name, name, value, old)
 
     def _membership(self, item: Planned, status: str | None) -> bool:
-        """Plan the membership move the organisation (and party group) columns ask for
+        """Plan the membership move the organisation (and Party cell) columns ask for
         (`status`: the political status after the import; None if unknown)."""
         row, values, court = item.row, item.row.values, item.extra["court"]
         org_name, cell_name = values.get("organisation"), values.get("cell")
@@ -360,7 +360,7 @@ class PersonChecker(CourtRows, Checker):
                 self.reject(
                     row,
                     "cell",
-                    _("%(column)s: there is no party group “%(value)s” in %(court)s."),
+                    _("%(column)s: there is no Party cell “%(value)s” in %(court)s."),
                     court=court.name_zh,
                 )
                 return False
@@ -397,13 +397,9 @@ class PersonChecker(CourtRows, Checker):
                 value=org.name_zh,
             )
             return False
-        if cell is not None and cell.parent_id != org.pk:
-            self.reject(
-                row,
-                "cell",
-                _("%(column)s: the party group “%(value)s” does not belong to “%(organisation)s”."),
-                organisation=org.name_zh,
-            )
+        if cell is not None and not self.reject_problems(
+            row, cell_problems(cell=cell, organisation=org)
+        ):
             return False
         if status is not None and status not in (Status.FULL, Status.PROBATIONARY):
             self.reject(
@@ -422,7 +418,7 @@ class PersonChecker(CourtRows, Checker):
             and current.organisation_id == org.pk
             and (cell is None or current.cell_id == cell.pk)
         ):
-            # Same organisation; an empty party-group cell keeps the current party group.
+            # Same organisation; an empty Party-cell column keeps the current cell.
             return True
         on = as_date(values.get("membership_from")) or self.today
         if current is not None and on <= current.starts_on:

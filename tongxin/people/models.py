@@ -120,10 +120,12 @@ class Person(models.Model):
     rule=membership_rule,
 )
 class Membership(models.Model):
-    """A person's membership of a Party organisation (and party group) for a period.
+    """A person's membership of a Party organisation (and Party cell) for a period.
 
-    Moving a member closes the open row and opens a new one, so the roster of any
-    organisation on any day is one indexed query (see selectors.roster_on).
+    Moving a member closes the open row and opens a new one, and so does a change of Party
+    cell within the same organisation (`services.membership_cell_set`), so the roster of any
+    organisation, with each member's cell, on any day is one indexed query (see
+    orgs.selectors.roster_on).
     """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
@@ -135,7 +137,7 @@ class Membership(models.Model):
     )
     cell = models.ForeignKey(
         "orgs.PartyOrganisation",
-        verbose_name=_("party group"),
+        verbose_name=_("Party cell"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 
 from tongxin.lib.dates import add_months
+from tongxin.orgs.models import PartyOrganisation
 from tongxin.orgs.rules import new_in_inactive_court
 from tongxin.people.models import Person
 
@@ -144,4 +145,29 @@ def person_problems(
         problems.append(("is_quota_judge", _("Only judges can be quota judges.")))
     if get("dues_base") is not None and get("dues_base") < 0:
         problems.append(("dues_base", _("The salary base cannot be negative.")))
+    return problems
+
+
+def cell_problems(*, cell, organisation) -> list[tuple[str, str]]:
+    """Every problem with placing a member of `organisation` in the Party cell `cell` (both
+    organisations; no query): a cell sits inside the member's own branch and is open. The
+    services (a move, a change of cell) and the people import ask the same question."""
+    problems: list[tuple[str, str]] = []
+    if cell.kind != PartyOrganisation.Kind.CELL:
+        problems.append(("cell", _("“%(name)s” is not a Party cell.") % {"name": cell.name_zh}))
+    elif cell.parent_id != organisation.pk:
+        problems.append(
+            (
+                "cell",
+                _(
+                    "The Party cell “%(cell)s” does not belong to “%(organisation)s”: choose "
+                    "one of that organisation's cells."
+                )
+                % {"cell": cell.name_zh, "organisation": organisation.name_zh},
+            )
+        )
+    if not cell.is_active:
+        problems.append(
+            ("cell", _("The Party cell “%(cell)s” is closed.") % {"cell": cell.name_zh})
+        )
     return problems

@@ -61,7 +61,7 @@ def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
     if filters.q:
         qs = qs.filter(pk__in=person_search(filters.q))
     court = None
-    if filters.court_id.isdigit():
+    if filters.court_id.isdecimal():
         court = Court.objects.filter(pk=int(filters.court_id)).only("path").first()
     elif filters.court:
         court = Court.objects.filter(code=filters.court).only("path").first()
@@ -73,16 +73,21 @@ def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
         qs = qs.filter(political_status=filters.status)
     if filters.category:
         qs = qs.filter(category=filters.category)
-    if filters.organisation.isdigit():
-        org = PartyOrganisation.objects.filter(pk=int(filters.organisation)).only("path").first()
-        qs = (
-            qs.filter(
+    if filters.organisation.isdecimal():
+        org = (
+            PartyOrganisation.objects.filter(pk=int(filters.organisation))
+            .only("path", "kind")
+            .first()
+        )
+        if org is None:
+            qs = qs.none()
+        elif org.kind == PartyOrganisation.Kind.CELL:  # the members placed in the cell
+            qs = qs.filter(memberships__ends_on__isnull=True, memberships__cell=org)
+        else:
+            qs = qs.filter(
                 memberships__ends_on__isnull=True,
                 memberships__organisation__path__startswith=org.path,
             )
-            if org
-            else qs.none()
-        )
     active = active_flag(filters.active)
     if active is not None:
         qs = qs.filter(is_active=active)

@@ -12,7 +12,13 @@ from tongxin.core.services import model_save
 from tongxin.orgs.models import PartyOrganisation
 from tongxin.orgs.services import post_end
 from tongxin.people.models import Membership, Person
-from tongxin.people.rules import MEMBERS, NOT_MEMBERS, VALUE_FIELDS, person_problems
+from tongxin.people.rules import (
+    MEMBERS,
+    NOT_MEMBERS,
+    VALUE_FIELDS,
+    cell_problems,
+    person_problems,
+)
 
 
 def problems_error(problems) -> ApplicationError:
@@ -98,7 +104,8 @@ def membership_move(
     cell: PartyOrganisation | None = None,
     on: datetime.date,
 ) -> Membership:
-    """Move a person into an organisation (and party group) from a date, closing the old row."""
+    """Move a person into an organisation (and Party cell) from a date, closing the old row.
+    Within the same organisation only the cell changes (`membership_cell_set`: posts stay)."""
     if not person.is_party_member:
         raise ApplicationError(
             _("Only full and probationary Party members belong to an organisation.")
@@ -113,16 +120,14 @@ def membership_move(
         )
     if not organisation.is_active:
         raise ApplicationError(_("This organisation is no longer active."))
-    if cell is not None and cell.parent_id != organisation.pk:
-        raise ApplicationError(_("The party group must belong to the chosen branch."))
+    if cell is not None and (problems := cell_problems(cell=cell, organisation=organisation)):
+        raise problems_error(problems)
     current = (
         Membership.objects.select_for_update().filter(person=person, ends_on__isnull=True).first()
     )
     if current is not None:
-        if current.organisation_id == organisation.pk and current.cell_id == (
-            cell.pk if cell else None
-        ):
-            return current
+        if current.organisation_id == organisation.pk:
+            return membership_cell_set(actor=actor, membership=current, cell=cell, on=on)
         if on <= current.starts_on:
             raise ApplicationError(
                 _("The move must be dated after the current membership started (%(date)s).")
@@ -140,4 +145,43 @@ def membership_move(
                 actor=actor, post=post, ends_on=max(on, post.starts_on + datetime.timedelta(days=1))
             )
     row = Membership(person=person, organisation=organisation, cell=cell, starts_on=on)
+    return model_save(actor=actor, instance=row, changes={}, action="people.membership")
+
+
+@transaction.atomic
+def membership_cell_set(
+    *, actor, membership: Membership, cell: PartyOrganisation | None, on: datetime.date
+) -> Membership:
+    """Place a member in a Party cell of their organisation (or in none) from a date, keeping
+    the history as memberships keep it: the open row ends that day and a row with the new
+    cell opens (same organisation; committee posts are untouched). Dated the day the row
+    began, the row itself is corrected instead (no empty period is recorded). Returns the
+    open row."""
+    current = (
+        Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+    )
+    if current.ends_on is not None:
+        raise ApplicationError(_("This membership has ended; only the current one can change."))
+    if cell is not None and (
+        problems := cell_problems(cell=cell, organisation=current.organisation)
+    ):
+        raise problems_error(problems)
+    if current.cell_id == (cell.pk if cell else None):
+        return current
+    if on < current.starts_on:
+        raise ApplicationError(
+            _(
+                "%(name)s belongs to this organisation since %(date)s: the Party cell can change "
+                "from that day on."
+            )
+            % {"name": current.person.name, "date": current.starts_on}
+        )
+    if on == current.starts_on:
+        return model_save(
+            actor=actor, instance=current, changes={"cell": cell}, action="people.membership"
+        )
+    membership_end(actor=actor, membership=current, ends_on=on)
+    row = Membership(
+        person_id=current.person_id, organisation=current.organisation, cell=cell, starts_on=on
+    )
     return model_save(actor=actor, instance=row, changes={}, action="people.membership")

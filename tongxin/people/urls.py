@@ -19,4 +19,5 @@ urlpatterns = [
     path("dues/<int:pk>/record/", views.dues_record, name="dues-record"),
     path("dues/payments/<int:pk>/undo/", views.dues_undo, name="dues-undo"),
     path("dues/year/", views.dues_year, name="dues-year"),
+    path("cells/<int:pk>/", views.cell_assign, name="cell-assign"),
 ]

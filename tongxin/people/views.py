@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -5,14 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.core.access import requires
+from tongxin.core.exceptions import ApplicationError
 from tongxin.core.listing import confirm_page, form_page, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.lib.dates import add_months
 from tongxin.orgs.models import Court, PartyOrganisation
+from tongxin.orgs.selectors import organisation_picker
 from tongxin.people import ledger, ledger_export, services
 from tongxin.people.dues import dues_rate
-from tongxin.people.forms import DuesForm, MoveForm, PersonForm
+from tongxin.people.forms import CellAssignForm, DuesForm, MoveForm, PersonForm
 from tongxin.people.lists import PEOPLE
 from tongxin.people.models import DuesPayment, Person
 
@@ -26,6 +29,8 @@ def person_list(request):
             "statuses": Person.PoliticalStatus.choices,
             "categories": Person.Category.choices,
             "can_add": bool(scope_for(request.user).court_paths(Perm.PERSON_CHANGE)),
+            # The organisation filter's picker: search by name or court code (htmx).
+            "picker": organisation_picker(user=request.user, params=request.GET),
         },
     )
 
@@ -257,4 +262,50 @@ def dues_year(request):
         request,
         "people/dues_year.html",
         {"report": report, "year": year, "code": code, "court": court, "months": range(1, 13)},
+    )
+
+
+@requires(Perm.PERSON_CHANGE, PartyOrganisation)
+def cell_assign(request, org: PartyOrganisation):
+    """Place the branch's current members in its Party cells from one date, all at once:
+    every change is checked, and if one is refused nothing is saved (each refusal shows at
+    its member)."""
+    memberships = list(
+        org.memberships.filter(ends_on__isnull=True)
+        .select_related("person", "cell", "organisation")
+        .order_by("person__name", "person_id")
+    )
+    cells = list(org.children.filter(kind=PartyOrganisation.Kind.CELL).order_by("path"))
+    form = CellAssignForm(request.POST or None, memberships=memberships, cells=cells)
+    by_id = {cell.pk: cell for cell in cells}
+
+    def act(data):
+        problems: dict[str, list[str]] = {}
+        with transaction.atomic():
+            for membership in memberships:
+                if f"m{membership.pk}" not in form.data:
+                    continue  # a row the form did not show (changed since): left as it is
+                chosen = data[f"m{membership.pk}"]
+                cell = by_id.get(int(chosen)) if chosen else None
+                if (cell.pk if cell else None) == membership.cell_id:
+                    continue
+                try:
+                    services.membership_cell_set(
+                        actor=request.user, membership=membership, cell=cell, on=data["on"]
+                    )
+                except ApplicationError as error:
+                    problems[f"m{membership.pk}"] = [error.message]
+            if problems:  # leaves the transaction: nothing of this form is saved
+                raise ApplicationError(
+                    _("Nothing was saved: correct the members marked below."), extra=problems
+                )
+
+    return form_page(
+        request,
+        form=form,
+        action=act,
+        success=_("Party cells saved."),
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="people/cell_assign.html",
+        context={"org": org, "cells": cells, "kind_ok": org.kind == PartyOrganisation.Kind.BRANCH},
     )

@@ -33,6 +33,8 @@ TRIBUNALS_PER_BASIC = {"small": (0, 1), "province": (0, 2), "national": (2, 5)}
 # Shares of committee terms that end within six months, and that are already overdue.
 TERM_ENDING_SHARE = 0.04
 TERM_OVERDUE_SHARE = 0.02
+# Branches with at least this many members get two Party cells (党小组).
+CELL_MIN_MEMBERS = 8
 
 # (name_zh, name_en, kind, weight, categories)
 J, A, C, P, AD = (

@@ -10,6 +10,7 @@ from tongxin.core.tree import segment
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.orgs.reference import CourtRow, courts, english_name
 from tongxin.people.demo.data import (
+    CELL_MIN_MEMBERS,
     DEPARTMENTS,
     DEPARTMENTS_BY_LEVEL,
     GIVEN,
@@ -248,7 +249,7 @@ class Seeder:
             None,
             PartyOrganisation.Kind.PARTY_GROUP,
             f"{court.name_zh}党组",
-            f"Party Group of {court.name_en}",
+            f"Leading Party Members' Group of {court.name_en}",
         )
         if court.level == Court.Level.TRIBUNAL:
             # A tribunal's members form one branch under the basic court's organ committee.
@@ -365,7 +366,9 @@ class Seeder:
         rng, batch = self.rng, self.batch
         members = [p for p in people if p.political_status in ("full", "probationary")]
         cells = []
-        if len(members) >= 16:
+        # Branches of eight or more members meet in two Party cells (党小组), so that the
+        # rosters' cell column and the cell pages have something to show at every scale.
+        if len(members) >= CELL_MIN_MEMBERS:
             for n in range(1, 3):
                 cells.append(
                     self.org(
@@ -373,7 +376,7 @@ class Seeder:
                         branch,
                         PartyOrganisation.Kind.CELL,
                         f"{branch.name_zh}第{n}党小组"[:100],
-                        f"Party Group {n} of {branch.name_en}"[:200],
+                        f"Party Cell {n} of {branch.name_en}"[:200],
                     )
                 )
         for i, person in enumerate(members):
