@@ -16,6 +16,7 @@ from tongxin.core.permissions import Role
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.people.demo.data import DEMO_USERS
 from tongxin.people.demo.seeder import Seeder
+from tongxin.people.demo.states import add_states
 from tongxin.people.models import Membership, Person
 
 
@@ -58,6 +59,7 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
             [Court, Department, PartyOrganisation, Person, Membership, CommitteePost, CommitteeTerm]
         )
         users = demo_users(seeder)
+        states = add_states(today=today, log=log)
     written = time.perf_counter()
     # Fresh planner statistics: without them the first queries on bulk-loaded tables
     # (PostgreSQL before autovacuum gets to them, SQLite always) can pick poor plans.
@@ -79,6 +81,7 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
         f"statistics in {analysed - written:.1f} s."
     )
     counts["users"] = users
+    counts["states"] = states
     return counts
 
 

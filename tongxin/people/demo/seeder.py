@@ -14,6 +14,8 @@ from tongxin.people.demo.data import (
     DEPARTMENTS,
     DEPARTMENTS_BY_LEVEL,
     GIVEN,
+    GIVEN_FEMALE,
+    GIVEN_MALE,
     JUDICIAL,
     PROVINCE,
     SMALL_PROVINCE,
@@ -163,8 +165,10 @@ class Seeder:
 
     # People ----------------------------------------------------------------------------
 
-    def name(self) -> str:
-        given = self.rng.choice(GIVEN) + (self.rng.choice(GIVEN) if self.rng.random() < 0.7 else "")
+    def name(self, gender: str = "") -> str:
+        """A plausible name: given-name characters usual for the person's gender."""
+        pool = {"m": GIVEN_MALE, "f": GIVEN_FEMALE}.get(gender, GIVEN)
+        given = self.rng.choice(pool) + (self.rng.choice(pool) if self.rng.random() < 0.7 else "")
         return self.rng.choice(SURNAMES) + given
 
     def person(self, court: Court, department: Department | None, categories, level: str) -> Person:
@@ -190,7 +194,12 @@ class Seeder:
                 )
                 full = joined + datetime.timedelta(days=365)
             else:
-                joined = self.today - datetime.timedelta(days=rng.randint(30, 330))
+                # Most within their year; some due to convert within a month, some overdue.
+                joined = self.today - datetime.timedelta(
+                    days=rng.choice(
+                        (rng.randint(30, 330), rng.randint(336, 364), rng.randint(370, 430))
+                    )
+                )
         self.staff_numbers += 1
         cadre = ""
         if rng.random() < 0.06:
@@ -198,12 +207,13 @@ class Seeder:
                 level, "section"
             )
         salary = rng.randrange(2800, 16000, 50)
+        gender = rng.choice("mf")
         return Person(
             id=self.next_id("person"),
             court=court,
             department=department,
-            name=self.name(),
-            gender=rng.choice("mf"),
+            name=self.name(gender),
+            gender=gender,
             birth_date=birth,
             staff_number=f"{court.id:05d}{self.staff_numbers % 100000:05d}",
             category=category,
