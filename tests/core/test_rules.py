@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tongxin.core import rules
-from tongxin.core.rules import Finding, Rule, RuleSet, Setting, Settings
+from tongxin.core.rules import Finding, Findings, Rule, RuleSet, Setting, Settings
 from tongxin.lib.dates import add_months
 from tongxin.orgs import health
 from tongxin.orgs.health import OrgFacts
@@ -96,6 +96,51 @@ def test_counts_cover_every_rule_in_order():
         ("overfull", "Shelf too full", 0),
         ("dusty", "Shelf not dusted", 0),
     ]
+
+
+@given(
+    books=st.lists(st.integers(0, 20), max_size=12),
+    start=st.integers(-3, 15),
+    size=st.integers(0, 15),
+    overfull_on=st.booleans(),
+)
+def test_lazy_findings_are_the_run_in_slices(books, start, size, overfull_on):
+    shelves = [{"name": str(i), "books": n, "days": n * 7} for i, n in enumerate(books)]
+    facts = SimpleNamespace(town="Ely", shelves=shelves)
+    stored = {"overfull": Setting(enabled=overfull_on)}
+    found = rules.run(LIBRARY, facts, stored)
+    lazy = Findings(LIBRARY, facts, stored)
+    assert len(lazy) == len(found)
+    assert lazy[start : start + size] == found[start : start + size]
+    assert list(lazy) == found
+    assert lazy.tally() == rules.counts(LIBRARY, found)
+    assert list(lazy.only("dusty")) == [f for f in found if f.rule == "dusty"]
+    assert list(lazy.only("unknown")) == []
+    if found:
+        assert (lazy[0], lazy[-1]) == (found[0], found[-1])
+
+
+def test_a_page_asks_the_rules_for_counts_and_its_window_only():
+    class Counted(Rule):
+        code = "counted"
+        windows = []
+
+        def evaluate(self, facts, settings):
+            raise AssertionError("a page never evaluates every finding")
+
+        def count(self, facts, settings):
+            return 1000
+
+        def window(self, facts, settings, start, stop):
+            self.windows.append((start, stop))
+            return [self.finding(str(n), "", "", "") for n in range(start, stop)]
+
+    from django.core.paginator import Paginator
+
+    lazy = Findings(RuleSet("big", [Counted()]), None)
+    page = Paginator(lazy, 50).get_page(3)
+    assert [f.subject for f in page] == [str(n) for n in range(100, 150)]
+    assert Counted.windows == [(100, 150)] and lazy.tally() == [("counted", "", 1000)]
 
 
 def test_a_rule_set_refuses_duplicate_or_missing_codes():
