@@ -40,6 +40,11 @@ def parse(argv=None) -> argparse.Namespace:
         help="measure an already seeded database from an earlier --keep run instead of seeding",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the results")
+    parser.add_argument(
+        "--name",
+        default="",
+        help="database name (default tongxin_bench_<scale>): two runs at once need two names",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -48,7 +53,7 @@ def parse(argv=None) -> argparse.Namespace:
 
 def database_url(args) -> tuple[str, str]:
     """(DATABASE_URL, database name) for this run; the names never clash with real ones."""
-    name = f"tongxin_bench_{args.scale}"
+    name = getattr(args, "name", "") or f"tongxin_bench_{args.scale}"
     if args.db == "sqlite":
         path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
         return f"sqlite:///{path}", str(path)
@@ -111,7 +116,9 @@ def main(argv=None) -> int:
             print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
             seed = measure.seed_timed(scale=args.scale, seed=args.seed)
             print(f"seed_demo --scale {args.scale}: {seed.seconds:.1f} s {seed.counts}", flush=True)
-        pages = measure.measure_pages(repeat=args.repeat)
+        from bench import lists
+
+        pages = measure.measure_pages(repeat=args.repeat, pages={**measure.PAGES, **lists.urls()})
         info = {**measure.machine(), "scale": args.scale, "repeat": args.repeat}
         report = measure.markdown(info=info, seed=seed, pages=pages)
         args.out.mkdir(parents=True, exist_ok=True)

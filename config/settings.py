@@ -200,6 +200,13 @@ TASKS = {
 }
 # Imports with at least this many rows to write commit in the background task.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
+# Bounds checked before an uploaded workbook is parsed (a 400 KB file can unpack to gigabytes).
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", 1_000_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+# A committing batch's lease: renewed by its worker; once expired the batch can be taken back.
+IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 60)
 # The cache carries task progress between the worker and the web process (never the database:
 # the worker's write transaction would hide it). Several app servers need a shared location
 # or a shared cache (e.g. CACHE_BACKEND=django.core.cache.backends.memcached.PyMemcacheCache).
@@ -257,3 +264,6 @@ LOGGING = {
 # Tongxin: the demo password printed by `make run`; demo accounts are created by seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "tongxin-demo-2026")
 PAGE_SIZE = env_int("PAGE_SIZE", 50)
+# Lists count their rows up to this many ("more than 10,000"): an exact count of a national
+# list would read all of it on every page.
+LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)

@@ -45,3 +45,14 @@ def test_bench_command_line_never_names_a_real_database():
     assert name == "tongxin_bench_national" and url.endswith("/tongxin_bench_national")
     sqlite_url, path = run.database_url(run.parse(["--scale", "small"]))
     assert sqlite_url.startswith("sqlite:///") and path.endswith("tongxin_bench_small.sqlite3")
+
+
+def test_bench_lists_reach_first_middle_and_last_pages(db, settings):
+    """The list URLs the bench times answer 200 for the administrator, deep pages included."""
+    from bench import lists
+
+    measure.seed_timed(scale="small", seed=1)
+    urls = lists.urls()
+    assert any("middle page" in name for name in urls)
+    results = measure.measure_pages(users=("admin",), pages=urls, repeat=1)
+    assert {row.status for row in results} == {200}, [r for r in results if r.status != 200]

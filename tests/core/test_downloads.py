@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_transfer import PEOPLE, person_row, preview
+from tests.transfer.test_transfer import PEOPLE, person_row, preview
 
 ROOT = Path(__file__).resolve().parents[2]
 

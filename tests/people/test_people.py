@@ -269,3 +269,20 @@ def test_new_person_from_the_people_list_starts_with_the_court(world, client_for
     response = client.get("/people/new/?code=苏0102")
     assert response.status_code == 302 and response["Location"].endswith(f"?court={world.basic.pk}")
     assert "No active court" in client.get("/people/new/?code=浙0102").content.decode()
+
+
+def test_search_finds_names_and_staff_numbers_by_their_beginning(world, client_for):
+    """Through an index: a surname or full name, or the start of a staff number."""
+    client = client_for("party")
+    person = world.members[2]
+    person.name = "欧阳明华"
+    person.save()
+
+    def found(q):
+        return {p.pk for p in client.get("/people/", {"q": q}).context["page"]}
+
+    assert person.pk in found("欧阳") and person.pk in found("欧阳明华")
+    assert person.pk in found(person.staff_number[:4])
+    assert found(person.staff_number) == {person.pk}
+    assert person.pk not in found("明华")  # the middle of a name is not an index range
+    assert found("无此人") == set()

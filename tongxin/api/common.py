@@ -21,6 +21,8 @@ Text = Annotated[
 CourtCode = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=20, pattern=r"^[^\x00]*$")
 ]
+# An opaque cursor from a page's `next`.
+Cursor = Annotated[str, StringConstraints(max_length=2000, pattern=r"^[A-Za-z0-9_-]*$")]
 # A path id: an integer that fits a bigint primary key.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -35,7 +37,30 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 class PageQuery(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
+    offset: int = Field(
+        0,
+        ge=0,
+        le=MAX_OFFSET,
+        description="Rows to skip. For deep pages of long lists follow `next` instead: a skip "
+        "makes the server read every skipped row.",
+    )
+    after: Cursor = Field(
+        "",
+        description="The `next` value of the previous page: the page after it, read directly "
+        "(offset is then ignored).",
+    )
+
+
+class PageOut(Schema):
+    count: int = Field(description="Rows in the list, counted up to a bound (see count_capped).")
+    count_capped: bool = Field(
+        False, description="True when the list has more rows than `count` (the bound)."
+    )
+    limit: int
+    offset: int
+    next: str | None = Field(
+        None, description="Pass as `after` for the next page; null at the end."
+    )
 
 
 def page(qs: QuerySet, query: PageQuery) -> dict:

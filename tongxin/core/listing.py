@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from tongxin.core.paging import PAGE_PARAMS, bounded_count, cursor_of, keyset_page
 from tongxin.lib.excel import workbook_response
 
 
@@ -61,6 +62,9 @@ class ListDefinition:
     columns: Callable[[], Sequence[Column]]  # built per request: headers in its language
     filename: str
     per_page: int | None = None
+    # decorate(rows): per-row figures (counts of members, staff...) for the rows shown or
+    # exported only, in one query, instead of an aggregate over the whole list.
+    decorate: Callable[[list], None] | None = None
 
     def queryset(self, user, params):
         return self.select(user=user, filters=self.filters.from_params(params))
@@ -75,18 +79,51 @@ class ListDefinition:
             columns=self.columns(),
             filename=self.filename,
             per_page=self.per_page,
+            decorate=self.decorate,
         )
 
     def api_page(self, user, query) -> dict:
         """One page for the API: `query` is the endpoint's query schema (filters + limit and
         offset)."""
         qs = self.queryset(user, query.dict())
+        if getattr(query, "after", ""):
+            page = keyset_page(qs, {"after": query.after}, per_page=query.limit)
+            items, offset = page.object_list, 0
+            following = page.links.get("next", "").rpartition("after=")[2] or None
+        else:
+            items = list(qs[query.offset : query.offset + query.limit + 1])
+            following = None
+            if len(items) > query.limit:
+                items = items[: query.limit]
+                following = cursor_of(qs, items[-1])
+            offset = query.offset
+        if self.decorate is not None:
+            self.decorate(items)
+        count, capped = bounded_count(qs, max(settings.LIST_COUNT_CAP, offset + query.limit))
         return {
-            "count": qs.count(),
+            "count": count,
+            "count_capped": capped,
             "limit": query.limit,
-            "offset": query.offset,
-            "items": list(qs[query.offset : query.offset + query.limit]),
+            "offset": offset,
+            "next": following,
+            "items": items,
         }
+
+
+def decorated_chunks(queryset, decorate, size: int = 2000):
+    """The rows of a queryset in chunks of `size`, each chunk given its per-row figures."""
+    if decorate is None:
+        yield from queryset.iterator(chunk_size=size)
+        return
+    chunk = []
+    for obj in queryset.iterator(chunk_size=size):
+        chunk.append(obj)
+        if len(chunk) == size:
+            decorate(chunk)
+            yield from chunk
+            chunk = []
+    decorate(chunk)
+    yield from chunk
 
 
 def list_page(
@@ -99,25 +136,34 @@ def list_page(
     filename: str,
     per_page: int | None = None,
     footer: Sequence | None = None,
+    decorate: Callable[[list], None] | None = None,
 ):
     """Render one page of `queryset`, or the whole filtered queryset as .xlsx with ?export=xlsx
-    (`footer`: a last row for the export, such as a total)."""
+    (`footer`: a last row for the export, such as a total; `decorate(rows)`: adds per-row
+    figures to the rows shown, or exported, in one query per page or chunk)."""
     if request.GET.get("export") == "xlsx":
         # A queryset is streamed in chunks; a list (findings computed in memory) as it is.
-        items = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset
+        lazy = hasattr(queryset, "iterator")
+        items = decorated_chunks(queryset, decorate) if lazy else queryset
         rows = ([column.value(obj) for column in columns] for obj in items)
         if footer is not None:
             rows = itertools.chain(rows, [list(footer)])
         return workbook_response(
             filename=filename, headers=[str(c.header) for c in columns], rows=rows
         )
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
-    export = request.GET.copy()
-    export.pop("page", None)
+    for name in PAGE_PARAMS:
+        query.pop(name, None)
+    export = query.copy()
     export["export"] = "xlsx"
+    size = per_page or settings.PAGE_SIZE
+    if hasattr(queryset, "query"):
+        # A queryset: a keyset page and a bounded count, whatever the page and the list size.
+        page = keyset_page(queryset, request.GET, per_page=size, query=query.urlencode())
+        if decorate is not None:
+            decorate(page.object_list)
+    else:
+        page = Paginator(queryset, size).get_page(request.GET.get("page"))
     return render(
         request,
         template,

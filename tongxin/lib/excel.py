@@ -1,11 +1,13 @@
-"""Excel out: stream a workbook of headers and rows as a download (write-only, low memory)."""
+"""Excel out: stream a workbook of headers and rows as a download (write-only, low memory).
+Excel in: read the first sheet of an uploaded workbook as a stream, within bounds."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import posixpath
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import FileResponse
 from django.utils.cache import add_never_cache_headers
@@ -91,29 +93,230 @@ def sheets_response(
 
 
 # Excel in ---------------------------------------------------------------------------------
+#
+# An .xlsx file is a zip of XML parts, and a few hundred kilobytes can unpack to gigabytes: a
+# sheet of one 1 GB cell, ten million shared strings (which openpyxl loads, all of them, before
+# the first row), sixteen thousand columns. So before openpyxl sees the file, `check_workbook`
+# reads the zip's directory (the unpacked size of every part, which zipfile then enforces)
+# and streams the shared strings and the first sheet through expat, counting as it goes and
+# keeping nothing: the unpacked size, the shared strings, the length of a cell and the number
+# of columns are bounded (settings below); a part declaring a DTD (entity expansion) is
+# refused. Only then does openpyxl read the sheet, in read-only (streaming) mode.
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_BLANK_ROWS = 100_000  # empty rows tolerated on top of max_rows before giving up
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+MAX_PARTS = 10_000  # zip members
+SCAN_CHUNK = 1 << 20
+
+LIMITS = {
+    # setting name: (default, what it bounds)
+    "IMPORT_MAX_UNPACKED_BYTES": 100 * 1024 * 1024,  # all parts of the zip, unpacked
+    "IMPORT_MAX_SHARED_STRINGS": 1_000_000,  # entries of the shared-string table
+    "IMPORT_MAX_CELL_CHARS": 32_767,  # characters in one cell (Excel's own limit)
+    "IMPORT_MAX_COLUMNS": 200,  # columns of the first sheet
+}
+
+
+def limit(name: str) -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, name, None) or LIMITS[name])
 
 
 class WorkbookError(ValueError):
-    """The file cannot be read as a workbook; `code` says why (not_excel, old_xls, empty,
-    too_long)."""
+    """The file cannot be read as a workbook; `code` says why: not_excel, old_xls, empty,
+    too_long (rows), too_big (unpacked size), too_many_strings, cell_too_long,
+    too_many_columns."""
 
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
 
 
-def read_rows(handle, *, max_rows: int | None = None) -> list[tuple[int, tuple]]:
-    """The non-blank rows of the first sheet of an .xlsx file as (Excel row number, values).
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _local(name: str) -> str:
+    return name.rsplit(" ", 1)[-1]
+
+
+def _scan(archive, name: str, start=None, text=None, end=None) -> None:
+    """Stream one XML part through expat (namespaces as "uri local"); the handlers may raise
+    WorkbookError to stop. Nothing of the part is kept."""
+    from xml.parsers import expat
+
+    def refuse(*args):
+        raise WorkbookError("not_excel")  # a DTD: entity expansion has no place in .xlsx
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.buffer_text = True
+    parser.buffer_size = 64 * 1024
+    if start:
+        parser.StartElementHandler = start
+    if text:
+        parser.CharacterDataHandler = text
+    if end:
+        parser.EndElementHandler = end
+    try:
+        with archive.open(name) as part:
+            while chunk := part.read(SCAN_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except WorkbookError:
+        raise
+    except Exception as error:  # ExpatError, BadZipFile (a CRC or size mismatch)...
+        raise WorkbookError("not_excel") from error
+
+
+def _targets(archive, rels: str, base: str) -> list[tuple[str, str, str]]:
+    """(id, type, part name) of each relationship in a .rels part."""
+    found = []
+
+    def start(name, attrs):
+        if _local(name) == "Relationship" and "Target" in attrs:
+            target = attrs["Target"]
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+            found.append((attrs.get("Id", ""), attrs.get("Type", ""), posixpath.normpath(path)))
+
+    if rels in archive.NameToInfo:
+        _scan(archive, rels, start=start)
+    return found
+
+
+def _first_sheet(archive) -> str | None:
+    """The part name of the workbook's first sheet (the one openpyxl reads first)."""
+    book = next(
+        (
+            path
+            for _id, kind, path in _targets(archive, "_rels/.rels", "")
+            if kind.endswith("/officeDocument")
+        ),
+        "xl/workbook.xml",
+    )
+    if book not in archive.NameToInfo:
+        return None
+    first = []
+
+    def start(name, attrs):
+        if _local(name) == "sheet" and not first:
+            first.append(attrs.get(f"{_NS_REL} id") or attrs.get("r:id") or "")
+
+    _scan(archive, book, start=start)
+    folder, file = posixpath.split(book)
+    rels = {
+        rid: path for rid, _kind, path in _targets(archive, f"{folder}/_rels/{file}.rels", folder)
+    }
+    return rels.get(first[0]) if first else None
+
+
+def _column(ref: str) -> int:
+    number = 0
+    for char in ref:
+        if not ("A" <= char <= "Z"):
+            break
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _check_strings(archive, name: str, max_strings: int, max_chars: int) -> None:
+    state = {"count": 0, "chars": 0, "inside": False}
+
+    def start(tag, attrs):
+        if _local(tag) == "si":
+            state["count"] += 1
+            if state["count"] > max_strings:
+                raise WorkbookError("too_many_strings")
+            state["chars"], state["inside"] = 0, True
+
+    def text(data):
+        if state["inside"]:
+            state["chars"] += len(data)
+            if state["chars"] > max_chars:
+                raise WorkbookError("cell_too_long")
+
+    def end(tag):
+        if _local(tag) == "si":
+            state["inside"] = False
+
+    _scan(archive, name, start=start, text=text, end=end)
+
+
+def _check_sheet(archive, name: str, max_columns: int, max_chars: int) -> None:
+    state = {"column": 0, "chars": 0, "inside": False}
+
+    def start(tag, attrs):
+        tag = _local(tag)
+        if tag == "row":
+            state["column"] = 0
+        elif tag == "c":
+            ref = attrs.get("r")
+            state["column"] = _column(ref) if ref else state["column"] + 1
+            if state["column"] > max_columns:
+                raise WorkbookError("too_many_columns")
+            state["chars"], state["inside"] = 0, True
+
+    def text(data):
+        if state["inside"]:
+            state["chars"] += len(data)
+            if state["chars"] > max_chars:
+                raise WorkbookError("cell_too_long")
+
+    def end(tag):
+        if _local(tag) == "c":
+            state["inside"] = False
+
+    _scan(archive, name, start=start, text=text, end=end)
+
+
+def check_workbook(handle) -> None:
+    """Refuse (WorkbookError) an .xlsx file that would unpack too large, before any parser
+    holds it: reads the zip directory, then streams the shared strings and the first sheet.
+    Bounds: IMPORT_MAX_UNPACKED_BYTES, IMPORT_MAX_SHARED_STRINGS, IMPORT_MAX_CELL_CHARS and
+    IMPORT_MAX_COLUMNS (settings; defaults in LIMITS)."""
+    import zipfile
+
+    handle.seek(0)
+    try:
+        archive = zipfile.ZipFile(handle)
+    except Exception as error:  # BadZipFile, a truncated directory...
+        raise WorkbookError("not_excel") from error
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_PARTS:
+            raise WorkbookError("too_big")
+        # The sizes the directory declares; zipfile refuses a part that unpacks to more.
+        if sum(member.file_size for member in members) > limit("IMPORT_MAX_UNPACKED_BYTES"):
+            raise WorkbookError("too_big")
+        max_chars = limit("IMPORT_MAX_CELL_CHARS")
+        for member in members:
+            if member.filename.lower().endswith("sharedstrings.xml"):
+                _check_strings(
+                    archive, member.filename, limit("IMPORT_MAX_SHARED_STRINGS"), max_chars
+                )
+        sheet = _first_sheet(archive)
+        sheets = (
+            [sheet]
+            if sheet in archive.NameToInfo
+            else [m.filename for m in members if m.filename.startswith("xl/worksheets/")]
+        )
+        for name in sheets:
+            if name.endswith(".xml"):
+                _check_sheet(archive, name, limit("IMPORT_MAX_COLUMNS"), max_chars)
+    handle.seek(0)
+
+
+def iter_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:
+    """The non-blank rows of the first sheet of an .xlsx file as (Excel row number, values),
+    read as a stream after `check_workbook` has bounded what the file unpacks to.
 
     Values come as openpyxl gives them (str, int, float, datetime, bool or None); formulas
     give their cached result. Raises WorkbookError when the file is not a readable .xlsx
-    workbook or has no sheet, or "too_long" past max_rows + MAX_BLANK_ROWS rows (a sheet of
-    formatted empty rows). Stops after `max_rows` + 1 rows: the caller decides what too many
-    means.
+    workbook, has no sheet or exceeds a bound, or "too_long" past max_rows + MAX_BLANK_ROWS
+    rows (a sheet of formatted empty rows). Stops after `max_rows` + 1 rows: the caller
+    decides what too many means.
     """
     from openpyxl import load_workbook
 
@@ -124,6 +327,7 @@ def read_rows(handle, *, max_rows: int | None = None) -> list[tuple[int, tuple]]
         raise WorkbookError("old_xls")
     if not head.startswith(ZIP_MAGIC):
         raise WorkbookError("not_excel")
+    check_workbook(handle)
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # BadZipFile, KeyError, InvalidFileException...: not a workbook
@@ -132,24 +336,34 @@ def read_rows(handle, *, max_rows: int | None = None) -> list[tuple[int, tuple]]
         if not book.worksheets:
             raise WorkbookError("empty")
         sheet = book.worksheets[0]
-        rows = []
+        found = 0
         last_row = (max_rows or 1_000_000) + MAX_BLANK_ROWS
+        # openpyxl pads each row to the width the sheet's <dimension> declares: a sheet that
+        # claims 16,384 columns is padded to the column bound only (the cells were counted).
+        declared = sheet.max_column if isinstance(sheet.max_column, int) else None
+        width = min(declared, limit("IMPORT_MAX_COLUMNS")) if declared else None
+        rows = sheet.iter_rows(values_only=True, max_col=width)
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(rows, start=1):
                 if number > last_row:
                     raise WorkbookError("too_long")  # e.g. a million formatted empty rows
                 if values is None or all(_blank(value) for value in values):
                     continue
-                rows.append((number, tuple(values)))
-                if max_rows is not None and len(rows) > max_rows:
+                yield number, tuple(values)
+                found += 1
+                if max_rows is not None and found > max_rows:
                     break
         except WorkbookError:
             raise
         except Exception as error:  # a sheet whose XML is broken
             raise WorkbookError("not_excel") from error
-        return rows
     finally:
         book.close()
+
+
+def read_rows(handle, *, max_rows: int | None = None) -> list[tuple[int, tuple]]:
+    """`iter_rows` as a list (the row kinds check a whole file at once)."""
+    return list(iter_rows(handle, max_rows=max_rows))
 
 
 def _blank(value) -> bool:

@@ -13,6 +13,7 @@ from tongxin.api.common import (
     ERRORS,
     CourtCode,
     Id,
+    PageOut,
     PageQuery,
     Text,
 )
@@ -67,10 +68,7 @@ class CourtDetail(CourtOut):
     ancestors: list[CourtRef] = Field(description="From the root down to the parent.")
 
 
-class CourtPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class CourtPage(PageOut):
     items: list[CourtOut]
 
 
@@ -83,10 +81,7 @@ class DepartmentOut(Schema):
     is_active: bool
 
 
-class DepartmentPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class DepartmentPage(PageOut):
     items: list[DepartmentOut]
 
 
@@ -132,10 +127,7 @@ class OrganisationDetail(OrganisationOut):
         return list(obj.departments.order_by("id"))
 
 
-class OrganisationPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class OrganisationPage(PageOut):
     items: list[OrganisationOut]
 
 

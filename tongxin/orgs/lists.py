@@ -36,6 +36,7 @@ DEPARTMENTS = ListDefinition(
         Column(_("Active"), lambda d: d.is_active),
     ],
     filename="departments.xlsx",
+    decorate=selectors.department_staff,
 )
 
 ORGANISATIONS = ListDefinition(
@@ -53,4 +54,5 @@ ORGANISATIONS = ListDefinition(
         Column(_("Active"), lambda o: o.is_active),
     ],
     filename="organisations.xlsx",
+    decorate=selectors.organisation_full_members,
 )

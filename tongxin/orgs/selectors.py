@@ -75,8 +75,18 @@ def department_list(*, user, filters: DepartmentFilters) -> QuerySet[Department]
     active = active_flag(filters.active)
     if active is not None:
         qs = qs.filter(is_active=active)
-    staff = Count("people", filter=Q(people__is_active=True))
-    return qs.annotate(staff=staff).order_by("court__path", "id")
+    return qs.order_by("court__path", "id")
+
+
+def department_staff(rows) -> None:
+    """Set `staff` (active people) on the departments shown, in one query."""
+    counts = dict(
+        Department.objects.filter(pk__in=[d.pk for d in rows])
+        .annotate(n=Count("people", filter=Q(people__is_active=True)))
+        .values_list("pk", "n")
+    )
+    for department in rows:
+        department.staff = counts.get(department.pk, 0)
 
 
 @dataclass
@@ -98,12 +108,27 @@ def organisation_list(*, user, filters: OrganisationFilters) -> QuerySet[PartyOr
     active = active_flag(filters.active)
     if active is not None:
         qs = qs.filter(is_active=active)
-    full = Q(
-        memberships__ends_on__isnull=True,
-        memberships__person__political_status="full",
-        memberships__person__is_active=True,
+    return qs.order_by("path")
+
+
+def organisation_full_members(rows) -> None:
+    """Set `full_members` (active full members today) on the organisations shown, in one
+    query."""
+    from tongxin.people.models import Membership
+
+    counts = dict(
+        Membership.objects.filter(
+            organisation_id__in=[o.pk for o in rows],
+            ends_on__isnull=True,
+            person__political_status="full",
+            person__is_active=True,
+        )
+        .values_list("organisation_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    return qs.annotate(full_members=Count("memberships", filter=full)).order_by("path")
+    for organisation in rows:
+        organisation.full_members = counts.get(organisation.pk, 0)
 
 
 def roster_on(*, organisation: PartyOrganisation, on: datetime.date):

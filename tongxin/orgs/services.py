@@ -15,57 +15,39 @@ from tongxin.lib.dates import add_months
 from tongxin.orgs.facts import facts_refresh, facts_refresh_court
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.orgs.reference import english_name
-
-LEVEL_ORDER = {
-    Court.Level.SPC: 0,
-    Court.Level.CIRCUIT: 1,
-    Court.Level.HIGH: 1,
-    Court.Level.INTERMEDIATE: 2,
-    Court.Level.BASIC: 3,
-    Court.Level.TRIBUNAL: 4,
-}
+from tongxin.orgs.rules import (
+    court_problems,
+    new_in_inactive_court,
+    organisation_problems,
+)
+from tongxin.orgs.rules import parent_courts as parent_courts  # the views import it from here
 
 
 @transaction.atomic
 def court_save(*, actor, court: Court, changes: dict) -> Court:
-    """Create or change a court; refuses cycles and a parent of the same or a lower level."""
+    """Create or change a court; refuses cycles and every problem `court_problems` finds (a
+    parent of the same or a lower level, a place out of the actor's reach...)."""
     parent = changes.get("parent", court.parent if court.parent_id else None)
     level = changes.get("level", court.level)
     check_parent(court, parent)
-    if parent is not None and LEVEL_ORDER.get(parent.level, 9) >= LEVEL_ORDER.get(level, 9):
-        raise ApplicationError(
-            _("A %(level)s cannot sit under a %(parent)s.")
-            % {"level": Court.Level(level).label, "parent": Court.Level(parent.level).label}
-        )
-    if level == Court.Level.TRIBUNAL and (parent is None or parent.level != Court.Level.BASIC):
-        raise ApplicationError(_("A people's tribunal must belong to a basic court."))
-    if parent is None and level != Court.Level.SPC:
-        raise ApplicationError(_("Only the Supreme People's Court has no parent court."))
     if "code" in changes and not changes["code"]:
         changes["code"] = None
     code = changes.get("code", court.code)
-    if level == Court.Level.TRIBUNAL and code:
-        raise ApplicationError(_("People's tribunals have no court code of their own."))
-    if level != Court.Level.TRIBUNAL and not code:
-        raise ApplicationError(_("Give the court code used in case numbers, e.g. 京0105."))
     province = changes.get("province", court.province)
-    if parent is not None and parent.province:
-        if not province:
-            changes["province"] = province = parent.province
-        elif province != parent.province:
-            raise ApplicationError(
-                _("The province %(province)s differs from the parent court's (%(parent)s).")
-                % {"province": province, "parent": parent.province}
-            )
-    if code and province and not code.startswith(province) and level != Court.Level.SPC:
-        raise ApplicationError(
-            _("A court code starts with its province's code (%(province)s).")
-            % {"province": province}
-        )
+    if parent is not None and parent.province and not province:
+        changes["province"] = province = parent.province
+    problems = court_problems(
+        level=level,
+        code=code,
+        province=province,
+        parent=parent,
+        **court_place(actor=actor, court=court, parent=parent),
+    )
+    if problems:
+        raise ApplicationError(problems[0][1])
     if not changes.get("name_en", court.name_en) and changes.get("name_zh", court.name_zh):
         changes["name_en"] = english_name(changes.get("name_zh", court.name_zh))
     _refuse_active_under_inactive(changes, parent, _("Reactivate the parent court first."))
-    _check_court_place(actor=actor, court=court, parent=parent, level=level)
     old_path = court.path
     court = model_save(
         actor=actor, instance=court, changes=changes, action="orgs.court", save=save_with_path
@@ -75,26 +57,24 @@ def court_save(*, actor, court: Court, changes: dict) -> Court:
     return court
 
 
-def _check_court_place(*, actor, court: Court, parent: Court | None, level: str) -> None:
-    """Where a court may sit, for the form, the import and the API alike: nobody moves a court
-    out of or above their own grants (a new parent must lie in their reach: a court that is
-    itself the top of a user's grant cannot be moved by that user), and there is one Supreme
-    People's Court at the root (the first one, when the tree is empty, comes from the
-    court-code table). `actor=None` is the system (loading the reference table)."""
-    moved = parent is not None and parent.pk != court.parent_id
-    if parent is None and (court.pk is None or court.parent_id is not None):
-        root = Court.objects.filter(parent__isnull=True).exclude(pk=court.pk).exists()
-        if root or level != Court.Level.SPC:
-            raise ApplicationError(
-                _("Only the Supreme People's Court has no parent court: give the parent court.")
-            )
-        moved = True
-    if level == Court.Level.SPC and parent is not None:
-        raise ApplicationError(_("The Supreme People's Court has no parent court."))
-    if moved and actor is not None:
-        scope = scope_for(actor)
-        if parent is None or not scope.covers_court(parent, Perm.COURT_CHANGE):
-            raise ApplicationError(_("You may only place a court under a court within your reach."))
+def court_place(*, actor, court: Court, parent: Court | None) -> dict:
+    """The facts `court_problems` needs about where a court goes, for the form, the import and
+    the API alike (one query at most: whether the root is taken). `actor=None` is the
+    system (loading the reference table)."""
+    becomes_root = parent is None and (court.pk is None or court.parent_id is not None)
+    root_taken = (
+        becomes_root and Court.objects.filter(parent__isnull=True).exclude(pk=court.pk).exists()
+    )
+    if actor is None:
+        in_reach = True
+    else:
+        in_reach = parent is not None and scope_for(actor).covers_court(parent, Perm.COURT_CHANGE)
+    return {
+        "moved": parent is not None and parent.pk != court.parent_id,
+        "becomes_root": becomes_root,
+        "root_taken": root_taken,
+        "parent_in_reach": in_reach,
+    }
 
 
 def _refuse_active_under_inactive(changes: dict, parent, message: str) -> None:
@@ -127,22 +107,15 @@ def department_save(*, actor, department: Department, changes: dict) -> Departme
     """Create or change a department."""
     court = changes.get("court") or (department.court if department.court_id else None)
     _refuse_active_under_inactive(changes, court, _("Reactivate the court first."))
-    if department.pk is None and court is not None and not court.is_active:
-        raise ApplicationError(_("This court is inactive: reactivate it first."))
+    problems = new_in_inactive_court(court, is_new=department.pk is None)
+    if problems:
+        raise ApplicationError(problems[0][1])
     return model_save(actor=actor, instance=department, changes=changes, action="orgs.department")
 
 
 def department_deactivate(*, actor, department: Department) -> Department:
     """Deactivate a department; its people keep it in their history."""
     return _deactivate(actor=actor, obj=department, action="orgs.department")
-
-
-def parent_courts(court: Court) -> list[int]:
-    """Courts whose organisations may lead this court's: its own, and for a people's tribunal
-    also its basic court (a tribunal's branch usually sits under the court's organ committee)."""
-    if court.level == Court.Level.TRIBUNAL and court.parent_id:
-        return [court.pk, court.parent_id]
-    return [court.pk]
 
 
 @transaction.atomic
@@ -154,35 +127,15 @@ def organisation_save(
     kind = changes.get("kind", organisation.kind)
     court = changes.get("court", organisation.court if organisation.court_id else None)
     check_parent(organisation, parent)
-    allowed = PartyOrganisation.ALLOWED_PARENTS.get(kind, ())
-    if parent is None and allowed and kind != PartyOrganisation.Kind.BRANCH:
-        raise ApplicationError(
-            _("A %(kind)s needs a parent organisation.")
-            % {"kind": PartyOrganisation.Kind(kind).label}
-        )
-    if parent is not None and parent.kind not in allowed:
-        raise ApplicationError(
-            _("A %(kind)s cannot sit under a %(parent)s.")
-            % {
-                "kind": PartyOrganisation.Kind(kind).label,
-                "parent": PartyOrganisation.Kind(parent.kind).label,
-            }
-        )
-    if parent is not None and court is not None and parent.court_id not in parent_courts(court):
-        raise ApplicationError(
-            _(
-                "The parent organisation must belong to the same court (a people's tribunal's "
-                "may also belong to its basic court)."
-            )
-        )
-    if organisation.pk is None and court is not None and not court.is_active:
-        raise ApplicationError(_("This court is inactive: reactivate it first."))
-    if (
-        departments is not None
-        and court is not None
-        and any(d.court_id != court.pk for d in departments)
-    ):
-        raise ApplicationError(_("A branch can only cover departments of its own court."))
+    problems = organisation_problems(
+        kind=kind,
+        parent=parent,
+        court=court,
+        is_new=organisation.pk is None,
+        department_courts=None if departments is None else [d.court_id for d in departments],
+    )
+    if problems:
+        raise ApplicationError(problems[0][1])
     _refuse_active_under_inactive(changes, parent, _("Reactivate the parent organisation first."))
     _refuse_active_under_inactive(changes, court, _("Reactivate the court first."))
     m2m = {"departments": departments} if departments is not None else None

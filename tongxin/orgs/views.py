@@ -198,8 +198,7 @@ def organisation_detail(request, org: PartyOrganisation):
             "posts": selectors.posts_on(organisation=org, on=on),
             "post_history": org.posts.select_related("person").order_by("-starts_on"),
             "terms": org.terms.all(),
-            "parent_visible": bool(org.parent_id)
-            and scope.visible(PartyOrganisation).filter(pk=org.parent_id).exists(),
+            "parent_visible": bool(org.parent_id) and scope.can(Perm.ORG_VIEW, org.parent),
             "current_term": selectors.term_current(org, on),
             "children": org.children.order_by("path"),
             "departments": org.departments.all(),

@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 
 from tongxin.accounts.models import RoleGrant
-from tongxin.api.common import ACTIVE_HELP, ERRORS, CourtCode, Id, PageQuery, Text
+from tongxin.api.common import ACTIVE_HELP, ERRORS, CourtCode, Id, PageOut, PageQuery, Text
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.api import CourtRef, DepartmentRef, OrganisationRef
@@ -77,10 +77,7 @@ class PersonDetail(PersonOut):
         return obj.post_history
 
 
-class PersonPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class PersonPage(PageOut):
     items: list[PersonOut]
 
 

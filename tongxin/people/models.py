@@ -85,7 +85,20 @@ class Person(models.Model):
                 fields=["court", "staff_number"], name="person_unique_staff_no"
             ),
         ]
-        indexes = [models.Index(fields=["court", "political_status"], name="person_court_status")]
+        indexes = [
+            models.Index(fields=["court", "political_status"], name="person_court_status"),
+            # Searches by the start of a name or a staff number (selectors.person_search):
+            # LIKE 'x%' on PostgreSQL with the pattern operator class (right under any
+            # collation), a range on SQLite (whose own LIKE would not use an index).
+            models.Index(
+                fields=["staff_number"],
+                name="person_staff_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -13,47 +13,33 @@ from tongxin.orgs.facts import facts_refresh
 from tongxin.orgs.models import PartyOrganisation
 from tongxin.orgs.services import post_end
 from tongxin.people.models import Membership, Person
+from tongxin.people.rules import MEMBERS, NOT_MEMBERS, VALUE_FIELDS, person_problems
 
-MIN_STAFF_AGE = 16
-NOT_MEMBERS = (Person.PoliticalStatus.NONE, Person.PoliticalStatus.APPLICANT)
-MEMBERS = (Person.PoliticalStatus.FULL, Person.PoliticalStatus.PROBATIONARY)
+
+def problems_error(problems) -> ApplicationError:
+    """One error for every problem: the message lists them all; `extra` maps each field to
+    its reasons (a form shows them at their fields, the API returns them)."""
+    extra: dict[str, list[str]] = {}
+    for field, reason in problems:
+        extra.setdefault(field, []).append(reason)
+    message = " ".join(dict.fromkeys(reason for _field, reason in problems))
+    return ApplicationError(message, extra=extra)
 
 
 def person_save(*, actor, person: Person, changes: dict) -> Person:
-    """Create or change a staff record; checks department court and Party dates. A member who
+    """Create or change a staff record. Every problem `person_problems` finds is refused at
+    once: one ApplicationError whose `extra` maps each field to its reasons. A member who
     leaves the Party (status none or applicant) leaves their organisation and posts that day."""
-    court = changes.get("court", person.court if person.court_id else None)
-    department = changes.get("department", person.department if person.department_id else None)
-    if department is not None and court is not None and department.court_id != court.pk:
-        raise ApplicationError(_("The department must belong to the person's court."))
-    if person.pk is None and court is not None and not court.is_active:
-        raise ApplicationError(_("This court is inactive: reactivate it first."))
-    status = changes.get("political_status", person.political_status)
-    joined = changes.get("joined_party_on", person.joined_party_on)
-    full = changes.get("full_member_on", person.full_member_on)
-    birth = changes.get("birth_date", person.birth_date)
+    values = {name: changes.get(name, getattr(person, name)) for name in VALUE_FIELDS}
+    values["court"] = changes.get("court", person.court if person.court_id else None)
+    values["department"] = changes.get(
+        "department", person.department if person.department_id else None
+    )
     today = timezone.localdate()
-    if status in NOT_MEMBERS and full:
-        raise ApplicationError(_("Only Party members have a date of full membership."))
-    if status == Person.PoliticalStatus.PROBATIONARY and full:
-        raise ApplicationError(_("A probationary member has no date of full membership yet."))
-    if birth and birth > today.replace(year=today.year - MIN_STAFF_AGE):
-        raise ApplicationError(
-            _("The date of birth lies in the future or makes the person younger than %(age)s.")
-            % {"age": MIN_STAFF_AGE}
-        )
-    for value in (joined, full):
-        if value and value > today:
-            raise ApplicationError(_("Party dates cannot lie in the future."))
-    if joined and full and full < joined:
-        raise ApplicationError(_("Full membership cannot start before joining the Party."))
-    if birth and joined and joined <= birth:
-        raise ApplicationError(_("The date of joining the Party must be after the date of birth."))
-    category = changes.get("category", person.category)
-    if changes.get("is_quota_judge", person.is_quota_judge) and category != Person.Category.JUDGE:
-        raise ApplicationError(_("Only judges can be quota judges."))
-    if "dues_base" in changes and changes["dues_base"] is not None and changes["dues_base"] < 0:
-        raise ApplicationError(_("The salary base cannot be negative."))
+    problems = person_problems(values, is_new=person.pk is None, today=today)
+    if problems:
+        raise problems_error(problems)
+    status = values["political_status"]
     with transaction.atomic():
         # The stored status: a bound form has already copied the new one onto the instance.
         was_member = (

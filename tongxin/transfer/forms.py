@@ -3,13 +3,12 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.forms import BootstrapMixin
-from tongxin.transfer.models import ImportBatch
 
 
 class UploadForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("The file contains"),
-        choices=ImportBatch.Kind.choices,
+        choices=(),
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what the file contains.")},
     )
@@ -26,8 +25,10 @@ class UploadForm(BootstrapMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds, **kwargs):
+        """`kinds`: the registered import kinds this user may run."""
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.name, kind.label) for kind in kinds]
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
 
 

@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongxin.lib.excel import download_response
-from tongxin.transfer.formats import BOOL, ENUM, FORMATS, TEMPLATE_NAMES, Field, accepted_values
-from tongxin.transfer.kinds.base import MAX_ROWS
+from tongxin.transfer import registry
+from tongxin.transfer.formats import BOOL, ENUM, Field, accepted_values
+from tongxin.transfer.registry import MAX_ROWS
 
 LIST_LIMIT = 255  # Excel's limit on a list written into the validation itself
 
@@ -62,7 +63,7 @@ def _validation(item: Field, column: str) -> DataValidation | None:
 
 
 def template_book(kind: str) -> Workbook:
-    fmt = FORMATS[kind]
+    fmt = registry.get(kind)
     book = Workbook()
     sheet = book.active
     sheet.title = str(fmt.label)[:31]
@@ -110,4 +111,4 @@ def template_response(kind: str) -> FileResponse:
     """The .xlsx template of a kind, as a download."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     template_book(kind).save(handle)
-    return download_response(handle, filename=TEMPLATE_NAMES[kind])
+    return download_response(handle, filename=registry.get(kind).template_name)

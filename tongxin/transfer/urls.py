@@ -11,5 +11,6 @@ urlpatterns = [
     path("import/<int:pk>/commit/", views.import_commit, name="import-commit"),
     path("import/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("import/<int:pk>/cancel/", views.import_cancel, name="import-cancel"),
+    path("import/<int:pk>/recover/", views.import_recover, name="import-recover"),
     path("import/<int:pk>/rejects.xlsx", views.import_rejects, name="import-rejects"),
 ]

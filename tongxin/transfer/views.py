@@ -10,8 +10,7 @@ from tongxin.core.access import requires
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.transfer import selectors, services, template_book
-from tongxin.transfer.formats import FORMATS
+from tongxin.transfer import registry, selectors, services, template_book
 from tongxin.transfer.forms import SizeLimitHandler, UploadForm
 
 SHOWN_REJECTS = 500
@@ -21,7 +20,7 @@ SHOWN_ROWS = 200
 @csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
 @requires(Perm.IMPORT_RUN)
 def import_start(request):
-    """The four kinds with their templates, the upload form and the user's recent imports."""
+    """The kinds with their templates, the upload form and the user's recent imports."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
     if request.method == "POST":
         request.upload_handlers.insert(0, SizeLimitHandler(request, settings.IMPORT_MAX_BYTES))
@@ -30,7 +29,9 @@ def import_start(request):
 
 @csrf_protect
 def _import_start(request):
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    kinds = services.import_kinds(request.user)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = UploadForm(*data, kinds=kinds)
     if request.method == "POST":
         if getattr(request, "upload_too_large", False):
             form.is_valid()
@@ -52,7 +53,7 @@ def _import_start(request):
         "transfer/import_start.html",
         {
             "form": form,
-            "formats": FORMATS.values(),
+            "kinds": kinds,
             "batches": selectors.import_list(user=request.user),
             "max_mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}",
         },
@@ -62,7 +63,7 @@ def _import_start(request):
 @requires(Perm.IMPORT_RUN)
 def import_template(request, kind: str):
     scope_for(request.user).require(Perm.IMPORT_RUN)
-    if kind not in FORMATS:
+    if registry.get(kind) not in services.import_kinds(request.user):
         raise NotFound("not found")
     return template_book.template_response(kind)
 
@@ -79,11 +80,13 @@ def import_detail(request, pk: int):
         {
             "batch": batch,
             "progress": services.import_progress(batch) if batch.is_committing else None,
-            "format": FORMATS[batch.kind],
+            "commit_state": services.commit_state(batch),
+            "kind": batch.import_kind,
             "rejects": batch.rejects[:SHOWN_REJECTS],
             "more_rejects": max(0, len(batch.rejects) - SHOWN_REJECTS),
             "rows": rows[:SHOWN_ROWS],
-            "more_rows": max(0, len(rows) - SHOWN_ROWS),
+            # A bulk batch keeps only the first accepted rows; the count says how many more.
+            "more_rows": max(0, len(rows) - SHOWN_ROWS, batch.rows_to_write - SHOWN_ROWS),
         },
     )
 
@@ -132,21 +135,56 @@ def import_commit(request, pk: int):
 def import_progress(request, pk: int):
     """The progress bar of a background commit, polled by the page (htmx) while it runs.
 
-    Once the batch has left COMMITTING the fragment stops polling and asks htmx to reload
-    the page, which then shows the result.
+    Once the batch has left COMMITTING, or its commit has stopped (the lease expired), or the
+    claim has waited for a worker longer than the page knew (`?seen=`), the fragment stops
+    polling or asks htmx to reload the page, which then shows the result or the way back.
     """
     scope_for(request.user).require(Perm.IMPORT_RUN)
     batch = selectors.import_status_get(user=request.user, pk=pk)
+    state = services.commit_state(batch)
     # Rendered without the request: the navigation's context processor is not needed here.
     response = HttpResponse(
         render_to_string(
             "transfer/_import_progress.html",
-            {"batch": batch, "progress": services.import_progress(batch)},
+            {"batch": batch, "progress": services.import_progress(batch), "commit_state": state},
         )
     )
-    if not batch.is_committing:
+    seen = request.GET.get("seen")
+    if not batch.is_committing or state == "stopped" or (state == "stalled" and seen != state):
         response["HX-Refresh"] = "true"
     return response
+
+
+@requires(Perm.IMPORT_RUN)
+def import_recover(request, pk: int):
+    """Take back a batch whose commit stopped or never started (POST; `retry` commits it
+    again at once)."""
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    batch = selectors.import_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        retry = request.POST.get("retry") == "1"
+        try:
+            batch = services.import_recover(
+                actor=request.user,
+                batch=batch,
+                retry=retry,
+                client_address=request.META.get("REMOTE_ADDR"),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            if batch.status == batch.Status.COMMITTED:
+                messages.success(request, _("Import committed."))
+            elif batch.is_committing:
+                messages.info(request, _("The import is being committed again in the background."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "The import is back in the preview; nothing was written. Commit or cancel it."
+                    ),
+                )
+    return redirect("transfer:import-detail", batch.pk)
 
 
 @requires(Perm.IMPORT_RUN)

@@ -1,5 +1,5 @@
-"""The import formats (columns.py: what each kind's sheet holds) and the reading of their
-cells (cells.py)."""
+"""Columns (columns.py: what a column of a sheet is) and the reading of their cells
+(cells.py). The columns of each kind live with the app that declares the kind."""
 
 from tongxin.transfer.formats.cells import (
     CellError,
@@ -18,12 +18,9 @@ from tongxin.transfer.formats.columns import (
     DATE,
     DECIMAL,
     ENUM,
-    FORMATS,
     LIST,
-    TEMPLATE_NAMES,
     TEXT,
     Field,
-    Format,
 )
 
 __all__ = [
@@ -31,13 +28,10 @@ __all__ = [
     "DATE",
     "DECIMAL",
     "ENUM",
-    "FORMATS",
     "LIST",
-    "TEMPLATE_NAMES",
     "TEXT",
     "CellError",
     "Field",
-    "Format",
     "Header",
     "accepted_values",
     "choice_words",

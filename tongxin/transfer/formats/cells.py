@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tongxin.transfer.formats.columns import BOOL, DATE, DECIMAL, ENUM, LIST, Field, Format
+from tongxin.transfer.formats.columns import BOOL, DATE, DECIMAL, ENUM, LIST, Field
 
 # Header and value matching ---------------------------------------------------------------
 
@@ -47,7 +47,8 @@ class Header:
     repeated: list  # headers given twice
 
 
-def match_headers(fmt: Format, cells) -> Header:
+def match_headers(fmt, cells) -> Header:
+    """Match a header row against the fields of `fmt` (an ImportKind)."""
     lookup = {}
     for item in fmt.fields:
         for name in header_names(item):

@@ -11,15 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from tongxin.core.exceptions import ApplicationError
-from tongxin.transfer import services
-from tongxin.transfer.formats import FORMATS
+from tongxin.transfer import registry, services
 
 
 class Command(BaseCommand):
     help = "Check an Excel file as the import page does; with --commit, write the accepted rows."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(FORMATS))
+        parser.add_argument("kind", choices=[kind.name for kind in registry.kinds()])
         parser.add_argument("path")
         parser.add_argument(
             "--user", required=True, help="The account the import acts as (its roles apply)."

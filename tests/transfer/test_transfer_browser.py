@@ -8,7 +8,7 @@ cannot share this process with another Playwright session.
 import pytest
 
 from tests.e2e.child import run_signed_in
-from tests.test_transfer import PEOPLE, person_row, xlsx_bytes
+from tests.transfer.test_transfer import PEOPLE, person_row, xlsx_bytes
 from tongxin.people.models import Person
 from tongxin.transfer.models import ImportBatch
 

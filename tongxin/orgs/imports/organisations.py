@@ -4,12 +4,16 @@ by another row of the file."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.utils.translation import gettext as _
 
 from tongxin.core.permissions import Perm
+from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Department, PartyOrganisation
-from tongxin.orgs.services import organisation_save, parent_courts
-from tongxin.transfer.kinds.base import (
+from tongxin.orgs.rules import organisation_problems, parent_courts
+from tongxin.orgs.services import organisation_save
+from tongxin.transfer.checker import (
     Checker,
     FileRef,
     Planned,
@@ -22,14 +26,15 @@ from tongxin.transfer.kinds.base import (
 Kind = PartyOrganisation.Kind
 
 
-class OrganisationChecker(Checker):
-    perm = Perm.ORG_CHANGE
-
+class OrganisationChecker(CourtRows, Checker):
     def run(self, rows: list):
         for row in rows:
             self.require(row, "court_code", "name_zh")
         by_code = self.unique(
-            rows, lambda row: (row.values["court_code"], row.values["name_zh"]), "name_zh"
+            rows,
+            lambda row: (row.values["court_code"], row.values["name_zh"]),
+            "name_zh",
+            key_fields=("court_code", "name_zh"),
         )
         courts = self.courts_by_code({key[0] for key in by_code})
         court_ids = {i for court in courts.values() for i in parent_courts(court)}
@@ -77,6 +82,7 @@ class OrganisationChecker(Checker):
             self.covered.setdefault(link.partyorganisation_id, set()).add(link.department_id)
         for item in planned.values():
             self._resolve_parent(item, planned)
+            self._resolve_departments(item)
         planned = {key: item for key, item in planned.items() if self.ok(item.row)}
         self.reject_cycles(planned, "parent")
         order = self.tree_order(planned)
@@ -122,11 +128,34 @@ class OrganisationChecker(Checker):
             court=court.name_zh,
         )
 
-    def _kind_of(self, ref, planned: dict) -> str:
+    def _resolve_departments(self, item: Planned) -> None:
+        values, court = item.row.values, item.extra["court"]
+        item.extra["departments"] = None
+        if not values.get("departments"):
+            return
+        departments = []
+        for name in values["departments"]:
+            department = self.departments.get((court.pk, name))
+            if department is None:
+                self.reject(
+                    item.row,
+                    "departments",
+                    _("%(column)s: there is no department “%(value)s” in %(court)s."),
+                    value=name,
+                    court=court.name_zh,
+                )
+                return
+            departments.append(department)
+        item.extra["departments"] = departments
+
+    def _facts(self, ref, planned: dict):
+        """The kind and court of a parent: an organisation, or another row's as the file
+        makes it."""
         if isinstance(ref, FileRef):
             parent = planned[ref.key]
-            return parent.row.values.get("kind") or parent.target.kind
-        return ref.kind
+            kind = parent.row.values.get("kind") or parent.target.kind
+            return SimpleNamespace(kind=kind, court_id=ref.key[0])
+        return ref
 
     def _check(self, item: Planned, planned: dict) -> None:
         row, target, values = item.row, item.target, item.row.values
@@ -136,39 +165,18 @@ class OrganisationChecker(Checker):
             return self.reject(
                 row, "kind", _("%(column)s is required for a new organisation."), value=""
             )
-        allowed = PartyOrganisation.ALLOWED_PARENTS.get(kind, ())
-        if parent is None and allowed and kind != Kind.BRANCH:
-            return self.reject(
-                row,
-                "parent",
-                _("%(column)s: a %(kind)s needs a parent organisation."),
-                value="",
-                kind=Kind(kind).label,
-            )
-        if parent is not None and self._kind_of(parent, planned) not in allowed:
-            return self.reject(
-                row,
-                "parent",
-                _("%(column)s: a %(kind)s cannot sit under “%(value)s”, a %(parent)s."),
-                value=values.get("parent") or str(parent),
-                kind=Kind(kind).label,
-                parent=Kind(self._kind_of(parent, planned)).label,
-            )
-        departments = None
-        if values.get("departments"):
-            departments = []
-            for name in values["departments"]:
-                department = self.departments.get((court.pk, name))
-                if department is None:
-                    return self.reject(
-                        row,
-                        "departments",
-                        _("%(column)s: there is no department “%(value)s” in %(court)s."),
-                        value=name,
-                        court=court.name_zh,
-                    )
-                departments.append(department)
-        item.extra["departments"] = departments
+        departments = item.extra["departments"]
+        # The same rules as organisation_save.
+        problems = organisation_problems(
+            kind=kind,
+            parent=self._facts(parent, planned) if parent is not None else None,
+            court=court,
+            is_new=target is None,
+            department_courts=None if departments is None else [d.court_id for d in departments],
+        )
+        columns = {"court": "court_code"}
+        if not self.reject_problems(row, problems, columns):
+            return None
         founded_on = as_date(values.get("founded_on"))
         if target is None:
             item.changes = {

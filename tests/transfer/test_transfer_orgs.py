@@ -6,7 +6,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import CourtFactory
-from tests.test_transfer import commit, preview, reasons, upload
+from tests.transfer.test_transfer import commit, preview, reasons, upload
 from tongxin.core.models import AuditEntry
 from tongxin.core.tree import save_with_path
 from tongxin.orgs.models import Court, Department, PartyOrganisation
@@ -71,8 +71,9 @@ def test_courts_with_a_parent_of_the_wrong_level_are_rejected(world, client_for)
         ],
     )
     text = reasons(batch)
-    assert "上级法院代字: a Basic court cannot sit under a Basic court (“苏0102”)." in text
-    assert "a Basic court cannot sit under a Intermediate court" not in text
+    assert "上级法院代字 “苏0102”: A Basic court cannot sit under a Basic court." in text
+    assert "Basic court cannot sit under a Intermediate court" not in text
+    assert "3: 上级法院代字 “苏01”: A people's tribunal must belong to a basic court." in text
     assert "上级法院代字 is required." in text
     assert "层级: unknown value “区级法院”" in text
     assert "6: 法院名称 is required. | 6: 层级 is required." in text
@@ -223,8 +224,8 @@ def test_organisation_parents_of_the_wrong_kind_are_rejected(world, client_for):
         ],
     )
     text = reasons(batch)
-    assert "上级党组织: a Branch cannot sit under “民一庭第一党小组”, a Party group (cell)." in text
-    assert "上级党组织: a Party group (cell) needs a parent organisation." in text
+    assert "上级党组织 “民一庭第一党小组”: A Branch cannot sit under a Party group (cell)." in text
+    assert "上级党组织: A Party group (cell) needs a parent organisation." in text
     assert (
         "there is no organisation “不存在的党委” in 南京市玄武区人民法院 (or, for a "
         "people's tribunal, in its basic court)" in text

@@ -9,19 +9,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from tests.factories import DepartmentFactory
-from tests.test_transfer import START, commit, preview, reasons, upload
-from tests.test_transfer_orgs import COURTS, ORGS
+from tests.transfer.test_transfer import START, commit, preview, reasons, upload
+from tests.transfer.test_transfer_orgs import COURTS, ORGS
 from tongxin.orgs.models import Court, PartyOrganisation
 from tongxin.people.models import Person
-from tongxin.transfer.formats import BOOL, ENUM, FORMATS, accepted_values, choice_words, clean
+from tongxin.transfer import registry
+from tongxin.transfer.formats import BOOL, ENUM, accepted_values, choice_words, clean
 from tongxin.transfer.models import ImportBatch
 from tongxin.transfer.template_book import drop_down
 
+# The kinds the apps register (tongxin/orgs/imports, tongxin/people/imports.py).
+KINDS = {kind.name: kind for kind in registry.kinds()}
+
 ENUMERATED = [
-    (kind, item)
-    for kind, fmt in FORMATS.items()
-    for item in fmt.fields
-    if item.type in (ENUM, BOOL)
+    (kind, item) for kind, fmt in KINDS.items() for item in fmt.fields if item.type in (ENUM, BOOL)
 ]
 
 
@@ -32,7 +33,7 @@ def template(client, kind):
 
 
 def field(kind, name):
-    return next(item for item in FORMATS[kind].fields if item.name == name)
+    return next(item for item in KINDS[kind].fields if item.name == name)
 
 
 # Words and examples ------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def test_the_instructions_list_the_aliases_too(client_for):
     assert "县处级/处级 (division)" in rows["领导职务层级"][3]
 
 
-@pytest.mark.parametrize("kind", list(FORMATS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_a_template_filled_with_its_examples_previews_without_rejects(world, client_for, kind):
     # The examples refer to the world's court 苏0102, its department, branch and party group;
     # only the organisation example's second department is missing there.
@@ -97,7 +98,7 @@ def test_a_template_filled_with_its_examples_previews_without_rejects(world, cli
     book = template(client, kind)
     sheet = book.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
-    by_header = {item.zh: item for item in FORMATS[kind].fields}
+    by_header = {item.zh: item for item in KINDS[kind].fields}
     sheet.append([by_header[header].example for header in headers])
     handle = io.BytesIO()
     book.save(handle)
@@ -107,7 +108,7 @@ def test_a_template_filled_with_its_examples_previews_without_rejects(world, cli
     assert batch.rejects == [], reasons(batch)
     assert len(batch.rows) == 1
     values = batch.rows[0]["values"]
-    for item in FORMATS[kind].fields:
+    for item in KINDS[kind].fields:
         if item.type == ENUM and item.example:
             assert values[item.name] == choice_words(item)[item.example.casefold()]
 
@@ -115,7 +116,7 @@ def test_a_template_filled_with_its_examples_previews_without_rejects(world, cli
 # Drop-down lists ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(FORMATS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_the_template_offers_drop_down_lists_for_choices_and_yes_no(client_for, kind):
     sheet = template(client_for("party"), kind).worksheets[0]
     lists = {}
@@ -124,7 +125,7 @@ def test_the_template_offers_drop_down_lists_for_choices_and_yes_no(client_for, 
         for cell_range in validation.sqref.ranges:
             lists[cell_range.coord.split(":")[0]] = validation.formula1.strip('"').split(",")
     expected = {}
-    for index, item in enumerate(FORMATS[kind].fields):
+    for index, item in enumerate(KINDS[kind].fields):
         if item.type in (ENUM, BOOL):
             expected[f"{chr(ord('A') + index)}2"] = drop_down(item)
     assert lists == expected
@@ -223,7 +224,7 @@ def test_a_failed_row_for_an_existing_court_does_not_reject_its_children(world, 
         ],
     )
     text = reasons(batch)
-    assert "2: 上级法院代字: a High court cannot sit under a High court" in text
+    assert "2: 上级法院代字 “苏”: A High court cannot sit under a High court." in text
     assert "5: 上级法院代字: there is no court with code “苏99”." in text
     # 苏01 is recorded: row 3 is checked against it as it stands, and accepted.
     assert "3:" not in text

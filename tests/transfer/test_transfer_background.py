@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.test_transfer import PEOPLE, START, person_row, preview, reasons
+from tests.transfer.test_transfer import PEOPLE, START, person_row, preview, reasons
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.models import AuditEntry
 from tongxin.people.models import Person
@@ -161,7 +161,7 @@ def test_a_second_commit_while_committing_is_refused(
 
 
 def _failing_move(monkeypatch, error):
-    from tongxin.transfer.kinds import people
+    from tongxin.people import imports as people
 
     def failing(**kwargs):
         raise error

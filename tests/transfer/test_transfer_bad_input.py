@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from tests.test_transfer import (
+from tests.transfer.test_transfer import (
     PEOPLE,
     START,
     page_errors,
@@ -307,9 +307,18 @@ def test_people_dates_must_be_consistent(world, client_for):
         ],
     )
     text = reasons(batch)
-    assert "出生日期: “2030-01-01” lies in the future." in text
-    assert "入党日期: “2010-07-01” is not after the date of birth." in text
-    assert "转正日期: “2009-01-01” is before the date of joining the Party." in text
+    # The reasons are person_save's own (tongxin/people/rules.py), quoting column and value.
+    assert (
+        "2: 出生日期 “2030-01-01”: The date of birth lies in the future or makes the person "
+        "younger than 16." in text
+    )
+    assert (
+        "3: 入党日期 “2010-07-01”: The date of joining the Party must be after the date of birth."
+        in text
+    )
+    assert (
+        "4: 转正日期 “2009-01-01”: Full membership cannot start before joining the Party." in text
+    )
     assert batch.created_count == 0
 
 

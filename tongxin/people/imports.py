@@ -1,15 +1,26 @@
-"""People: matched by court code and staff number; the organisation column moves their
-membership (dated by the membership-from column, default today)."""
+"""The people import: staff matched by court code and staff number; the organisation column
+moves their membership (dated by the membership-from column, default today).
+
+Registered with the import app when Django starts (see `tongxin.transfer.registry`). The
+rows are checked with the same rule function as `person_save` (`tongxin.people.rules`), so
+the preview never accepts what the commit would refuse.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongxin.core.permissions import Perm
+from tongxin.orgs.imports.fields import COURT_CODE
+from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Department, PartyOrganisation
 from tongxin.people.models import Membership, Person
+from tongxin.people.rules import VALUE_FIELDS, person_problems
 from tongxin.people.services import membership_move, person_save
-from tongxin.transfer.kinds.base import Checker, Planned, as_date, as_decimal, in_chunks
+from tongxin.transfer.checker import Checker, Planned, as_date, as_decimal, in_chunks
+from tongxin.transfer.formats import BOOL, DATE, DECIMAL, ENUM, Field
+from tongxin.transfer.registry import ImportKind, register
 
 Kind = PartyOrganisation.Kind
 Status = Person.PoliticalStatus
@@ -17,10 +28,192 @@ MEMBER_KINDS = (Kind.BRANCH, Kind.GENERAL_BRANCH, Kind.ORGAN_COMMITTEE)
 DATES = ("birth_date", "joined_party_on", "full_member_on")
 PLAIN = ("name", "gender", "category", "cadre_level", "is_quota_judge", "political_status")
 
+# Columns ----------------------------------------------------------------------------------
 
-class PersonChecker(Checker):
-    perm = Perm.PERSON_CHANGE
+GENDER_WORDS = {"m": ("男", "male", "男性"), "f": ("女", "female", "女性")}
+CATEGORY_WORDS = {
+    "judge": ("法官",),
+    "assistant": ("法官助理",),
+    "clerk": ("书记员",),
+    "police": ("司法警察", "法警"),
+    "admin": ("司法行政人员", "行政人员", "行政"),
+}
+# The first word of each code is the product's own Chinese label (the forms show it); the
+# template lists it and offers it in the drop-down. The other words are accepted aliases.
+CADRE_WORDS = {
+    "": ("无", "none", "—", "-"),
+    "department": ("厅局级", "厅级", "局级"),
+    "division": ("县处级", "处级"),
+    "section": ("乡科级", "科级"),
+}
+STATUS_WORDS = {
+    "full": ("正式党员", "中共党员", "党员"),
+    "probationary": ("预备党员", "中共预备党员"),
+    "applicant": ("入党申请人", "入党积极分子", "申请人", "积极分子"),
+    "none": ("非党员", "群众", "无"),
+}
 
+
+PERSON_FIELDS = (
+    COURT_CODE,
+    Field(
+        "staff_number",
+        "工号",
+        "Staff number",
+        required=True,
+        max_length=30,
+        aliases=(gettext_lazy("Staff number"), "人员编号", "编号"),
+        example="S000123",
+        note=gettext_lazy("The key of the row, with the court code."),
+    ),
+    Field(
+        "name",
+        "姓名",
+        "Name",
+        required=True,
+        max_length=50,
+        aliases=(gettext_lazy("Name"),),
+        example="张三",
+        note=gettext_lazy(
+            "Must match the name already recorded for this staff number; rename people in the "
+            "application."
+        ),
+    ),
+    Field(
+        "gender",
+        "性别",
+        "Gender",
+        type=ENUM,
+        choices=Person.Gender,
+        words=GENDER_WORDS,
+        aliases=(gettext_lazy("Gender"),),
+        example="男",
+        note=gettext_lazy("Required for a new person."),
+    ),
+    Field(
+        "birth_date",
+        "出生日期",
+        "Date of birth",
+        type=DATE,
+        aliases=(gettext_lazy("Date of birth"), "Birth date"),
+        example="1985-05-01",
+    ),
+    Field(
+        "department",
+        "部门",
+        "Department",
+        aliases=(gettext_lazy("Department"), "所在部门"),
+        example="民事审判第一庭",
+        note=gettext_lazy("The Chinese name of a department of the same court."),
+    ),
+    Field(
+        "category",
+        "人员类别",
+        "Position category",
+        type=ENUM,
+        choices=Person.Category,
+        words=CATEGORY_WORDS,
+        aliases=(gettext_lazy("Position category"), "Category", "类别"),
+        example="法官",
+        note=gettext_lazy("Required for a new person."),
+    ),
+    Field(
+        "cadre_level",
+        "领导职务层级",
+        "Leading-cadre level",
+        type=ENUM,
+        choices=Person.CadreLevel,
+        words=CADRE_WORDS,
+        aliases=(gettext_lazy("Leading-cadre level"), "Cadre level", "职务层级"),
+        example="县处级",
+    ),
+    Field(
+        "is_quota_judge",
+        "员额法官",
+        "Quota judge",
+        type=BOOL,
+        aliases=(gettext_lazy("Quota judge"), "是否员额法官"),
+        example="是",
+    ),
+    Field(
+        "political_status",
+        "政治面貌",
+        "Political status",
+        type=ENUM,
+        choices=Person.PoliticalStatus,
+        words=STATUS_WORDS,
+        aliases=(gettext_lazy("Political status"),),
+        example="正式党员",
+        note=gettext_lazy("Empty means not a Party member for a new person."),
+    ),
+    Field(
+        "joined_party_on",
+        "入党日期",
+        "Joined the Party on",
+        type=DATE,
+        aliases=(gettext_lazy("Joined the Party on"),),
+        example="2008-07-01",
+    ),
+    Field(
+        "full_member_on",
+        "转正日期",
+        "Full member since",
+        type=DATE,
+        aliases=(gettext_lazy("Full member since"),),
+        example="2009-07-01",
+    ),
+    Field(
+        "dues_base",
+        "党费基数",
+        "Declared salary base",
+        type=DECIMAL,
+        aliases=(gettext_lazy("Declared salary base"), "Dues base", "缴费基数"),
+        example="8000",
+        note=gettext_lazy("Monthly post-tax fixed salary in yuan, for the Party dues."),
+    ),
+    Field(
+        "is_retired",
+        "是否退休",
+        "Retired",
+        type=BOOL,
+        aliases=(gettext_lazy("Retired"), "退休"),
+        example="否",
+    ),
+    Field(
+        "organisation",
+        "所在党组织",
+        "Organisation",
+        aliases=(gettext_lazy("Organisation"), "Organization", "党组织", "所在党支部"),
+        example="民一庭党支部",
+        note=gettext_lazy(
+            "The Chinese name of a branch, general branch or organ committee of the same court "
+            "(or, for a people's tribunal, of its basic court). Empty keeps the membership."
+        ),
+    ),
+    Field(
+        "cell",
+        "党小组",
+        "Party group",
+        aliases=(gettext_lazy("Party group"), "Party cell"),
+        example="民一庭第一党小组",
+        note=gettext_lazy("A party group (cell) of that organisation."),
+    ),
+    Field(
+        "membership_from",
+        "入党支部日期",
+        "Membership from",
+        type=DATE,
+        aliases=("转入日期",),
+        example="2024-01-05",
+        note=gettext_lazy("The date the membership starts; empty means today."),
+    ),
+)
+
+
+# Checks and commit ---------------------------------------------------------------------
+
+
+class PersonChecker(CourtRows, Checker):
     def run(self, rows: list):
         for row in rows:
             self.require(row, "court_code", "staff_number")
@@ -28,6 +221,7 @@ class PersonChecker(Checker):
             rows,
             lambda row: (row.values["court_code"], row.values["staff_number"]),
             "staff_number",
+            key_fields=("court_code", "staff_number"),
         )
         self._load(by_key)
         planned = []
@@ -42,7 +236,8 @@ class PersonChecker(Checker):
             item = Planned(row=row, key=(code, number), target=self.people.get((court.pk, number)))
             item.label = f"{row.values.get('name') or getattr(item.target, 'name', '')} ({number})"
             item.extra["court"] = court
-            if self._check(item):
+            self._check(item)
+            if self.ok(row):
                 planned.append(item)
         return self.finish(planned)
 
@@ -85,7 +280,8 @@ class PersonChecker(Checker):
             )
         }
 
-    def _check(self, item: Planned) -> bool:
+    def _check(self, item: Planned) -> None:
+        """Reject the row for every fault found: lookups, then the rules of person_save."""
         row, target, values, court = item.row, item.target, item.row.values, item.extra["court"]
         if target is not None and values.get("name") and values["name"] != target.name:
             self.reject(
@@ -99,9 +295,8 @@ class PersonChecker(Checker):
                 court=court.name_zh,
                 existing=target.name,
             )
-            return False
-        if target is None and not self.require(row, "name", "gender", "category"):
-            return False
+        if target is None:
+            self.require(row, "name", "gender", "category")
         new = {name: values.get(name) for name in PLAIN}
         new.update({name: as_date(values.get(name)) for name in DATES})
         new["dues_base"] = as_decimal(values.get("dues_base"))
@@ -115,62 +310,42 @@ class PersonChecker(Checker):
                     _("%(column)s: there is no active department “%(value)s” in %(court)s."),
                     court=court.name_zh,
                 )
-                return False
-            new["department"] = department
+            else:
+                new["department"] = department
         new = {name: value for name, value in new.items() if value is not None}
-
-        def now(name):  # the value after the import
-            return new.get(name, getattr(target, name, None))
-
-        if now("birth_date") and now("birth_date") > self.today:
-            return self._date_error(
-                row, "birth_date", _("%(column)s: “%(value)s” lies in the future.")
-            )
-        status = now("political_status") or Status.NONE
-        if status in (Status.NONE, Status.APPLICANT) and now("full_member_on"):
-            return self._date_error(
-                row,
-                "full_member_on",
-                _("%(column)s: only Party members have a date of full membership."),
-            )
-        if (
-            now("joined_party_on")
-            and now("full_member_on")
-            and now("full_member_on") < now("joined_party_on")
-        ):
-            return self._date_error(
-                row,
-                "full_member_on",
-                _("%(column)s: “%(value)s” is before the date of joining the Party."),
-            )
-        if (
-            now("birth_date")
-            and now("joined_party_on")
-            and now("joined_party_on") <= now("birth_date")
-        ):
-            return self._date_error(
-                row, "joined_party_on", _("%(column)s: “%(value)s” is not after the date of birth.")
-            )
-        if not self._membership(item, status):
-            return False
+        # The person as the import would leave them: a filled cell's value, else the stored
+        # one; a cell that could not be read is unknown (the rules needing it are skipped).
+        after = {
+            name: None if name in row.faults else new.get(name, getattr(target, name, None))
+            for name in VALUE_FIELDS
+        }
+        after["court"] = court
+        after["department"] = new.get("department")
+        self.reject_problems(
+            row,
+            person_problems(after, is_new=target is None, today=self.today),
+            {"court": "court_code"},
+        )
+        status = after["political_status"] or (
+            None if "political_status" in row.faults else Status.NONE
+        )
+        self._membership(item, status)
+        if not self.ok(row):
+            return
         if target is None:
             item.changes = {"court": court, "staff_number": item.key[1], **new}
             item.changes.setdefault("political_status", Status.NONE)
-            return True
+            return
         for name, value in new.items():
             if name == "department":  # compare ids: no query per row for the old department
                 old = value if value.pk == target.department_id else None
             else:
                 old = getattr(target, name)
             self.note_change(item, name, name, value, old)
-        return True
 
-    def _date_error(self, row, name: str, message: str) -> bool:
-        self.reject(row, name, message, value=row.values.get(name) or "")
-        return False
-
-    def _membership(self, item: Planned, status: str) -> bool:
-        """Plan the membership move the organisation (and party group) columns ask for."""
+    def _membership(self, item: Planned, status: str | None) -> bool:
+        """Plan the membership move the organisation (and party group) columns ask for
+        (`status`: the political status after the import; None if unknown)."""
         row, values, court = item.row, item.row.values, item.extra["court"]
         org_name, cell_name = values.get("organisation"), values.get("cell")
         if not org_name and not cell_name:
@@ -230,7 +405,7 @@ class PersonChecker(Checker):
                 organisation=org.name_zh,
             )
             return False
-        if status not in (Status.FULL, Status.PROBATIONARY):
+        if status is not None and status not in (Status.FULL, Status.PROBATIONARY):
             self.reject(
                 row,
                 "organisation",
@@ -280,3 +455,19 @@ class PersonChecker(Checker):
                 membership_move(
                     actor=actor, person=person, organisation=organisation, cell=cell, on=on
                 )
+
+
+PEOPLE = register(
+    ImportKind(
+        name="people",
+        label=gettext_lazy("People"),
+        description=gettext_lazy(
+            "Staff and their Party membership, matched by court code and staff number."
+        ),
+        fields=PERSON_FIELDS,
+        permission=Perm.PERSON_CHANGE,
+        template_name="人员导入模板.xlsx",
+        checker=PersonChecker,
+        order=40,
+    )
+)

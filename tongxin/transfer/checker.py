@@ -1,5 +1,12 @@
-"""What every import kind shares: reading the sheet into clean rows, rejects, the plan that
-a preview shows and a commit carries out, duplicate keys, scope and parent-chain checks."""
+"""What every row kind shares: reading the sheet into clean rows, rejects, the plan that a
+preview shows and a commit carries out, duplicate keys, reach and parent-chain checks.
+
+A kind's checker (a `Checker` subclass, declared with the kind in its app's imports.py) looks
+the rows up in the database in a few queries, checks them with the same rule functions as
+the app's services, and lists EVERY fault of a row: the cells that cannot be read (found by
+`parse`), the lookups that fail and the rules broken. A row whose cell cannot be read is
+still looked up (without that cell) but never written.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +21,11 @@ from django.utils.translation import gettext as _
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.orgs.models import Court
-from tongxin.transfer.formats import CellError, Format, choice_words, clean, match_headers, shown
+from tongxin.transfer.formats import CellError, choice_words, clean, match_headers, shown
+from tongxin.transfer.registry import MAX_ROWS
 
-MAX_ROWS = 20_000
+HEADER_CHARS = 50  # a header is quoted (in rejects, on the page) at most this long
+IGNORED_SHOWN = 20  # unknown headers kept in the batch; the rest are only counted
 CHUNK = 500  # values per IN (...) lookup: SQLite limits the parameters of one query
 
 
@@ -28,7 +36,8 @@ class ImportFileError(ApplicationError):
 @dataclass
 class Row:
     number: int  # the Excel row number
-    values: dict  # field name → clean JSON value (None when the cell is empty)
+    values: dict  # field name → clean JSON value (None when the cell is empty or unreadable)
+    faults: frozenset = frozenset()  # fields whose cell could not be read (the row is rejected)
 
 
 @dataclass
@@ -81,16 +90,57 @@ class FileRef:
     target: object = field(default=None, compare=False)
 
 
-def parse(fmt: Format, raw_rows: list) -> tuple[dict, list, list, list]:
-    """Header and data rows of a sheet → (columns, rows, rejects, ignored headers).
+def short(text: str, limit: int = HEADER_CHARS) -> str:
+    """A header as the batch keeps and the page shows it: at most `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    `columns` maps each field found to the header as the file wrote it; cells that cannot
-    be read reject their row here, with the column and the value in the reason.
-    """
-    if not raw_rows:
+
+@dataclass
+class Sheet:
+    """The header row of a sheet, matched against a kind's fields."""
+
+    kind: object  # the ImportKind
+    number: int  # the header's row number
+    index: dict  # field name → column index
+    columns: dict  # field name → the header as the file wrote it (shortened)
+    ignored: list  # unknown headers (the first IGNORED_SHOWN, shortened)
+    ignored_more: int  # how many more unknown headers there were
+
+    def __post_init__(self):
+        fields = {item.name: item for item in self.kind.fields}
+        self._fields = {name: fields[name] for name in self.index}
+        self._words = {n: choice_words(f) for n, f in self._fields.items() if f.choices}
+
+    def row(self, number: int, cells) -> tuple[Row, list]:
+        """One data row → (Row, rejects of its unreadable cells). Every cell is read; the
+        row keeps the readable values and names the unreadable fields in `faults`."""
+        values, faults, rejects = {}, set(), []
+        for name, index in self.index.items():
+            raw = cells[index] if index < len(cells) else None
+            try:
+                values[name] = clean(self._fields[name], raw, self._words.get(name))
+            except CellError as error:
+                values[name] = None
+                faults.add(name)
+                text = self.columns[name]
+                rejects.append(
+                    {
+                        "row": number,
+                        "column": text,
+                        "value": shown(raw),
+                        "reason": str(error) % {"column": text, "value": shown(raw)},
+                    }
+                )
+        return Row(number=number, values=values, faults=frozenset(faults)), rejects
+
+
+def read_header(kind, first) -> Sheet:
+    """The sheet's first non-empty row `(number, cells)` (None: an empty sheet) as its header;
+    ImportFileError when a required column is missing or a column is given twice."""
+    if first is None:
         raise ImportFileError(_("The first sheet of this workbook is empty."))
-    header_number, header_cells = raw_rows[0]
-    header = match_headers(fmt, header_cells)
+    header_number, header_cells = first
+    header = match_headers(kind, header_cells)
     if header.missing:
         raise ImportFileError(
             _("Required columns are missing from the header row (row %(row)d): %(columns)s.")
@@ -100,41 +150,51 @@ def parse(fmt: Format, raw_rows: list) -> tuple[dict, list, list, list]:
             }
         )
     if header.repeated:
+        repeated = [short(text) for text in header.repeated[:IGNORED_SHOWN]]
+        if len(header.repeated) > IGNORED_SHOWN:
+            repeated.append("…")
         raise ImportFileError(
             _("These columns appear more than once in the header row: %(columns)s.")
-            % {"columns": "、".join(header.repeated)}
+            % {"columns": "、".join(repeated)}
         )
+    return Sheet(
+        kind=kind,
+        number=header_number,
+        index={name: index for name, (index, _text) in header.columns.items()},
+        columns={name: short(text) for name, (_index, text) in header.columns.items()},
+        ignored=[short(text) for text in header.ignored[:IGNORED_SHOWN]],
+        ignored_more=max(0, len(header.ignored) - IGNORED_SHOWN),
+    )
+
+
+def too_many_rows(limit: int) -> ImportFileError:
+    return ImportFileError(
+        _("The sheet has more than %(max)d rows; split it into smaller files.") % {"max": limit}
+    )
+
+
+def no_data() -> ImportFileError:
+    return ImportFileError(_("The sheet has a header row but no data rows."))
+
+
+def parse(kind, raw_rows: list, *, max_rows: int = MAX_ROWS) -> tuple[Sheet, list, list]:
+    """Header and data rows of a sheet → (sheet, rows, rejects of unreadable cells).
+
+    Every row is returned, also those with unreadable cells (their `faults`), so that the
+    checker can report a row's other faults with them.
+    """
+    sheet = read_header(kind, raw_rows[0] if raw_rows else None)
     data = raw_rows[1:]
     if not data:
-        raise ImportFileError(_("The sheet has a header row but no data rows."))
-    if len(data) > MAX_ROWS:
-        raise ImportFileError(
-            _("The sheet has more than %(max)d rows; split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
-    fields = {item.name: item for item in fmt.fields}
-    words = {name: choice_words(item) for name, item in fields.items() if item.choices}
-    columns = {name: text for name, (_index, text) in header.columns.items()}
+        raise no_data()
+    if len(data) > max_rows:
+        raise too_many_rows(max_rows)
     rows, rejects = [], []
     for number, cells in data:
-        values, ok = {}, True
-        for name, (index, text) in header.columns.items():
-            raw = cells[index] if index < len(cells) else None
-            try:
-                values[name] = clean(fields[name], raw, words.get(name))
-            except CellError as error:
-                ok = False
-                rejects.append(
-                    {
-                        "row": number,
-                        "column": text,
-                        "value": shown(raw),
-                        "reason": str(error) % {"column": text, "value": shown(raw)},
-                    }
-                )
-        if ok:
-            rows.append(Row(number=number, values=values))
-    return columns, rows, rejects, header.ignored
+        row, faults = sheet.row(number, cells)
+        rows.append(row)
+        rejects.extend(faults)
+    return sheet, rows, rejects
 
 
 def in_chunks(make_queryset, values) -> list:
@@ -160,36 +220,48 @@ def as_decimal(value) -> decimal.Decimal | None:
 
 
 class Checker:
-    """Validates clean rows against the database for one user; subclasses per kind."""
+    """Validates clean rows against the database for one user; subclasses per kind implement
+    `run(rows) -> Plan` (through `check`) and `apply(plan, actor=)`, the commit hook."""
 
-    perm = ""  # the write permission the kind needs besides IMPORT_RUN
-
-    def __init__(self, *, user, columns: dict, fmt: Format, today: datetime.date | None = None):
+    def __init__(self, *, user, columns: dict, kind, today: datetime.date | None = None):
         self.user = user
         self.scope = scope_for(user)
         self.columns = columns
-        self.fmt = fmt
+        self.kind = kind
         self.today = today or timezone.localdate()
         self.rejects: list[dict] = []
-        self.bad: set[int] = set()
+        self.bad: set[int] = set()  # rows rejected by a check
+        self.faulty: set[int] = set()  # rows with a cell that could not be read
         self.progress = None  # a callable(done, total) the commit may set
         self._by_id: dict = {}  # record id → key of its row in the file (see reject_cycles)
         self._import_paths = self.scope.court_paths(Perm.IMPORT_RUN)
-        self._change_paths = self.scope.court_paths(self.perm)
+        self._change_paths = self.scope.court_paths(kind.permission)
+
+    def check(self, rows: list) -> Plan:
+        """Check the rows (those with unreadable cells too, for their other faults)."""
+        self.faulty = {row.number for row in rows if row.faults}
+        return self.run(rows)
+
+    def run(self, rows: list) -> Plan:  # pragma: no cover - every kind has its own
+        raise NotImplementedError
+
+    def apply(self, plan: Plan, *, actor) -> None:  # pragma: no cover
+        raise NotImplementedError
 
     # Reporting -------------------------------------------------------------------------
 
     def header(self, name: str) -> str:
         if name in self.columns:
             return self.columns[name]
-        item = next(item for item in self.fmt.fields if item.name == name)
-        return item.zh
+        return self.kind.field(name).zh
 
     def reject(self, row: Row, name: str, message: str, value=None, **params) -> None:
         """Reject a row; `message` may use %(column)s and %(value)s (the cell as written)."""
         value = row.values.get(name) if value is None else value
         if isinstance(value, list):
             value = "、".join(value)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
         column = self.header(name)
         self.rejects.append(
             {
@@ -202,25 +274,51 @@ class Checker:
         )
         self.bad.add(row.number)
 
+    def reject_problems(self, row: Row, problems, columns: dict | None = None) -> bool:
+        """Reject the row for each (field, reason) a rule function found; `columns` maps the
+        rule's field names to the kind's where they differ. True if there was none."""
+        for name, reason in problems:
+            name = (columns or {}).get(name, name)
+            value = row.values.get(name)
+            if value in (None, "", []):
+                self.reject(row, name, _("%(column)s: %(reason)s"), value="", reason=reason)
+            else:
+                self.reject(row, name, _("%(column)s “%(value)s”: %(reason)s"), reason=reason)
+        return not problems
+
     def ok(self, row: Row) -> bool:
+        """True if nothing rejects the row (it will be written)."""
+        return row.number not in self.bad and row.number not in self.faulty
+
+    def alive(self, row: Row) -> bool:
+        """True if no check has rejected the row yet: it is still looked up and checked,
+        even with unreadable cells, so that all its faults are listed together."""
         return row.number not in self.bad
 
+    def readable(self, row: Row, *names: str) -> bool:
+        """True if none of these cells was unreadable."""
+        return not row.faults.intersection(names)
+
     def require(self, row: Row, *names: str) -> bool:
-        """Reject the row for each empty required cell; True if all are filled."""
+        """Reject the row for each empty required cell; True if all are filled. A cell that
+        could not be read has been reported already."""
         filled = True
         for name in names:
-            if row.values.get(name) in (None, "", []):
+            if name in row.faults:
+                filled = False
+            elif row.values.get(name) in (None, "", []):
                 self.reject(row, name, _("%(column)s is required."), value="")
                 filled = False
         return filled
 
     # Keys and scope --------------------------------------------------------------------
 
-    def unique(self, rows: list, key_of, name: str) -> dict:
-        """Rows by key; rows sharing a key are all rejected (which one is right is unknown)."""
+    def unique(self, rows: list, key_of, name: str, key_fields: tuple = ()) -> dict:
+        """Rows by key; rows sharing a key are all rejected (which one is right is unknown).
+        Rows already rejected, or whose key cells could not be read, have no key."""
         groups = defaultdict(list)
         for row in rows:
-            if self.ok(row):
+            if self.alive(row) and self.readable(row, *key_fields):
                 groups[key_of(row)].append(row)
         result = {}
         for key, group in groups.items():
@@ -253,31 +351,6 @@ class Checker:
             value=row.values.get(name) or court.code or court.name_zh,
             court=court.name_zh,
         )
-
-    def courts_by_code(self, codes) -> dict:
-        """Courts by code; "苏0102/孝陵卫人民法庭" names a people's tribunal (it has no code)."""
-        codes = {code for code in codes if code}
-        found = {
-            court.code: court
-            for court in in_chunks(
-                lambda chunk: Court.objects.filter(code__in=chunk).select_related("parent"), codes
-            )
-        }
-        tribunals = {tuple(code.split("/", 1)) for code in codes - set(found) if "/" in code}
-        if tribunals:
-            for court in in_chunks(
-                lambda chunk: Court.objects.filter(
-                    code__isnull=True,
-                    parent__code__in={parent for parent, _name in tribunals},
-                    name_zh__in=chunk,
-                ).select_related("parent"),
-                {name for _parent, name in tribunals},
-            ):
-                found[f"{court.parent.code}/{court.name_zh}"] = court
-        return found
-
-    def unknown_court(self, row: Row, name: str) -> None:
-        self.reject(row, name, _("%(column)s: there is no court with code “%(value)s”."))
 
     # Trees -----------------------------------------------------------------------------
 

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tongxin.core.permissions import Perm
+from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Department
+from tongxin.orgs.rules import new_in_inactive_court
 from tongxin.orgs.services import department_save
-from tongxin.transfer.kinds.base import Checker, Planned, in_chunks
+from tongxin.transfer.checker import Checker, Planned, in_chunks
 
 
-class DepartmentChecker(Checker):
-    perm = Perm.COURT_CHANGE
-
+class DepartmentChecker(CourtRows, Checker):
     def run(self, rows: list):
         for row in rows:
             self.require(row, "court_code", "name_zh")
         by_key = self.unique(
-            rows, lambda row: (row.values["court_code"], row.values["name_zh"]), "name_zh"
+            rows,
+            lambda row: (row.values["court_code"], row.values["name_zh"]),
+            "name_zh",
+            key_fields=("court_code", "name_zh"),
         )
         courts = self.courts_by_code({key[0] for key in by_key})
         existing = {
@@ -43,10 +45,13 @@ class DepartmentChecker(Checker):
             item.extra["court"] = court
             values = row.values
             if item.target is None:
-                if not values.get("kind"):
+                if not values.get("kind") and self.readable(row, "kind"):
                     self.reject(
                         row, "kind", _("%(column)s is required for a new department."), value=""
                     )
+                problems = new_in_inactive_court(court, is_new=True)
+                self.reject_problems(row, problems, {"court": "court_code"})
+                if not self.ok(row):
                     continue
                 item.changes = {
                     "court": court,
@@ -54,7 +59,7 @@ class DepartmentChecker(Checker):
                     "name_en": values.get("name_en") or "",
                     "kind": values["kind"],
                 }
-            else:
+            elif self.ok(row):
                 for field in ("name_en", "kind"):
                     if values.get(field) is not None:
                         self.note_change(

@@ -13,8 +13,11 @@ from openpyxl import Workbook, load_workbook
 
 from tongxin.core.models import AuditEntry
 from tongxin.people.models import Membership, Person
-from tongxin.transfer.formats import FORMATS
+from tongxin.transfer import registry
 from tongxin.transfer.models import ImportBatch
+
+# The kinds the apps register (tongxin/orgs/imports, tongxin/people/imports.py).
+KINDS = {kind.name: kind for kind in registry.kinds()}
 
 START = "/transfer/import/"
 PEOPLE = ["法院代字", "工号", "姓名", "性别", "人员类别", "政治面貌", "入党日期", "所在党组织"]
@@ -75,14 +78,14 @@ def test_import_page_lists_the_four_kinds_with_template_links(client_for):
         assert f"/transfer/import/templates/{kind}.xlsx" in body
 
 
-@pytest.mark.parametrize("kind", list(FORMATS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_template_has_the_chinese_headers_and_an_instructions_sheet(client_for, kind):
     response = client_for("party").get(f"/transfer/import/templates/{kind}.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     headers = [cell.value for cell in book.worksheets[0][1]]
-    assert headers == [item.zh for item in FORMATS[kind].fields]
-    assert book.worksheets[1].max_row == len(FORMATS[kind].fields) + 1
+    assert headers == [item.zh for item in KINDS[kind].fields]
+    assert book.worksheets[1].max_row == len(KINDS[kind].fields) + 1
 
 
 def test_unknown_template_kind_is_404(client_for):
@@ -217,7 +220,7 @@ def test_a_service_error_at_commit_writes_nothing(world, client_for, monkeypatch
     client = client_for("party")
     batch = preview(client, "people", [PEOPLE, person_row(), person_row("N002", "王五")])
     from tongxin.core.exceptions import ApplicationError
-    from tongxin.transfer.kinds import people
+    from tongxin.people import imports as people
 
     calls = []
 

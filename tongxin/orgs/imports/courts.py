@@ -3,12 +3,15 @@ parent court."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.utils.translation import gettext as _
 
-from tongxin.core.permissions import Perm
+from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Court
-from tongxin.orgs.services import LEVEL_ORDER, court_save
-from tongxin.transfer.kinds.base import Checker, FileRef, Planned, fresh, in_chunks, ref_pk
+from tongxin.orgs.rules import court_problems
+from tongxin.orgs.services import court_save
+from tongxin.transfer.checker import Checker, FileRef, Planned, fresh, in_chunks, ref_pk
 
 TRIBUNAL = Court.Level.TRIBUNAL
 SCALARS = ("name_zh", "name_en", "level", "kind", "province")
@@ -20,12 +23,12 @@ def _key(values: dict) -> tuple:
     return ("tribunal", values.get("parent_code"), values.get("name_zh"))
 
 
-class CourtChecker(Checker):
-    perm = Perm.COURT_CHANGE
-
+class CourtChecker(CourtRows, Checker):
     def run(self, rows: list):
         for row in rows:
             values = row.values
+            if not self.readable(row, "code", "level"):
+                continue  # the key or the kind of court is unknown; reported by parse
             if not values.get("code"):
                 if values.get("level") != TRIBUNAL:
                     self.reject(
@@ -34,9 +37,11 @@ class CourtChecker(Checker):
                         _("%(column)s is required (only people's tribunals have no code)."),
                         value="",
                     )
+                elif not self.readable(row, "parent_code", "name_zh"):
+                    self.bad.add(row.number)  # a tribunal's key is unknown; reported by parse
                 else:
                     self.require(row, "parent_code", "name_zh")
-        by_key = self.unique(rows, lambda row: _key(row.values), "code")
+        by_key = self.unique(rows, lambda row: _key(row.values), "code", key_fields=("code",))
         codes = {key[1] for key in by_key if key[0] == "code"}
         parent_codes = {row.values.get("parent_code") for row in by_key.values()}
         db_courts = self.courts_by_code(codes | parent_codes)
@@ -61,8 +66,8 @@ class CourtChecker(Checker):
             item.label = (
                 f"{row.values.get('name_zh') or getattr(target, 'name_zh', '')} ({key[1] or ''})"
             )
-            if target is None and not self.require(row, "name_zh", "level"):
-                continue
+            if target is None:
+                self.require(row, "name_zh", "level")
             if self._resolve_parent(item, by_key, db_courts):
                 planned[key] = item
         self.reject_cycles(planned, "parent_code")
@@ -91,17 +96,23 @@ class CourtChecker(Checker):
         elif target is not None:
             item.extra["parent"] = target.parent if target.parent_id else None
             item.extra["keep_parent"] = True
-        else:
+        elif self.readable(row, "parent_code"):
             if row.values.get("level") != Court.Level.SPC:
                 self.require(row, "parent_code")
             item.extra["parent"] = None
         return self.ok(row)
 
-    def _level_of(self, ref, planned: dict) -> str:
+    def _facts(self, ref, planned: dict):
+        """The level and province of a parent: a court, or another row's court as the file
+        makes it (checked before this row: parents come first)."""
         if isinstance(ref, FileRef):
-            parent = planned[ref.key]
-            return parent.row.values.get("level") or parent.target.level
-        return ref.level
+            return planned[ref.key].extra["facts"]
+        return ref
+
+    def _root_taken(self) -> bool:
+        if not hasattr(self, "_root"):
+            self._root = Court.objects.filter(parent__isnull=True).exists()
+        return self._root
 
     def _check(self, item: Planned, planned: dict) -> None:
         row, target, values = item.row, item.target, item.row.values
@@ -111,36 +122,33 @@ class CourtChecker(Checker):
         )
         # Scope: the court itself when it exists; a new parent, since it gains a child.
         if target is not None and not self.reaches(target):
-            return self.reject_reach(row, "code", target)
+            self.reject_reach(row, "code", target)
         if moves and isinstance(parent, Court) and not self.reaches(parent):
-            return self.reject_reach(row, "parent_code", parent)
-        if target is None and parent is None and not self.reaches_root():
-            return self.reject(
-                row, "level", _("%(column)s: only a system administrator can add a top court.")
-            )
+            self.reject_reach(row, "parent_code", parent)
         level = values.get("level") or target.level
-        if parent is not None:
-            parent_level = self._level_of(parent, planned)
-            if LEVEL_ORDER.get(parent_level, 9) >= LEVEL_ORDER.get(level, 9):
-                return self.reject(
-                    row,
-                    "parent_code",
-                    _("%(column)s: a %(level)s cannot sit under a %(parent)s (“%(value)s”).")
-                    if values.get("parent_code")
-                    else _("%(column)s: a %(level)s cannot sit under a %(parent)s."),
-                    level=Court.Level(level).label,
-                    parent=Court.Level(parent_level).label,
-                )
-            if level == TRIBUNAL and parent_level != Court.Level.BASIC:
-                return self.reject(
-                    row,
-                    "parent_code",
-                    _("%(column)s: a people's tribunal must belong to a basic court."),
-                )
-        elif level != Court.Level.SPC:
-            return self.reject(
-                row, "parent_code", _("%(column)s: only the Supreme People's Court has no parent.")
-            )
+        code = values.get("code") if target is None else target.code
+        parent_facts = self._facts(parent, planned) if parent is not None else None
+        province = values.get("province") or (target.province if target is not None else None)
+        if parent_facts is not None and parent_facts.province and not province:
+            province = parent_facts.province
+        becomes_root = parent is None and (target is None or target.parent_id is not None)
+        # The same rules as court_save; reach is checked above (import.run and the kind's
+        # permission), and no user places a court at the root.
+        problems = court_problems(
+            level=level,
+            code=code,
+            province=province,
+            parent=parent_facts,
+            moved=parent is not None and moves,
+            becomes_root=becomes_root,
+            root_taken=becomes_root and self._root_taken(),
+            parent_in_reach=False if parent is None else None,
+        )
+        if not self.reject_problems(row, problems, {"parent": "parent_code"}):
+            return None
+        if not self.ok(row):
+            return None
+        item.extra["facts"] = SimpleNamespace(level=level, province=province)
         if target is None:
             item.changes = {
                 "code": values.get("code"),
@@ -158,11 +166,6 @@ class CourtChecker(Checker):
             item.changes["parent"] = parent
             item.changed.append(self.header("parent_code"))
         return None
-
-    def reaches_root(self) -> bool:
-        return any(path.count(".") <= 1 for path in self._import_paths) and any(
-            path.count(".") <= 1 for path in self._change_paths
-        )
 
     # Commit ----------------------------------------------------------------------------
 
