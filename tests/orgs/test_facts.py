@@ -396,6 +396,26 @@ def test_a_failed_deferred_block_refreshes_nothing(world, admin):
     assert not facts._pending.orgs and not facts._pending.depth
 
 
+def test_an_import_commit_keeps_the_facts(world, client_for):
+    from tests.transfer.test_transfer import PEOPLE, commit, person_row, preview
+
+    client = client_for("party")
+    rows = [
+        PEOPLE,
+        person_row(),  # a new full member of the branch
+        person_row(number="N002", name="王五", org=""),  # a new one outside every organisation
+        ["苏0102", world.probationary.staff_number, world.probationary.name, "", "", "群众"],
+    ]
+    batch = preview(client, "people", rows)
+    assert batch.rejects == []
+    response = commit(client, batch)
+    assert "Import committed." in response.content.decode()
+    row = OrganisationFacts.objects.get(pk=world.branch.pk)
+    assert (row.full, row.probationary) == (10, 0)  # one in, one left the Party
+    assert UnassignedMember.objects.filter(person__staff_number="N002").exists()
+    assert_recounted()
+
+
 def test_refresh_accepts_ids_objects_and_querysets(world):
     OrganisationFacts.objects.all().delete()
     facts_refresh([world.branch.pk, world.cell])
