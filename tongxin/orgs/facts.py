@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from threading import local
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 __all__ = [
@@ -161,7 +161,7 @@ def _org_rows_chunk(m: _Models, ids: list[int] | None) -> dict[int, dict]:
 
 def _unassigned_rows(m: _Models, ids: list[int] | None) -> dict[int, dict]:
     """Of the given people (everyone with None): the full and probationary members on the
-    staff without an open membership, with their court's path, by person id."""
+    staff without an open membership, with their court's path and staff number, by id."""
     out: dict[int, dict] = {}
     for chunk in [None] if ids is None else _chunks(ids):
         people = m.Person.objects.filter(
@@ -172,9 +172,9 @@ def _unassigned_rows(m: _Models, ids: list[int] | None) -> dict[int, dict]:
             people = people.filter(pk__in=chunk)
             members = members.filter(person_id__in=chunk)
         placed = set(members.values_list("person_id", flat=True))
-        for pk, court_path in people.values_list("pk", "court__path"):
+        for pk, court_path, number in people.values_list("pk", "court__path", "staff_number"):
             if pk not in placed:
-                out[pk] = {"court_path": court_path}
+                out[pk] = {"court_path": court_path, "staff_number": number}
     return out
 
 
@@ -197,7 +197,7 @@ ORG_FIELDS = (
     "prev_starts",
     "prev_ends",
 )
-PERSON_FIELDS = ("court_path",)
+PERSON_FIELDS = ("court_path", "staff_number")
 
 
 def _write(model, key: str, fields, rows: dict[int, dict], ids: list[int] | None) -> None:
@@ -261,6 +261,16 @@ def _refresh(orgs: list[int], people: list[int]) -> None:
     with transaction.atomic():
         if people:  # a person counts in the organisation of their open membership
             orgs = sorted(set(orgs) | _open_organisations(m, people))
+        # Lock the rows first (PostgreSQL; SQLite has one writer at a time): a concurrent
+        # refresh of the same organisation waits for this transaction, then counts again
+        # with what it committed, so neither overwrites the other with an older count.
+        for chunk in _chunks(orgs):
+            list(
+                m.Facts.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list("pk")
+            )
         if orgs:
             _write(m.Facts, "organisation_id", ORG_FIELDS, _org_rows(m, orgs), orgs)
         if people:
@@ -365,15 +375,30 @@ def facts_recount(*, write: bool = True, apps=None) -> Differences:
     `write` (the default) store the recount where it differs. `apps`: a migration's app
     registry (the historical models)."""
     m = _Models(apps)
-    orgs = _org_rows(m, None)
-    people = _unassigned_rows(m, None)
-    diff = Differences()
-    diff.missing, diff.extra, diff.wrong = _compare(m.Facts, "organisation_id", ORG_FIELDS, orgs)
-    diff.people_missing, diff.people_extra, diff.people_wrong = _compare(
-        m.Unassigned, "person_id", PERSON_FIELDS, people
-    )
-    if write and diff:
-        with transaction.atomic():
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            if write:
+                # No refresh runs meanwhile (they wait), and one that ran before has
+                # committed: the recount reads what the services left.
+                for model in (m.Facts, m.Unassigned):
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"LOCK TABLE {model._meta.db_table} IN EXCLUSIVE MODE")
+            elif outermost:
+                # One snapshot for the sources and the facts: no difference is reported
+                # for a change committed between two of the reads.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        orgs = _org_rows(m, None)
+        people = _unassigned_rows(m, None)
+        diff = Differences()
+        diff.missing, diff.extra, diff.wrong = _compare(
+            m.Facts, "organisation_id", ORG_FIELDS, orgs
+        )
+        diff.people_missing, diff.people_extra, diff.people_wrong = _compare(
+            m.Unassigned, "person_id", PERSON_FIELDS, people
+        )
+        if write and diff:
             _write(m.Facts, "organisation_id", ORG_FIELDS, orgs, None)
             _write(m.Unassigned, "person_id", PERSON_FIELDS, people, None)
     return diff

@@ -160,7 +160,7 @@ class HealthFacts:
         statuses = dict(Person.PoliticalStatus.choices)
         url = _url_format("people:person-detail")
         name = self._bilingual
-        rows = self.people.order_by("court_path", "person__staff_number").values_list(
+        rows = self.people.order_by("court_path", "staff_number").values_list(
             "person_id",
             "person__name",
             "person__court__name_zh",

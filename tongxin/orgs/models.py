@@ -381,6 +381,7 @@ class UnassignedMember(models.Model):
         "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="unassigned"
     )
     court_path = models.CharField(max_length=255)
+    staff_number = models.CharField(max_length=30)  # with the court path: the list's order
 
     class Meta:
         verbose_name = _("unassigned Party member")
@@ -391,7 +392,7 @@ class UnassignedMember(models.Model):
                 name="unassigned_court_path",
                 opclasses=["varchar_pattern_ops"],
             ),
-            models.Index(fields=["court_path"], name="unassigned_court_path_order"),
+            models.Index(fields=["court_path", "staff_number"], name="unassigned_order"),
         ]
 
     def __str__(self) -> str:
