@@ -264,7 +264,7 @@ def _refresh(orgs: list[int], people: list[int]) -> None:
         # Lock the rows first (PostgreSQL; SQLite has one writer at a time): a concurrent
         # refresh of the same organisation waits for this transaction, then counts again
         # with what it committed, so neither overwrites the other with an older count.
-        for chunk in _chunks(orgs):
+        for chunk in _chunks(orgs) if connection.features.has_select_for_update else ():
             list(
                 m.Facts.objects.select_for_update()
                 .filter(pk__in=chunk)
