@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -133,9 +133,12 @@ class HealthFacts:
         """The organisations meeting `condition`, in tree order (a slice of them)."""
         url = _url_format("orgs:organisation-detail")
         name = self._bilingual
+        found = self.organisations.filter(condition)
+        if start or stop is not None:  # the window from the facts alone, then the names
+            window = found.order_by("path").values("pk")[start:stop]
+            found = self.organisations.filter(pk__in=Subquery(window))
         rows = (
-            self.organisations.filter(condition)
-            .annotate(ends=F("term_ends"))
+            found.annotate(ends=F("term_ends"))
             .order_by("path")
             .values_list(
                 "pk",
@@ -152,7 +155,7 @@ class HealthFacts:
         )
         return [
             OrgFacts(pk, kind, name(zh, en), name(court_zh, court_en), url(pk), *figures)
-            for pk, kind, zh, en, court_zh, court_en, *figures in rows[start:stop]
+            for pk, kind, zh, en, court_zh, court_en, *figures in rows
         ]
 
     def unassigned(self, start: int = 0, stop: int | None = None) -> list[PersonFacts]:
@@ -160,7 +163,14 @@ class HealthFacts:
         statuses = dict(Person.PoliticalStatus.choices)
         url = _url_format("people:person-detail")
         name = self._bilingual
-        rows = self.people.order_by("court_path", "staff_number").values_list(
+        order = ("court_path", "staff_number")
+        people = self.people
+        if start or stop is not None:
+            # The window is taken from this table alone (its index is in list order), then
+            # joined to the people: the join never sees more than the page.
+            window = people.order_by(*order).values("pk")[start:stop]
+            people = people.filter(pk__in=Subquery(window))
+        rows = people.order_by(*order).values_list(
             "person_id",
             "person__name",
             "person__court__name_zh",
@@ -169,7 +179,7 @@ class HealthFacts:
         )
         return [
             PersonFacts(pk, person, name(court_zh, court_en), url(pk), str(statuses[status]))
-            for pk, person, court_zh, court_en, status in rows[start:stop]
+            for pk, person, court_zh, court_en, status in rows
         ]
 
 

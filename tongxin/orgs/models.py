@@ -359,6 +359,11 @@ class OrganisationFacts(models.Model):
                 condition=Q(checked=True),
             ),
             models.Index(
+                fields=["path", "court_path"],
+                name="facts_term_missing",
+                condition=Q(checked=True, last_starts__isnull=True),
+            ),
+            models.Index(
                 fields=["last_starts", "committee", "secretary", "court_path", "path"],
                 name="facts_term_starts",
                 condition=Q(checked=True),
