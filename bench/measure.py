@@ -213,10 +213,11 @@ def markdown(*, info: dict, seed: SeedResult | None, pages: list[PageResult]) ->
             f"**{seed.seconds:.1f} s**, peak memory {seed.peak_rss_mb:.0f} MB; {counts}.",
             "",
         ]
-    lines += [
-        "| user | page | status | queries | median ms | × trivial |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
+    if pages:
+        lines += [
+            "| user | page | status | queries | median ms | × trivial |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
     for row in pages:
         ratio = "" if row.ratio is None else f"{row.ratio:.1f}"
         lines.append(

@@ -45,15 +45,31 @@ def parse(argv=None) -> argparse.Namespace:
         default="",
         help="database name (default tongxin_bench_<scale>): two runs at once need two names",
     )
+    parser.add_argument(
+        "--exports",
+        action="store_true",
+        help="also measure the people export (CSV, .xlsx, plain SQL reference; bench/exports.py)",
+    )
+    parser.add_argument("--no-pages", action="store_true", help="do not measure the pages")
+    parser.add_argument(
+        "--tag",
+        default="",
+        help="appended to the database name (tongxin_bench_<scale>_<tag>), so that runs from "
+        "several checkouts on one machine do not share a database",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.tag and not args.tag.replace("_", "").isalnum():
+        parser.error("--tag takes letters, digits and underscores")
     return args
 
 
 def database_url(args) -> tuple[str, str]:
     """(DATABASE_URL, database name) for this run; the names never clash with real ones."""
-    name = getattr(args, "name", "") or f"tongxin_bench_{args.scale}"
+    name = getattr(args, "name", "") or (
+        f"tongxin_bench_{args.scale}" + (f"_{args.tag}" if getattr(args, "tag", "") else "")
+    )
     if args.db == "sqlite":
         path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
         return f"sqlite:///{path}", str(path)
@@ -95,6 +111,9 @@ def main(argv=None) -> int:
     if not args.reuse:
         create_database(args, url, name)
     os.environ["DATABASE_URL"] = url
+    # Prepared export files of the run go to a directory of their own, removed at the end.
+    exports_dir = tempfile.TemporaryDirectory(prefix="tongxin-bench-exports-")
+    os.environ["EXPORT_ROOT"] = exports_dir.name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Development settings (plain HTTP, the development key); timing itself runs DEBUG off.
     os.environ.setdefault("DEBUG", "1")
@@ -110,31 +129,43 @@ def main(argv=None) -> int:
 
     try:
         seed = None
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)  # a reused database gets tables added since
+        print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
         if not args.reuse:
-            started = time.perf_counter()
-            call_command("migrate", verbosity=0)
-            print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
             seed = measure.seed_timed(scale=args.scale, seed=args.seed)
             print(f"seed_demo --scale {args.scale}: {seed.seconds:.1f} s {seed.counts}", flush=True)
         from bench import lists
 
-        pages = measure.measure_pages(repeat=args.repeat, pages={**measure.PAGES, **lists.urls()})
+        pages = (
+            []
+            if args.no_pages
+            else measure.measure_pages(repeat=args.repeat, pages={**measure.PAGES, **lists.urls()})
+        )
         info = {**measure.machine(), "scale": args.scale, "repeat": args.repeat}
         report = measure.markdown(info=info, seed=seed, pages=pages)
+        export_results = []
+        if args.exports:
+            from bench import exports
+
+            export_results = exports.measure_exports()
+            report += "\n#### People export\n\n" + exports.markdown(export_results)
         args.out.mkdir(parents=True, exist_ok=True)
-        stem = args.out / f"{args.scale}-{args.db}"
+        stem = args.out / (
+            f"{args.scale}-{args.db}" + ("-exports" if args.no_pages and args.exports else "")
+        )
+        data = measure.as_dict(info=info, seed=seed, pages=pages)
+        if args.exports:
+            data["exports"] = exports.as_dicts(export_results)
         stem.with_suffix(".json").write_text(
-            json.dumps(
-                measure.as_dict(info=info, seed=seed, pages=pages), ensure_ascii=False, indent=2
-            )
-            + "\n",
-            encoding="utf-8",
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         stem.with_suffix(".md").write_text(report, encoding="utf-8")
         print(report)
         print(f"Results: {stem}.json, {stem}.md")
     finally:
         connections.close_all()
+        exports_dir.cleanup()
         if args.keep:
             print(f"Kept the database: DATABASE_URL={url}")
         else:

@@ -207,6 +207,14 @@ IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
 # A committing batch's lease: renewed by its worker; once expired the batch can be taken back.
 IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 60)
+# Exports: an .xlsx export of more rows than this is prepared by the background worker (CSV
+# always streams). Its files live under EXPORT_ROOT (never served directly: only their owner
+# downloads them, through the product) for EXPORT_KEEP_DAYS days; a job running for longer
+# than EXPORT_STALE_MINUTES is taken to be interrupted (its worker was killed).
+EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20_000)
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT") or BASE_DIR / "var" / "exports")
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 60)
 # The cache carries task progress between the worker and the web process (never the database:
 # the worker's write transaction would hide it). Several app servers need a shared location
 # or a shared cache (e.g. CACHE_BACKEND=django.core.cache.backends.memcached.PyMemcacheCache).
@@ -267,3 +275,12 @@ PAGE_SIZE = env_int("PAGE_SIZE", 50)
 # Lists count their rows up to this many ("more than 10,000"): an exact count of a national
 # list would read all of it on every page.
 LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)
+# The first month the dues ledger counts (YYYY-MM): unpaid months before it are not arrears
+# (the Party office's paper records cover them).
+DUES_LEDGER_START = env_str("DUES_LEDGER_START", "2026-01")
+# Probation: conversion no earlier than PROBATION_MONTHS after joining, and no later than
+# PROBATION_MAX_MONTHS (one extension of up to a year); conversions due within
+# PROBATION_DUE_DAYS are listed by the health check.
+PROBATION_MONTHS = env_int("PROBATION_MONTHS", 12)
+PROBATION_MAX_MONTHS = env_int("PROBATION_MAX_MONTHS", 24)
+PROBATION_DUE_DAYS = env_int("PROBATION_DUE_DAYS", 30)

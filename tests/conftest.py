@@ -53,6 +53,12 @@ def _english(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _export_files(settings, tmp_path_factory):
+    """Each test its own directory of prepared export files."""
+    settings.EXPORT_ROOT = tmp_path_factory.mktemp("exports")
+
+
 @pytest.fixture
 def world(db):
     spc = CourtFactory(

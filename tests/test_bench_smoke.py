@@ -56,3 +56,29 @@ def test_bench_lists_reach_first_middle_and_last_pages(db, settings):
     assert any("middle page" in name for name in urls)
     results = measure.measure_pages(users=("admin",), pages=urls, repeat=1)
     assert {row.status for row in results} == {200}, [r for r in results if r.status != 200]
+
+
+def test_bench_measures_the_people_export_against_plain_sql(db):
+    from bench import exports
+
+    measure.seed_timed(scale="small", seed=1)
+    results = exports.measure_exports(isolated=False)
+
+    from django.db import connection
+
+    kinds = ["reference", *(["copy"] if connection.vendor == "postgresql" else []), "csv", "xlsx"]
+    assert [(r.user, r.kind) for r in results] == [
+        (case.user, kind) for case in exports.CASES for kind in kinds
+    ]
+    by_case = {}
+    for row in results:
+        by_case.setdefault((row.user, row.query), []).append(row)
+        assert row.rows > 0 and row.bytes > 0 and row.seconds >= 0, row
+        assert row.ratio is not None
+    assert len(by_case) == 3
+    for rows in by_case.values():
+        assert len({row.rows for row in rows}) == 1  # the same rows, whatever the kind
+        csv_row = next(row for row in rows if row.kind == "csv")
+        assert csv_row.first_byte_ms > 0 and csv_row.queries > 0
+    table = exports.markdown(results)
+    assert table.count("\n| ") == len(results)  # a line per result below the header

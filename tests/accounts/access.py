@@ -3,7 +3,13 @@
 Written out by hand from docs/permissions.md, not computed from the scoping code they check.
 """
 
-from tests.walk import ADMIN_ONLY, ALL, row
+from tests.walk import ALL, row
+
+# Grants and accounts: system administrators and party-affairs staff (grant.view and
+# grant.change); every other role lacks the permissions (403); the outsider, party-affairs
+# staff of another province, holds them but does not see province A's member (404).
+GRANT_PAGES = row(200, 200, 403, 403, 403, 403, 403, 403, 200)
+GRANTORS = row(200, 200, 403, 403, 403, 403, 403, 403, 404)
 
 # route name → (path kwargs builder, expected statuses for GET)
 PAGES = {
@@ -14,6 +20,9 @@ PAGES = {
     "accounts:set-language": (None, row(*[405] * 9)),  # POST only
     "accounts:profile": (None, ALL),
     "accounts:token-revoke": (lambda w: {"pk": w.token.pk}, row(*[405] * 9)),  # POST only
-    "accounts:grant-list": (None, ADMIN_ONLY),
-    "accounts:grant-revoke": (lambda w: {"pk": w.member_grant.pk}, ADMIN_ONLY),
+    "accounts:grant-list": (None, GRANT_PAGES),
+    "accounts:grant-revoke": (lambda w: {"pk": w.member_grant.pk}, GRANTORS),
+    "accounts:user-detail": (lambda w: {"pk": w.users["member"].pk}, GRANTORS),
+    "accounts:user-unlock": (lambda w: {"pk": w.users["member"].pk}, GRANTORS),
+    "accounts:user-password-reset": (lambda w: {"pk": w.users["member"].pk}, GRANTORS),
 }

@@ -20,6 +20,16 @@ EXPORTS = [
     ("party", "/accounts/audit/?export=xlsx"),
     ("party", "/transfer/import/templates/people.xlsx"),
     ("party", "/transfer/import/{batch}/rejects.xlsx"),
+    ("party", "/accounts/exports/{job}/download/"),
+    # The CSV beside each list's workbook.
+    ("party", "/courts/?export=csv"),
+    ("party", "/courts/departments/?export=csv"),
+    ("party", "/courts/organisations/?export=csv"),
+    ("party", "/courts/health/?export=csv"),
+    ("party", "/people/?export=csv"),
+    ("secretary", "/people/dues/{branch}/?export=csv"),
+    ("admin", "/accounts/grants/?export=csv"),
+    ("party", "/accounts/audit/?export=csv"),
 ]
 
 
@@ -32,8 +42,11 @@ def assert_not_cached(response):
 
 @pytest.mark.parametrize(("user", "url"), EXPORTS)
 def test_every_download_forbids_caching(world, client_for, user, url):
+    from tests.core.access import _export_job
+
     batch = preview(client_for("party"), "people", [PEOPLE, person_row(), ["苏9999", "N9", "赵六"]])
-    response = client_for(user).get(url.format(branch=world.branch.pk, batch=batch.pk))
+    job = _export_job(world)
+    response = client_for(user).get(url.format(branch=world.branch.pk, batch=batch.pk, job=job.pk))
     assert_not_cached(response)
     response.close()
 

@@ -45,7 +45,16 @@ def wait_for(port: int, seconds: float = 30) -> None:
     raise SystemExit(f"the server did not answer on port {port} within {seconds} s")
 
 
-def shoot(*, base: str, password: str, page_path: str, out: Path, language: str) -> None:
+def shoot(
+    *,
+    base: str,
+    password: str,
+    page_path: str,
+    out: Path,
+    language: str,
+    full_page: bool = False,
+    wait_for: str = "",
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -76,7 +85,9 @@ def shoot(*, base: str, password: str, page_path: str, out: Path, language: str)
             page.goto(page_path)
             page.wait_for_load_state("networkidle")
             out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(out))
+            if wait_for:
+                page.wait_for_selector(wait_for, timeout=15_000)
+            page.screenshot(path=str(out), full_page=full_page)
         finally:
             browser.close()
 
@@ -88,6 +99,8 @@ def main() -> None:
     parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--db", type=Path, default=Path("/tmp/shot.sqlite3"))
+    parser.add_argument("--full-page", action="store_true", help="the whole page, not the window")
+    parser.add_argument("--wait-for", default="", help="a CSS selector to wait for (charts)")
     args = parser.parse_args()
 
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{args.db}", "DEBUG": "true"}
@@ -134,6 +147,8 @@ def main() -> None:
             page_path=args.page,
             out=args.out,
             language=args.language,
+            full_page=args.full_page,
+            wait_for=args.wait_for,
         )
     finally:
         server.terminate()

@@ -39,6 +39,8 @@ PAGES = {
     "orgs:organisation-edit": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:organisation-deactivate": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:term-create": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
+    "orgs:election-record": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
+    "orgs:postponement-record": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:post-create": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
     "orgs:post-end": (lambda w: {"pk": w.branch.posts.first().pk}, BRANCH_CHANGE),
     "orgs:health": (None, row(200, 200, 200, 200, 403, 200, 200, 403, 200)),

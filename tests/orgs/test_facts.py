@@ -39,6 +39,7 @@ from tongxin.orgs.models import (
 from tongxin.orgs.selectors import terms_current
 from tongxin.orgs.services import (
     court_save,
+    election_record,
     organisation_deactivate,
     organisation_save,
     post_assign,
@@ -120,6 +121,9 @@ class FactsMachine(RuleBasedStateMachine):
                 full_member_on=datetime.date(2009, 7, 1) if status == Status.FULL else None,
             )
             self.people.append(person.pk)
+            if status in (Status.FULL, Status.PROBATIONARY):  # most members start placed
+                branch = orgs[2 + 6 * (n % 2)]  # a branch of their court
+                MembershipFactory(person=person, organisation=branch, starts_on=self.day)
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -230,6 +234,24 @@ class FactsMachine(RuleBasedStateMachine):
             starts_on=starts,
             ends_on=starts + _years(years) - datetime.timedelta(days=1),
         )
+
+    @rule(k=st.integers(0, 99), days=st.integers(1, 400))
+    def elect(self, k, days):
+        """An election in an organisation that has full members, one of them secretary."""
+        on = self._advance(days)
+        members = list(
+            Membership.objects.filter(ends_on__isnull=True, person__political_status=Status.FULL)
+            .select_related("organisation", "person")
+            .order_by("pk")
+        )
+        if members:
+            member = members[k % len(members)]
+            self._call(
+                election_record,
+                organisation=member.organisation,
+                elected_on=on,
+                posts=[(member.person, CommitteePost.Post.SECRETARY)],
+            )
 
     # Organisations and courts --------------------------------------------------------
 
@@ -498,7 +520,7 @@ def test_the_data_migration_fills_the_facts(world):
     from django.apps import apps
     from django.db import connection
 
-    fill = importlib.import_module("tongxin.orgs.migrations.0007_organisation_facts_fill").fill
+    fill = importlib.import_module("tongxin.orgs.migrations.0008_organisation_facts_fill").fill
     OrganisationFacts.objects.all().delete()
     UnassignedMember.objects.all().delete()
     PersonFactory(court=world.basic)  # unassigned

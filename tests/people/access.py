@@ -3,7 +3,44 @@
 Written out by hand from docs/permissions.md, not computed from the scoping code they check.
 """
 
-from tests.walk import ALL, PERSON_CHANGE, row
+from tests.walk import ALL, BRANCH_CHANGE, PERSON_CHANGE, row
+
+
+def _payment(world):
+    """A recorded month of a member of the branch (made once per world)."""
+    if not hasattr(world, "payment"):
+        import datetime
+
+        from tongxin.people.models import DuesPayment
+
+        world.payment = DuesPayment.objects.create(
+            person=world.members[3],
+            organisation=world.branch,
+            month=datetime.date(2026, 1, 1),
+            amount=100,
+            status="paid",
+            paid_on=datetime.date(2026, 1, 20),
+            receipt="R-WALK",
+        )
+    return world.payment
+
+
+def _transfer(world):
+    """A member of the branch in transit to another province's branch (made once)."""
+    if not hasattr(world, "transfer"):
+        import datetime
+
+        from tongxin.people.models import Transfer
+
+        world.transfer = Transfer.objects.create(
+            person=world.members[8],
+            from_organisation=world.branch,
+            to_organisation=world.other_branch,
+            letter_number="W-1",
+            sent_on=datetime.date(2026, 3, 1),
+        )
+    return world.transfer
+
 
 # route name → (path kwargs builder, expected statuses for GET)
 PAGES = {
@@ -16,6 +53,25 @@ PAGES = {
     "people:person-edit": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-deactivate": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
     "people:person-move": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
+    "people:transfer-create": (lambda w: {"pk": w.members[3].pk}, PERSON_CHANGE),
+    "people:transfer-list": (None, row(200, 200, 200, 200, 403, 200, 200, 200, 200)),
+    # Only the receiving side (the other province's party-affairs staff, here the
+    # outsider) settles it; the sending side cannot see the receiving branch (404).
+    "people:transfer-receive": (
+        lambda w: {"pk": _transfer(w).pk},
+        row(404, 404, 404, 404, 404, 404, 404, 404, 200),
+    ),
+    "people:transfer-return": (
+        lambda w: {"pk": _transfer(w).pk},
+        row(404, 404, 404, 404, 404, 404, 404, 404, 200),
+    ),
+    "people:dues-record": (lambda w: {"pk": w.branch.pk}, BRANCH_CHANGE),
+    # Seen with the dues permission, changed with dues.change.
+    "people:dues-undo": (
+        lambda w: {"pk": _payment(w).pk},
+        row(200, 200, 200, 403, 404, 403, 404, 404, 404),
+    ),
+    "people:dues-year": (None, row(200, 200, 200, 200, 403, 200, 403, 403, 200)),
     "people:dues": (
         lambda w: {"pk": w.branch.pk},
         row(200, 200, 200, 200, 403, 200, 403, 403, 404),

@@ -71,7 +71,7 @@ def test_dues_page_totals_the_branch_and_exports(world, client_for):
     client = client_for("secretary")
     response = client.get(f"/people/dues/{world.branch.pk}/")
     assert response.status_code == 200
-    assert response.context["total"] == expected
+    assert response.context["sheet"].due == expected
     export = client.get(f"/people/dues/{world.branch.pk}/?export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 

@@ -205,10 +205,10 @@ def test_leaving_the_party_ends_membership_posts_and_dues(world, client_for):
     assert not person.memberships.filter(ends_on__isnull=True).exists()
     assert not person.posts.filter(ends_on__isnull=True).exists()
     assert client_for("party").get(f"/people/{person.pk}/").context["dues"] is None
-    rows, _total = __import__("tongxin.people.selectors", fromlist=["dues_for"]).dues_for(
-        organisation=world.branch
-    )
-    assert person not in [p for _o, p, _a in rows]
+    from tongxin.people.ledger import collection_sheet
+
+    sheet = collection_sheet(organisation=world.branch, month=datetime.date.today())
+    assert person not in [row.person for row in sheet.rows]
 
 
 def test_a_moving_secretary_leaves_the_old_committee(world):

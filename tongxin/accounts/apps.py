@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Role grants are what the one access gate (tongxin.core.scoping) reads.
-        from tongxin.accounts import scope  # noqa: F401
+        from tongxin.accounts import scope
+
+        scope.declare_user_reach()

@@ -33,7 +33,7 @@ class GrantForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Only for a new account; the user must change it at the first sign-in."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"))
     court_code = forms.CharField(
         label=_("Court code"),
         max_length=20,
@@ -52,6 +52,13 @@ class GrantForm(BootstrapMixin, forms.Form):
         help_text=_("Links the account to the person's record at that court."),
     )
 
+    def __init__(self, *args, roles: list[str], **kwargs):
+        """`roles`: the roles the user may grant (no default: the choice is deliberate)."""
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Choose a role"))] + [
+            (role, Role(role).label) for role in roles
+        ]
+
     def clean(self):
         data = super().clean()
         username = data.get("username", "")
@@ -65,3 +72,26 @@ class GrantForm(BootstrapMixin, forms.Form):
                 except forms.ValidationError as error:
                     self.add_error("password", error)
         return data
+
+
+class PasswordResetForm(BootstrapMixin, forms.Form):
+    """A new initial password for someone else's account (checked against the password
+    rules for that account)."""
+
+    password = forms.CharField(
+        label=_("New initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Tell it to the user in person; they must change it at their next sign-in. "
+            "Their API tokens are revoked and their open sessions end."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        validate_password(password, user=self.user)
+        return password

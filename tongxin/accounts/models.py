@@ -10,11 +10,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongxin.accounts.scope import grant_rule
 from tongxin.core.permissions import Perm, Role
 from tongxin.core.scoping import scoped
 
 
-@scoped(court=("court__path", "organisation__court__path"), view=Perm.GRANT_CHANGE)
+@scoped(
+    court=("court__path", "organisation__court__path"),
+    view=Perm.GRANT_VIEW,
+    change=Perm.GRANT_CHANGE,
+    rule=grant_rule,
+)
 class RoleGrant(models.Model):
     """A role held by a user on a court subtree or a Party organisation subtree."""
 
@@ -59,7 +65,7 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.role} @ {self.court or self.organisation}"
+        return f"{self.user} · {self.get_role_display()} @ {self.court or self.organisation}"
 
 
 class Profile(models.Model):

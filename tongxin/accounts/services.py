@@ -2,7 +2,12 @@
 
 Every change a person could ask "who did this?" about is audited: grants given and withdrawn,
 a person's record linked to an account, the initial-password flag cleared, tokens created and
-revoked.
+revoked, an account unlocked or given a new password by an administrator.
+
+Who may grant what (`tongxin.accounts.scope`): a role is given or withdrawn on a court (or an
+organisation of a court) below a grant of the actor carrying grant.change whose role may give
+it (`roles_within`: no stronger than its own); an account is unlocked or reset by an actor who
+could withdraw every one of its grants.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from django.utils.translation import gettext as _
 from tongxin.accounts.models import ApiToken, Profile, RoleGrant, SignInLock
 from tongxin.core.audit import audit_record, snapshot
 from tongxin.core.exceptions import ApplicationError
-from tongxin.core.permissions import ORGANISATION_ROLES, Perm, Role
+from tongxin.core.permissions import ORGANISATION_ROLES, Perm, Role, role_has, roles_within
 from tongxin.core.scoping import scope_for
 from tongxin.core.services import model_save
 from tongxin.orgs.models import Court, PartyOrganisation
@@ -72,6 +77,18 @@ def person_link(*, actor, person: Person, user) -> Person:
     return person
 
 
+def roles_grantable(scope, court=None) -> list[str]:
+    """The roles the user may grant on `court` (or, without a court, somewhere), in the role
+    table's order."""
+    allowed: set[str] = set()
+    for grant in scope.grants:
+        if not grant.court_path or not role_has(grant.role, Perm.GRANT_CHANGE):
+            continue
+        if court is None or court.path.startswith(grant.court_path):
+            allowed.update(roles_within(grant.role))
+    return [role for role in Role.values if role in allowed]
+
+
 @transaction.atomic
 def account_grant(
     *,
@@ -84,12 +101,31 @@ def account_grant(
     staff_number: str = "",
 ) -> RoleGrant:
     """Grant a role to an account (created if new, with a password to change at first sign-in),
-    optionally linking it to a person's record; everything must lie in the actor's reach."""
+    optionally linking it to a person's record; everything must lie in the actor's reach, and
+    the role must be one the actor's grant there may give. Checked before anything is written
+    (and written in one transaction)."""
     scope = scope_for(actor)
+    if role not in Role.values:
+        raise ApplicationError(_("Choose a role."))
     court = scope.visible(Court, Perm.GRANT_CHANGE).filter(code=court_code).first()
     if court is None:
         raise ApplicationError(
             _("No court with code “%(code)s” that you may manage.") % {"code": court_code}
+        )
+    if role not in roles_grantable(scope, court):
+        raise ApplicationError(
+            _("Your roles at %(court)s do not let you grant the role “%(role)s”.")
+            % {"court": court.name, "role": Role(role).label}
+        )
+    if role in ORGANISATION_ROLES and not organisation_name:
+        raise ApplicationError(
+            _("The role “%(role)s” is granted on a Party organisation: give its name.")
+            % {"role": Role(role).label}
+        )
+    if role not in ORGANISATION_ROLES and organisation_name:
+        raise ApplicationError(
+            _("The role “%(role)s” is granted on a court: leave the organisation empty.")
+            % {"role": Role(role).label}
         )
     organisation = None
     if organisation_name:
@@ -145,7 +181,9 @@ def account_grant(
 
 
 def grant_revoke(*, actor, grant: RoleGrant) -> None:
-    """Withdraw a role grant."""
+    """Withdraw a role grant (one the actor's grants may give: see the module)."""
+    if not scope_for(actor).can(Perm.GRANT_CHANGE, grant):
+        raise ApplicationError(_("Your roles do not let you withdraw this role."))
     before = snapshot(grant)
     court = grant.court or grant.organisation.court
     with transaction.atomic():
@@ -230,11 +268,11 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def api_token_revoke(*, user, token: ApiToken, reason: str = "") -> None:
-    """Delete one of the user's tokens."""
+def api_token_revoke(*, user, token: ApiToken, reason: str = "", actor=None) -> None:
+    """Delete one of the user's tokens (`actor`: who did it, when not the user)."""
     with transaction.atomic():
         audit_record(
-            actor=user,
+            actor=actor or user,
             action="accounts.api_token.revoked",
             obj=token,
             before={"name": token.name, "prefix": token.prefix},
@@ -288,3 +326,78 @@ def login_failed(username: str):
 def login_succeeded(username: str) -> None:
     """A successful sign-in clears the failure count."""
     SignInLock.objects.filter(key=lock_key(username)).delete()
+
+
+# Account administration -----------------------------------------------------------------
+
+
+def account_court(user) -> Court | None:
+    """The court whose subtree holds all the account's grants (the nearest common ancestor of
+    their courts): the audit entries about the account go to its log, which every court
+    above it reads."""
+    rows = RoleGrant.objects.filter(user=user).values_list(
+        "court__path", "organisation__court__path"
+    )
+    paths = [(court or org_court).split(".")[:-1] for court, org_court in rows]
+    if not paths:
+        return None
+    common = paths[0]
+    for path in paths[1:]:
+        n = 0
+        while n < min(len(common), len(path)) and common[n] == path[n]:
+            n += 1
+        common = common[:n]
+    return Court.objects.filter(pk=int(common[-1])).first() if common else None
+
+
+def _account_administered(actor, user) -> None:
+    if not scope_for(actor).can(Perm.GRANT_CHANGE, user):
+        raise ApplicationError(
+            _("This account holds roles beyond what your own roles let you manage.")
+        )
+
+
+def account_unlock(*, actor, user) -> None:
+    """Lift the sign-in lock of an account's name (and forget its failed attempts)."""
+    _account_administered(actor, user)
+    locked = login_locked_until(user.username)
+    if locked is None:
+        raise ApplicationError(_("This account is not locked."))
+    with transaction.atomic():
+        SignInLock.objects.filter(key=lock_key(user.username)).delete()
+        audit_record(
+            actor=actor,
+            action="accounts.user.unlocked",
+            obj=user,
+            before={"locked_until": locked.isoformat()},
+            after={"locked_until": None},
+            court=account_court(user),
+        )
+
+
+@transaction.atomic
+def account_password_reset(*, actor, user, password: str) -> int:
+    """Give an account a new initial password: the user must change it at the next sign-in,
+    their sessions end (the password's hash changes) and their API tokens are revoked, as
+    with a password change. Returns the number of tokens revoked."""
+    _account_administered(actor, user)
+    if user.pk == actor.pk:
+        raise ApplicationError(_("Change your own password on your password page."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    profile = profile_for(user)
+    if not profile.must_change_password:
+        profile.must_change_password = True
+        profile.save(update_fields=["must_change_password"])
+    tokens = list(ApiToken.objects.filter(user=user))
+    for token in tokens:
+        api_token_revoke(user=user, token=token, reason="password reset", actor=actor)
+    audit_record(
+        actor=actor,
+        action="accounts.user.password_reset",
+        obj=user,
+        before=None,  # a reset is recorded even when the flag was already set
+        after={"must_change_password": True, "api_tokens_revoked": len(tokens)},
+        court=account_court(user),
+    )
+    return len(tokens)

@@ -37,4 +37,7 @@ urlpatterns = [
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("grants/", views.grant_list, name="grant-list"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant-revoke"),
+    path("users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
+    path("users/<int:pk>/password/", views.user_password_reset, name="user-password-reset"),
 ]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm as BaseAuthenticationForm
 from django.http import HttpResponseRedirect
@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongxin.accounts import services
-from tongxin.accounts.forms import GrantForm, TokenForm
-from tongxin.accounts.lists import GRANTS
-from tongxin.accounts.models import RoleGrant
+from tongxin.accounts.forms import GrantForm, PasswordResetForm, TokenForm
+from tongxin.accounts.lists import GRANTS, grants_seen
+from tongxin.accounts.models import Profile, RoleGrant
 from tongxin.core.access import public, requires
 from tongxin.core.forms import bootstrap
-from tongxin.core.listing import confirm_page, save_form, text_param
+from tongxin.core.listing import confirm_page, form_page, save_form, text_param
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
+from tongxin.people.models import Person
 
 AuthenticationForm = bootstrap(BaseAuthenticationForm)
 
@@ -137,9 +138,11 @@ def token_revoke(request, pk: int):
     return redirect("accounts:profile")
 
 
-@requires(Perm.GRANT_CHANGE)
+@requires(Perm.GRANT_VIEW)
 def grant_list(request):
-    form = GrantForm(request.POST or None)
+    """The grants of the user's courts, and the form to grant a role (the roles offered are
+    those the user's grants may give)."""
+    form = GrantForm(request.POST or None, roles=services.roles_grantable(scope_for(request.user)))
     if save_form(
         request,
         form,
@@ -150,10 +153,15 @@ def grant_list(request):
     return GRANTS.page(request, template="accounts/grant_list.html", context={"form": form})
 
 
-@requires(Perm.GRANT_CHANGE)  # 403 without the permission, 404 for a grant out of reach
+# 403 without the permission, 404 for a grant out of reach, 403 for a grant seen but stronger
+# than what the user's grants may withdraw.
+@requires(Perm.GRANT_CHANGE)
 def grant_revoke(request, pk: int):
     grant = scope_for(request.user).get(
-        RoleGrant, pk, queryset=RoleGrant.objects.select_related("user", "court", "organisation")
+        RoleGrant,
+        pk,
+        Perm.GRANT_CHANGE,
+        queryset=RoleGrant.objects.select_related("user", "court", "organisation"),
     )
     back = reverse("accounts:grant-list")
     return confirm_page(
@@ -165,4 +173,83 @@ def grant_revoke(request, pk: int):
         done=_("Role withdrawn."),
         back=back,
         redirect_to=back,
+    )
+
+
+# Accounts --------------------------------------------------------------------------------
+
+
+def _account(request, pk, perm=None):
+    """An account seen through its grants (404 otherwise); with `perm` grant.change, one
+    whose every grant the user may withdraw (403: seen, but beyond the user's roles)."""
+    return scope_for(request.user).get(get_user_model(), pk, perm)
+
+
+@requires(Perm.GRANT_VIEW)
+def user_detail(request, pk: int):
+    """An account: its grants in the user's reach, its sign-in lock, and (for an account the
+    user manages) unlock and password reset."""
+    account = _account(request, pk)
+    scope = scope_for(request.user)
+    person = Person.objects.filter(user=account).select_related("court").first()
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "grants": grants_seen(request.user)
+            .filter(user=account)
+            .select_related("court", "organisation__court")
+            .order_by("role"),
+            "locked_until": services.login_locked_until(account.username),
+            "must_change_password": Profile.objects.filter(
+                user=account, must_change_password=True
+            ).exists(),
+            "can_manage": scope.can(Perm.GRANT_CHANGE, account),
+            "is_self": account.pk == request.user.pk,
+            "person": person,
+            "person_visible": scope.can(Perm.PERSON_VIEW, person),
+        },
+    )
+
+
+@requires(Perm.GRANT_CHANGE)
+def user_unlock(request, pk: int):
+    """Lift an account's sign-in lock (audited)."""
+    account = _account(request, pk, Perm.GRANT_CHANGE)
+    back = reverse("accounts:user-detail", args=[account.pk])
+    return confirm_page(
+        request,
+        obj=account,
+        action=lambda: services.account_unlock(actor=request.user, user=account),
+        question=_("Unlock the account %(user)s? They can sign in again at once.")
+        % {"user": account.username},
+        done=_("Account unlocked."),
+        back=back,
+        redirect_to=back,
+        blocker=None
+        if services.login_locked_until(account.username)
+        else _("This account is not locked."),
+    )
+
+
+@requires(Perm.GRANT_CHANGE)
+def user_password_reset(request, pk: int):
+    """Give an account a new initial password, to change at the next sign-in (audited)."""
+    account = _account(request, pk, Perm.GRANT_CHANGE)
+    if account.pk == request.user.pk:
+        return redirect("accounts:password-change")
+    form = PasswordResetForm(request.POST or None, user=account)
+    back = reverse("accounts:user-detail", args=[account.pk])
+    return form_page(
+        request,
+        form=form,
+        action=lambda data: services.account_password_reset(
+            actor=request.user, user=account, password=data["password"]
+        ),
+        success=_("New password set: %(user)s must change it at the next sign-in.")
+        % {"user": account.username},
+        redirect_to=back,
+        template="accounts/password_reset.html",
+        context={"account": account, "back": back},
     )

@@ -20,6 +20,14 @@ class NotFound(ApplicationError):
 
 
 class Forbidden(ApplicationError):
-    """The user can see the object but their roles do not allow this action."""
+    """The roles do not allow this. `kind` says which answer is true: CANNOT_OPEN (no grant
+    carries the permission the page needs) or VIEW_ONLY (the object is seen, but this action
+    on it is not allowed); the 403 page says the one that is."""
 
     status_code = 403
+    CANNOT_OPEN = "cannot_open"
+    VIEW_ONLY = "view_only"
+
+    def __init__(self, message, extra: dict | None = None, *, kind: str = CANNOT_OPEN):
+        super().__init__(message, extra)
+        self.kind = kind

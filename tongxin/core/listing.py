@@ -1,18 +1,17 @@
-"""List pages: search, filters, pagination and Excel export of exactly what is filtered."""
+"""List pages: search, filters, pagination and export (.xlsx, CSV) of exactly what is filtered."""
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from tongxin.core.paging import PAGE_PARAMS, bounded_count, cursor_of, keyset_page
-from tongxin.lib.excel import workbook_response
 
 
 def text_param(params, name: str, max_length: int = 100) -> str:
@@ -22,8 +21,17 @@ def text_param(params, name: str, max_length: int = 100) -> str:
 
 @dataclass
 class Column:
+    """One column of a list's export. `value(obj)` reads it from a row object; an export of a
+    queryset reads `field` instead when every column has one: a values() path or an
+    expression, with `labels` (choices: value → label, resolved once per export in the
+    reader's language) or `convert` (a function of the value) applied to it. So a large
+    export builds no model instance and looks up no label per row."""
+
     header: str
     value: Callable
+    field: object = None  # "court__code", or an expression such as Subquery(...)
+    labels: object = None  # choices as (value, label) pairs or a mapping
+    convert: Callable | None = None
 
 
 def active_flag(value: str) -> bool | None:
@@ -65,6 +73,13 @@ class ListDefinition:
     # decorate(rows): per-row figures (counts of members, staff...) for the rows shown or
     # exported only, in one query, instead of an aggregate over the whole list.
     decorate: Callable[[list], None] | None = None
+    # The list's name in the registry ("people.people"): a background export job names its
+    # list by it and runs the selector again, as its user, in the worker.
+    name: str = dataclasses.field(default="", kw_only=True)
+
+    def __post_init__(self):
+        if self.name:
+            list_register(self)
 
     def queryset(self, user, params):
         return self.select(user=user, filters=self.filters.from_params(params))
@@ -80,6 +95,7 @@ class ListDefinition:
             filename=self.filename,
             per_page=self.per_page,
             decorate=self.decorate,
+            definition=self,
         )
 
     def api_page(self, user, query) -> dict:
@@ -110,20 +126,25 @@ class ListDefinition:
         }
 
 
-def decorated_chunks(queryset, decorate, size: int = 2000):
-    """The rows of a queryset in chunks of `size`, each chunk given its per-row figures."""
-    if decorate is None:
-        yield from queryset.iterator(chunk_size=size)
-        return
-    chunk = []
-    for obj in queryset.iterator(chunk_size=size):
-        chunk.append(obj)
-        if len(chunk) == size:
-            decorate(chunk)
-            yield from chunk
-            chunk = []
-    decorate(chunk)
-    yield from chunk
+# Every named ListDefinition, by name (filled as the apps' lists modules are imported).
+LISTS: dict[str, ListDefinition] = {}
+
+
+def list_register(definition: ListDefinition) -> None:
+    known = LISTS.get(definition.name)
+    if known is not None and known is not definition:
+        raise ImproperlyConfigured(f"two lists are named {definition.name!r}")
+    LISTS[definition.name] = definition
+
+
+def list_get(name: str) -> ListDefinition | None:
+    """The list named `name`, importing every installed app's `lists` module first (a
+    worker process has not necessarily imported them)."""
+    if name not in LISTS:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("lists")
+    return LISTS.get(name)
 
 
 def list_page(
@@ -137,19 +158,23 @@ def list_page(
     per_page: int | None = None,
     footer: Sequence | None = None,
     decorate: Callable[[list], None] | None = None,
+    definition: ListDefinition | None = None,
 ):
-    """Render one page of `queryset`, or the whole filtered queryset as .xlsx with ?export=xlsx
-    (`footer`: a last row for the export, such as a total; `decorate(rows)`: adds per-row
-    figures to the rows shown, or exported, in one query per page or chunk)."""
-    if request.GET.get("export") == "xlsx":
-        # A queryset is streamed in chunks; a list (findings computed in memory) as it is.
-        lazy = hasattr(queryset, "iterator")
-        items = decorated_chunks(queryset, decorate) if lazy else queryset
-        rows = ([column.value(obj) for column in columns] for obj in items)
-        if footer is not None:
-            rows = itertools.chain(rows, [list(footer)])
-        return workbook_response(
-            filename=filename, headers=[str(c.header) for c in columns], rows=rows
+    """Render one page of `queryset`, or the whole filtered queryset with ?export=xlsx or
+    ?export=csv (`footer`: a last row for the export, such as a total; `decorate(rows)`: adds
+    per-row figures to the rows shown, in one query per page). See
+    `core.exports.export_response`: CSV streams; a large .xlsx export of a named list
+    (`definition`) becomes a background job."""
+    if request.GET.get("export") in ("xlsx", "csv"):
+        from tongxin.core.exports import export_response
+
+        return export_response(
+            request,
+            queryset=queryset,
+            columns=columns,
+            filename=filename,
+            footer=footer,
+            definition=definition,
         )
     query = request.GET.copy()
     for name in PAGE_PARAMS:
@@ -174,16 +199,20 @@ def list_page(
 def save_form(request, form, action: Callable, *, success: str) -> bool:
     """Validate `form` and call `action(form.cleaned_data)`; domain errors become form errors.
 
-    Returns True when the action succeeded (a success message is queued).
+    Returns True when the action succeeded (a message is queued: `success`, or "Nothing
+    changed." when the action recorded no change: every change is audited).
     """
     from django.contrib import messages
+    from django.utils.translation import gettext as _
 
     from tongxin.core.exceptions import ApplicationError
+    from tongxin.core.services import changes_recorded
 
     if request.method != "POST" or not form.is_valid():
         return False
     try:
-        action(form.cleaned_data)
+        with changes_recorded() as recorded:
+            action(form.cleaned_data)
     except ApplicationError as error:
         if error.extra and all(key in form.fields for key in error.extra):
             for key, errors in error.extra.items():
@@ -192,7 +221,10 @@ def save_form(request, form, action: Callable, *, success: str) -> bool:
         else:
             form.add_error(None, error.message)
         return False
-    messages.success(request, success)
+    if recorded:
+        messages.success(request, success)
+    else:
+        messages.info(request, _("Nothing changed."))
     return True
 
 

@@ -16,7 +16,6 @@ class ApplicationErrorMiddleware:
             remote_addr.reset(token)
 
     def process_exception(self, request, exception):
-        from django.core.exceptions import PermissionDenied
         from django.http import Http404
 
         from tongxin.core.exceptions import Forbidden, NotFound
@@ -25,5 +24,5 @@ class ApplicationErrorMiddleware:
         if isinstance(exception, NotFound):
             return not_found(request, Http404())
         if isinstance(exception, Forbidden):
-            return forbidden(request, PermissionDenied())
+            return forbidden(request, exception)
         return None

@@ -72,6 +72,18 @@ class AuditEntry(models.Model):
         "ended": _("ended"),
         "revoked": _("revoked"),
         "committed": _("committed"),
+        "linked": _("linked to an account"),
+        "password_set": _("password changed"),
+        "password_reset": _("password reset"),
+        "unlocked": _("unlocked"),
+    }
+    # Snapshot keys that are no field of the object's model.
+    LABELS = {
+        "username": _("user name"),
+        "must_change_password": _("must change the password"),
+        "api_tokens_revoked": _("API tokens revoked"),
+        "locked_until": _("locked until"),
+        "reason": _("reason"),
     }
 
     def _model(self):
@@ -90,22 +102,154 @@ class AuditEntry(models.Model):
         verb = self.action.rsplit(".", 1)[-1]
         return f"{kind} · {self.VERBS.get(verb, verb)}"
 
-    @property
-    def changes(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for every field whose value differs."""
+    def _field(self, model, name: str):
+        """The model field a snapshot key names (a field's name or attname), or None."""
         from django.core.exceptions import FieldDoesNotExist
 
+        if model is None:
+            return None
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+
+    @classmethod
+    def prepare(cls, entries) -> None:
+        """Look up the names of the objects the entries' values refer to (foreign keys, and
+        many-to-many lists) for entries shown together: one query per referenced model,
+        whatever the number of entries (a page, or a chunk of an export)."""
+        entries = list(entries)
+        wanted: dict[type, set[int]] = {}
+        for entry in entries:
+            model = entry._model()
+            for name, value in (*(entry.before or {}).items(), *(entry.after or {}).items()):
+                field = entry._field(model, name)
+                if field is None or not field.is_relation or field.related_model is None:
+                    continue
+                for pk in value if isinstance(value, list) else [value]:
+                    if isinstance(pk, int) and not isinstance(pk, bool):
+                        wanted.setdefault(field.related_model, set()).add(pk)
+        names: dict[tuple[type, int], str] = {}
+        for target, pks in wanted.items():
+            for obj in target._default_manager.filter(pk__in=pks):
+                names[(target, obj.pk)] = str(obj)
+        for entry in entries:
+            entry._names = names
+
+    def display(self, name: str, value):
+        """A recorded value as the reader reads it: a choice by its label, yes or no, a
+        referenced object by its name, a time in the court's time zone (None stays None)."""
+        import datetime
+
+        from django.utils import timezone
+
+        if value is None:
+            return None
+        field = self._field(self._model(), name)
+        if field is not None and field.is_relation and field.related_model is not None:
+            if not hasattr(self, "_names"):
+                type(self).prepare([self])
+            values = value if isinstance(value, list) else [value]
+            shown = [self._names.get((field.related_model, pk), f"#{pk}") for pk in values]
+            return "、".join(shown) if isinstance(value, list) else shown[0]
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, str) and len(value) > 16 and value[10:11] == "T":
+            try:
+                moment = datetime.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, list):
+            return "、".join(str(item) for item in value)
+        return value
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for every field whose value differs, in the reader's
+        language and terms (`display`)."""
         model = self._model()
         before, after = self.before or {}, self.after or {}
 
         def label(name: str) -> str:
-            try:
-                return str(model._meta.get_field(name).verbose_name) if model else name
-            except FieldDoesNotExist:
-                return name
+            field = self._field(model, name)
+            if field is not None:
+                return str(field.verbose_name)
+            return str(self.LABELS.get(name, name))
 
         return [
-            (label(name), before.get(name), after.get(name))
+            (label(name), self.display(name, before.get(name)), self.display(name, after.get(name)))
             for name in sorted(set(before) | set(after))
             if before.get(name) != after.get(name)
         ]
+
+
+class ExportJob(models.Model):
+    """A large export prepared by the background worker for one user (see core/exports.py).
+
+    The job names its list (`ListDefinition.name`) and the filters as they were read from the
+    list page; the worker runs the list's selector again as the user. States: QUEUED →
+    RUNNING → DONE (`file` names the complete file under EXPORT_ROOT) or FAILED (`failure`
+    says why; no file). Progress while RUNNING lives in the cache. Only the owner sees a job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel workbook (.xlsx)")
+        CSV = "csv", _("CSV (UTF-8)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    list_name = models.CharField(_("list"), max_length=80)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    language = models.CharField(max_length=10, blank=True, default="")  # of the headers
+    file_name = models.CharField(_("file name"), max_length=120)  # as downloaded
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # Rows expected when queued; rows written once done.
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    # The stored file under EXPORT_ROOT, set only once the file is complete and in place.
+    file = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    failure = models.TextField(_("reason"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_by_user")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def filters_shown(self) -> str:
+        """The filters that were set, for the reader ("court=苏01, status=full")."""
+        return ", ".join(f"{key}={value}" for key, value in self.params.items() if value)
+
+    @property
+    def status_colour(self) -> str:
+        return {
+            self.Status.QUEUED: "secondary",
+            self.Status.RUNNING: "info",
+            self.Status.DONE: "success",
+            self.Status.FAILED: "danger",
+        }[self.status]

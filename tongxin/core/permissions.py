@@ -31,11 +31,15 @@ class Perm:
     ORG_CHANGE = "org.change"  # organisations, terms, committee posts
     PERSON_VIEW = "person.view"
     PERSON_CHANGE = "person.change"  # records, memberships, dues base
-    DUES_VIEW = "dues.view"
+    DUES_VIEW = "dues.view"  # the dues ledger and the declared salary bases
+    DUES_CHANGE = "dues.change"  # record dues paid or exempted
     HEALTH_VIEW = "health.view"
     RULE_CHANGE = "rule.change"  # health-rule thresholds (global data)
     AUDIT_VIEW = "audit.view"
     IMPORT_RUN = "import.run"
+    GRANT_VIEW = "grant.view"  # the role grants and accounts of the subtree
+    # Grant and withdraw roles no stronger than one's own grant there (`roles_within`); unlock
+    # and reset the password of an account whose every grant one could have given.
     GRANT_CHANGE = "grant.change"
 
 
@@ -49,9 +53,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ORG_CHANGE,
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
+            Perm.DUES_CHANGE,
             Perm.RULE_CHANGE,
             Perm.AUDIT_VIEW,
             Perm.IMPORT_RUN,
+            Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
         }
     ),
@@ -62,8 +68,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ORG_CHANGE,
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
+            Perm.DUES_CHANGE,
             Perm.AUDIT_VIEW,
             Perm.IMPORT_RUN,
+            Perm.GRANT_VIEW,
+            Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
         }
     ),
     # Organisation-scoped roles: they see their organisation subtree and its members.
@@ -75,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ORG_CHANGE,
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
+            Perm.DUES_CHANGE,
         }
     ),
     Role.BRANCH_COMMITTEE: frozenset(
@@ -83,7 +93,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # A member sees their own record and their branch (no other member's record).
     Role.MEMBER: frozenset(),
     Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW}),
-    Role.DISCIPLINE: frozenset(READ),
+    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
     Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
 }
 
@@ -93,6 +103,16 @@ ORGANISATION_ROLES = frozenset({Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE, Ro
 
 def role_has(role: str, perm: str) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def roles_within(role: str) -> list[str]:
+    """The roles a grant of `role` may give and withdraw in its subtree: none without
+    grant.change, else every role whose permissions are all its own (so party-affairs staff
+    grant every role but system administrator, and nobody grants above their own grant)."""
+    own = ROLE_PERMISSIONS.get(role, frozenset())
+    if Perm.GRANT_CHANGE not in own:
+        return []
+    return [other for other in Role.values if ROLE_PERMISSIONS[other] <= own]
 
 
 def write_counterpart(perm: str) -> str:

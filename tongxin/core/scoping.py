@@ -8,7 +8,8 @@ condition, or replaces the whole rule with `rule`, in its own app.
 
 Every selector and view asks `scope_for(user)` for what a permission reaches:
 `scope.visible(Model, perm)` is the queryset, `scope.get(Model, pk, perm)` an object or
-NotFound (404: outside what the user may see) / Forbidden (403: seen, but not this action),
+NotFound (404: outside what the user may see) / Forbidden (403: seen, but not this action:
+kind VIEW_ONLY; `scope.require` without the permission anywhere: kind CANNOT_OPEN),
 `scope.can(perm, obj)` answers "may do" for an object. The grants themselves come from the
 accounts app, which registers the loader (`grant_loader`); apps may add organisation paths
 a user reaches by another route than a grant (`org_paths_source`: a member's own branch).
@@ -167,7 +168,7 @@ class Scope:
     def require(self, perm: str) -> None:
         """Forbidden unless some grant carries the permission."""
         if not self.has(perm):
-            raise Forbidden("forbidden")
+            raise Forbidden("forbidden", kind=Forbidden.CANNOT_OPEN)
 
     def court_paths(self, perm: str) -> list[str]:
         return [g.court_path for g in self.grants if g.court_path and role_has(g.role, perm)]
@@ -226,7 +227,7 @@ class Scope:
         if obj is None:
             raise NotFound("not found")
         if perm and perm != seen and not self.can(perm, obj):
-            raise Forbidden("forbidden")
+            raise Forbidden("forbidden", kind=Forbidden.VIEW_ONLY)
         return obj
 
 

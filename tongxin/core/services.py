@@ -1,13 +1,40 @@
 """Shared write path: validate, save, audit, in one transaction."""
 
-from collections.abc import Callable
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
 from tongxin.core.audit import audit_record, snapshot
 from tongxin.core.exceptions import ApplicationError
+from tongxin.core.models import AuditEntry
+
+_recorded: contextvars.ContextVar[list | None] = contextvars.ContextVar("recorded", default=None)
+
+
+def _note_entry(sender, instance, created, **kwargs):
+    entries = _recorded.get()
+    if created and entries is not None:
+        entries.append(instance.pk)
+
+
+post_save.connect(_note_entry, sender=AuditEntry, dispatch_uid="tongxin.core.services.recorded")
+
+
+@contextlib.contextmanager
+def changes_recorded() -> Iterator[list]:
+    """The ids of the audit entries written inside the block. Every change is audited and an
+    unchanged save writes no entry (`audit_record`), so an empty list means nothing changed."""
+    entries: list = []
+    token = _recorded.set(entries)
+    try:
+        yield entries
+    finally:
+        _recorded.reset(token)
 
 
 def validation_message(error: ValidationError) -> str:

@@ -6,4 +6,8 @@ app_name = "core"
 
 urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
+    path("exports/", views.export_list, name="export-list"),
+    path("exports/<int:pk>/", views.export_detail, name="export-detail"),
+    path("exports/<int:pk>/progress/", views.export_progress, name="export-progress"),
+    path("exports/<int:pk>/download/", views.export_download, name="export-download"),
 ]

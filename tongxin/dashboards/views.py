@@ -3,6 +3,8 @@ from django.shortcuts import render
 from tongxin.core.access import requires
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
+from tongxin.core.views import not_found
+from tongxin.dashboards import charts
 from tongxin.orgs import health
 from tongxin.orgs.models import Court, PartyOrganisation
 from tongxin.people.models import Person
@@ -22,6 +24,7 @@ def home(request):
         if scope.has(Perm.PERSON_VIEW)
         else None,
         "show_health": scope.has(Perm.HEALTH_VIEW),
+        "charts": charts.available(request.user),
         "own_person": own_person(scope),
         "own_organisations": scope.visible(PartyOrganisation).filter(is_active=True)[:5]
         if not scope.has(Perm.COURT_VIEW)
@@ -39,3 +42,15 @@ def health_counts(request):
         "dashboards/_health_counts.html",
         {"health_counts": tally, "finding_total": sum(n for _code, _label, n in tally)},
     )
+
+
+@requires(signed_in=True)
+def chart_data(request, name: str):
+    """The figures of one chart as JSON (the page draws it with ECharts, served locally)."""
+    from django.http import JsonResponse
+
+    if name not in charts.CHARTS:
+        return not_found(request)
+    perm, figures = charts.CHARTS[name]
+    scope_for(request.user).require(perm)
+    return JsonResponse(figures(request.user))

@@ -109,3 +109,52 @@ class HealthRuleForm(BootstrapMixin, forms.ModelForm):
         if value is not None and value_max is not None and value_max < value:
             self.add_error("value_max", _("The upper threshold must not be below the lower one."))
         return data
+
+
+class ElectionForm(BootstrapMixin, forms.Form):
+    """An election and the new committee, in one form."""
+
+    elected_on = forms.DateField(label=_("Election day"))
+    years = forms.TypedChoiceField(
+        label=_("Term"),
+        coerce=int,
+        choices=[(3, _("3 years")), (5, _("5 years"))],
+        help_text=_("Branches and general branches 3 years; organ committees 5."),
+    )
+    secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None)
+    deputy_secretary = forms.ModelChoiceField(
+        label=_("Deputy secretary"), queryset=None, required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation member"), queryset=None, required=False
+    )
+    propaganda = forms.ModelChoiceField(label=_("Propaganda member"), queryset=None, required=False)
+    discipline = forms.ModelChoiceField(label=_("Discipline member"), queryset=None, required=False)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Other committee members"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    POSTS = ("secretary", "deputy_secretary", "organisation", "propaganda", "discipline")
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (*self.POSTS, "members"):
+            self.fields[name].queryset = people
+
+    def posts(self) -> list:
+        data = self.cleaned_data
+        chosen = [(data[name], name) for name in self.POSTS if data.get(name)]
+        chosen += [(person, CommitteePost.Post.MEMBER) for person in data.get("members") or []]
+        return chosen
+
+
+class PostponementForm(BootstrapMixin, forms.Form):
+    until = forms.DateField(
+        label=_("Election postponed until"),
+        help_text=_("At most a year after the term's scheduled end."),
+    )
+    approved_on = forms.DateField(label=_("Approved by the higher organisation on"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -199,7 +199,18 @@ class CommitteeTerm(models.Model):
         PartyOrganisation, on_delete=models.PROTECT, related_name="terms"
     )
     starts_on = models.DateField(_("term starts"))
+    # The day the term ends: scheduled while it runs; once the next committee is elected, the
+    # election day (earlier or later than scheduled), the scheduled day kept beside it.
     ends_on = models.DateField(_("term ends"))
+    scheduled_ends_on = models.DateField(_("scheduled end"), null=True, blank=True)
+    # A postponed election (at most a year, approved by the higher organisation).
+    postponed_until = models.DateField(_("election postponed until"), null=True, blank=True)
+    postponement_reason = models.CharField(
+        _("reason for the postponement"), max_length=200, blank=True
+    )
+    postponement_approved_on = models.DateField(
+        _("postponement approved on"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["organisation", "-starts_on"]
@@ -213,7 +224,12 @@ class CommitteeTerm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_on} – {self.ends_on}"
+        return f"{self.organisation} {self.starts_on} – {self.ends_on}"
+
+    @property
+    def deadline(self):
+        """When the next election is due: the approved postponement, else the scheduled end."""
+        return self.postponed_until or self.ends_on
 
 
 @scoped(
@@ -268,7 +284,7 @@ class CommitteePost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_post_display()} {self.person}"
+        return f"{self.organisation} · {self.get_post_display()} {self.person}"
 
 
 class HealthRule(models.Model):
@@ -286,7 +302,10 @@ class HealthRule(models.Model):
         verbose_name_plural = _("health rules")
 
     def __str__(self) -> str:
-        return self.code
+        from tongxin.orgs.health import RULES  # the rule's name lives with the rule
+
+        rule = RULES.get(self.code)
+        return str(rule.label) if rule is not None else self.code
 
 
 # Maintained facts ------------------------------------------------------------------------

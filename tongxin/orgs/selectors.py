@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tongxin.core.listing import Filters, active_flag
 from tongxin.core.permissions import Perm
@@ -76,6 +77,39 @@ def department_list(*, user, filters: DepartmentFilters) -> QuerySet[Department]
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("court__path", "id")
+
+
+def department_staff_count():
+    """The active people of each department, as a correlated subquery (an export's column)."""
+    from tongxin.people.models import Person
+
+    counted = (
+        Person.objects.filter(department=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("department")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def organisation_full_members_count():
+    """The active full members of each organisation today, as a correlated subquery."""
+    from tongxin.people.models import Membership
+
+    counted = (
+        Membership.objects.filter(
+            organisation=OuterRef("pk"),
+            ends_on__isnull=True,
+            person__political_status="full",
+            person__is_active=True,
+        )
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def department_staff(rows) -> None:

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.core.audit import audit_record, snapshot
@@ -247,3 +248,160 @@ def post_end(*, actor, post: CommitteePost, ends_on: datetime.date) -> Committee
     )
     facts_refresh([post.organisation_id])
     return post
+
+
+# Elections (换届) ----------------------------------------------------------------------------
+
+ELECTABLE = ("full",)  # only full members vote and stand (probationary members do not)
+
+
+def term_years(organisation: PartyOrganisation) -> int:
+    """The regular term (domain.md): 5 years for an organ (grassroots) committee, 3 otherwise."""
+    return 5 if organisation.kind == PartyOrganisation.Kind.ORGAN_COMMITTEE else 3
+
+
+@transaction.atomic
+def election_record(
+    *,
+    actor,
+    organisation: PartyOrganisation,
+    elected_on: datetime.date,
+    posts: list,
+    years: int | None = None,
+) -> CommitteeTerm:
+    """Record an election, on time, early or after a postponement: the current term ends on
+    the election day, the new term starts that day, the outgoing committee's posts end and
+    the new committee's begin. `posts`: (person, post) pairs, one secretary among them."""
+    from tongxin.orgs.selectors import term_current
+
+    if organisation.kind not in PartyOrganisation.ELECTED_KINDS:
+        raise ApplicationError(_("This kind of organisation has no elected committee."))
+    if elected_on > timezone.localdate():
+        raise ApplicationError(_("An election can be recorded once it has taken place."))
+    years = years or term_years(organisation)
+    if years not in (3, 5):
+        raise ApplicationError(_("A committee is elected for 3 or 5 years."))
+    current = term_current(organisation, elected_on)
+    if current is not None:
+        if elected_on <= current.starts_on:
+            raise ApplicationError(
+                _("The election must be after the current term began (%(date)s).")
+                % {"date": current.starts_on}
+            )
+        scheduled = current.scheduled_ends_on or current.ends_on
+        if elected_on < add_months(scheduled, -12):
+            raise ApplicationError(
+                _(
+                    "An election may be advanced by at most a year: this term is due to end "
+                    "on %(date)s."
+                )
+                % {"date": scheduled}
+            )
+        latest = current.postponed_until or add_months(scheduled, 12)
+        if elected_on > max(latest, scheduled):
+            raise ApplicationError(
+                _(
+                    "The election is later than the term allows (%(date)s): record the approved postponement first."
+                )
+                % {"date": latest}
+            )
+    later = organisation.terms.filter(starts_on__gt=elected_on).first()
+    if later is not None:
+        raise ApplicationError(_("A later term (%(term)s) is recorded already.") % {"term": later})
+    _check_committee(organisation, elected_on, posts)
+    if current is not None:
+        model_save(
+            actor=actor,
+            instance=current,
+            changes={
+                "scheduled_ends_on": current.scheduled_ends_on or current.ends_on,
+                "ends_on": elected_on,
+            },
+            action="orgs.term",
+        )
+    term = model_save(
+        actor=actor,
+        instance=CommitteeTerm(
+            organisation=organisation,
+            starts_on=elected_on,
+            ends_on=add_months(elected_on, 12 * years),
+        ),
+        changes={},
+        action="orgs.term",
+    )
+    for post in organisation.posts.filter(ends_on__isnull=True).select_related(
+        "organisation__court"
+    ):
+        if post.starts_on >= elected_on:
+            raise ApplicationError(
+                _("%(person)s's post began on %(date)s, not before the election.")
+                % {"person": post.person, "date": post.starts_on}
+            )
+        post_end(actor=actor, post=post, ends_on=elected_on)
+    for person, post in posts:
+        post_assign(
+            actor=actor, organisation=organisation, person=person, post=post, starts_on=elected_on
+        )
+    facts_refresh([organisation])  # the terms changed: the facts keep the two latest
+    return term
+
+
+def _check_committee(organisation: PartyOrganisation, on: datetime.date, posts: list) -> None:
+    from tongxin.orgs.selectors import roster_on
+
+    secretaries = [person for person, post in posts if post == CommitteePost.Post.SECRETARY]
+    if len(secretaries) != 1:
+        raise ApplicationError(_("The new committee needs exactly one secretary."))
+    people = [person for person, _post in posts]
+    if len(set(p.pk for p in people)) != len(people):
+        raise ApplicationError(_("Each person holds one post on the committee."))
+    if len(posts) > 7:
+        raise ApplicationError(_("A committee has at most 7 members."))
+    members = {m.person_id for m in roster_on(organisation=organisation, on=on)}
+    for person in people:
+        if person.pk not in members or person.political_status not in ELECTABLE:
+            raise ApplicationError(
+                _(
+                    "%(name)s is not a full member of this organisation on %(date)s: only full members are elected."
+                )
+                % {"name": person.name, "date": on}
+            )
+
+
+def postponement_record(
+    *,
+    actor,
+    term: CommitteeTerm,
+    until: datetime.date,
+    reason: str,
+    approved_on: datetime.date,
+) -> CommitteeTerm:
+    """Record that the higher organisation approved holding the election later (at most a
+    year after the term's scheduled end)."""
+    scheduled = term.scheduled_ends_on or term.ends_on
+    if until <= scheduled:
+        raise ApplicationError(
+            _("A postponement moves the election past the term's end (%(date)s).")
+            % {"date": scheduled}
+        )
+    if until > add_months(scheduled, 12):
+        raise ApplicationError(
+            _("An election may be postponed by at most a year (until %(date)s).")
+            % {"date": add_months(scheduled, 12)}
+        )
+    if not reason.strip():
+        raise ApplicationError(_("Give the reason for the postponement."))
+    if approved_on > timezone.localdate():
+        raise ApplicationError(_("The approval date cannot lie in the future."))
+    if approved_on < term.starts_on:
+        raise ApplicationError(_("The approval cannot precede the term."))
+    return model_save(
+        actor=actor,
+        instance=term,
+        changes={
+            "postponed_until": until,
+            "postponement_reason": reason.strip(),
+            "postponement_approved_on": approved_on,
+        },
+        action="orgs.term",
+    )

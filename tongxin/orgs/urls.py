@@ -28,6 +28,12 @@ urlpatterns = [
         name="organisation-deactivate",
     ),
     path("organisations/<int:pk>/terms/new/", views.term_create, name="term-create"),
+    path("organisations/<int:pk>/election/", views.election_record, name="election-record"),
+    path(
+        "organisations/<int:pk>/postponement/",
+        views.postponement_record,
+        name="postponement-record",
+    ),
     path("organisations/<int:pk>/posts/new/", views.post_create, name="post-create"),
     path("posts/<int:pk>/end/", views.post_end, name="post-end"),
     path("health/", views.health_page, name="health"),

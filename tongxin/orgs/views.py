@@ -16,10 +16,12 @@ from tongxin.orgs import health, selectors, services
 from tongxin.orgs.forms import (
     CourtForm,
     DepartmentForm,
+    ElectionForm,
     HealthRuleForm,
     OrganisationForm,
     PostEndForm,
     PostForm,
+    PostponementForm,
     TermForm,
 )
 from tongxin.orgs.lists import COURTS, DEPARTMENTS, ORGANISATIONS
@@ -51,6 +53,9 @@ def court_detail(request, court: Court):
         people_count=Count("people", filter=Q(people__is_active=True))
     )
     organisations = scope.visible(PartyOrganisation).filter(court=court).order_by("path")
+    ancestors = Court.objects.filter(
+        pk__in=[int(s) for s in court.path.split(".")[:-2] if s]
+    ).order_by("path")
     return render(
         request,
         "orgs/court_detail.html",
@@ -60,9 +65,10 @@ def court_detail(request, court: Court):
             "departments": departments,
             "organisations": organisations,
             "can_change": can_change,
-            "ancestors": Court.objects.filter(
-                pk__in=[int(s) for s in court.path.split(".")[:-2] if s]
-            ).order_by("path"),
+            "ancestors": ancestors,
+            # Courts above the user's grants are named, not linked (their page would be 404).
+            "visible_ancestors": set(scope.visible(ancestors).values_list("pk", flat=True)),
+            "can_health": scope.can(Perm.HEALTH_VIEW, court),
             "people_count": court.people.filter(is_active=True).count(),
             # Nothing new is added under an inactive court (the services refuse it too).
             "can_org_change": court.is_active and scope.covers_court(court, Perm.ORG_CHANGE),
@@ -198,6 +204,7 @@ def organisation_detail(request, org: PartyOrganisation):
             "posts": selectors.posts_on(organisation=org, on=on),
             "post_history": org.posts.select_related("person").order_by("-starts_on"),
             "terms": org.terms.all(),
+            "elected": org.kind in PartyOrganisation.ELECTED_KINDS,
             "parent_visible": bool(org.parent_id) and scope.can(Perm.ORG_VIEW, org.parent),
             "current_term": selectors.term_current(org, on),
             "children": org.children.order_by("path"),
@@ -258,7 +265,11 @@ def organisation_edit(request, org: PartyOrganisation | None, parent: Court | No
         success=_("Organisation saved."),
         redirect_to=lambda: reverse("orgs:organisation-detail", args=[form.instance.pk]),
         template="orgs/organisation_form.html",
-        context={"court": court, "org": org if pk else None},
+        context={
+            "court": court,
+            "org": org if pk else None,
+            "court_visible": scope.can(Perm.COURT_VIEW, court),
+        },
     )
 
 
@@ -296,6 +307,64 @@ def term_create(request, org: PartyOrganisation):
         redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
         template="orgs/simple_form.html",
         context={"org": org, "title": _("Record a committee term")},
+    )
+
+
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def election_record(request, org: PartyOrganisation):
+    """Record an election (on time, early or after a postponement) and the new committee."""
+    today = timezone.localdate()
+    people = (
+        Person.objects.filter(
+            memberships__organisation=org,
+            memberships__ends_on__isnull=True,
+            political_status=Person.PoliticalStatus.FULL,
+            is_active=True,
+        )
+        .order_by("name")
+        .distinct()
+    )
+    form = ElectionForm(
+        request.POST or None,
+        people=people,
+        initial={"elected_on": today, "years": services.term_years(org)},
+    )
+    return form_page(
+        request,
+        form=form,
+        action=lambda data: services.election_record(
+            actor=request.user,
+            organisation=org,
+            elected_on=data["elected_on"],
+            years=data["years"],
+            posts=form.posts(),
+        ),
+        success=_("Election recorded: the new term and committee begin on the election day."),
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("Record an election")},
+    )
+
+
+@requires(Perm.ORG_CHANGE, PartyOrganisation)
+def postponement_record(request, org: PartyOrganisation):
+    """Record an approved postponement of the current term's election."""
+    term = selectors.term_current(org, timezone.localdate())
+
+    def postpone(data):
+        if term is None:
+            raise ApplicationError(_("There is no current term to postpone: record a term first."))
+        services.postponement_record(actor=request.user, term=term, **data)
+
+    form = PostponementForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        action=postpone,
+        success=_("Postponement recorded."),
+        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
+        template="orgs/simple_form.html",
+        context={"org": org, "title": _("Record a postponed election")},
     )
 
 
@@ -347,8 +416,11 @@ def health_page(request):
     scope = scope_for(request.user)
     court = None
     code = text_param(request.GET, "court")
+    court_id = text_param(request.GET, "court_id")  # a court without a code: a tribunal
     if code:
         court = scope.visible(Court, Perm.HEALTH_VIEW).filter(code=code).first()
+    elif court_id.isdigit():
+        court = scope.visible(Court, Perm.HEALTH_VIEW).filter(pk=int(court_id)).first()
     # Lazy: counts by aggregates, then only the page shown (the export takes them all).
     items = health.check(user=request.user, court=court)
     tally = items.tally()
@@ -371,10 +443,21 @@ def health_page(request):
             "rule": rule,
             "court": court,
             "code": code,
+            "court_query": _court_query(court, code),
             "unknown_court": bool(code) and court is None,
+            "unknown_court_id": not code and bool(court_id) and court is None,
             "can_edit_rules": scope.has(Perm.RULE_CHANGE),
         },
     )
+
+
+def _court_query(court, code: str) -> str:
+    """The health page's court in its links: by code, or by id for a court without one."""
+    from urllib.parse import urlencode
+
+    if court is not None and not court.code:
+        return urlencode({"court_id": court.pk})
+    return urlencode({"court": code})
 
 
 @requires(Perm.RULE_CHANGE)

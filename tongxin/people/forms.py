@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.forms import BootstrapMixin, ReactivateMixin
 from tongxin.orgs.models import Department, PartyOrganisation
-from tongxin.people.models import Person
+from tongxin.people.models import DuesPayment, Person
 
 
 class PersonForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
@@ -23,10 +23,14 @@ class PersonForm(ReactivateMixin, BootstrapMixin, forms.ModelForm):
             "political_status",
             "joined_party_on",
             "full_member_on",
+            "probation_ends_on",
             "dues_base",
             "is_retired",
         ]
-        widgets = {f: forms.DateInput for f in ("birth_date", "joined_party_on", "full_member_on")}
+        widgets = {
+            f: forms.DateInput
+            for f in ("birth_date", "joined_party_on", "full_member_on", "probation_ends_on")
+        }
 
     def __init__(self, *args, court, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,3 +61,94 @@ class MoveForm(BootstrapMixin, forms.Form):
             kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL]
         )
         self.fields["cell"].queryset = organisations.filter(kind=PartyOrganisation.Kind.CELL)
+
+
+class DuesForm(BootstrapMixin, forms.Form):
+    """One member's month: paid (date, receipt) or exempt (reason)."""
+
+    person = forms.ModelChoiceField(label=_("Member"), queryset=Person.objects.none())
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        help_text=_("Year and month, e.g. 2026-11."),
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=DuesPayment.Status.choices)
+    paid_on = forms.DateField(label=_("Paid on"), required=False)
+    receipt = forms.CharField(label=_("Receipt number"), max_length=50, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("For an exemption: the reason (e.g. approved hardship)."),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = members
+
+    def clean_month(self):
+        from tongxin.people.ledger import parse_month
+
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(_("Give the month as year and month, e.g. 2026-11."))
+        return month
+
+
+class TransferForm(BootstrapMixin, forms.Form):
+    """Where a member's Party relation goes: an organisation of another court, named by the
+    court's code and the organisation's name (the same name exists in many courts)."""
+
+    court_code = forms.CharField(
+        label=_("Receiving court code"), max_length=20, help_text=_("e.g. 苏0105")
+    )
+    organisation_name = forms.CharField(
+        label=_("Receiving organisation"),
+        max_length=100,
+        help_text=_("Its Chinese name, e.g. 立案庭党支部."),
+    )
+    letter_number = forms.CharField(label=_("Letter number"), max_length=50)
+    sent_on = forms.DateField(label=_("Sent on"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean(self):
+        from tongxin.orgs.models import Court
+
+        data = super().clean()
+        code, name = data.get("court_code", "").strip(), data.get("organisation_name", "").strip()
+        if not code or not name:
+            return data
+        court = Court.objects.filter(code=code, is_active=True).first()
+        if court is None:
+            self.add_error(
+                "court_code", _("No active court with code “%(code)s”.") % {"code": code}
+            )
+            return data
+        organisation = PartyOrganisation.objects.filter(
+            court=court, name_zh=name, is_active=True
+        ).first()
+        if organisation is None:
+            self.add_error(
+                "organisation_name",
+                _("%(court)s has no active organisation named “%(name)s”.")
+                % {"court": court.name, "name": name},
+            )
+            return data
+        data["organisation"] = organisation
+        return data
+
+
+class ReceiveForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(label=_("Received on"))
+    staff_number = forms.CharField(
+        label=_("Staff number at the receiving court"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep the present one."),
+    )
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    returned_on = forms.DateField(label=_("Returned on"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -59,6 +59,8 @@ class Person(models.Model):
     )
     joined_party_on = models.DateField(_("joined the Party on"), null=True, blank=True)
     full_member_on = models.DateField(_("full member since"), null=True, blank=True)
+    # Probation (预备期) ends a year after joining, or on this day when the branch extended it.
+    probation_ends_on = models.DateField(_("probation extended until"), null=True, blank=True)
     dues_base = models.DecimalField(
         _("declared salary base (yuan/month)"),
         max_digits=10,
@@ -163,3 +165,112 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.organisation} ({self.starts_on} – {self.ends_on or ''})"
+
+
+@scoped(
+    court="organisation__court__path",
+    org="organisation__path",
+    view=Perm.DUES_VIEW,
+    change=Perm.DUES_CHANGE,
+)
+class DuesPayment(models.Model):
+    """A member's Party dues for one month: paid (with the date and the receipt) or exempted
+    (with the reason). A month without a row is unpaid; unpaid months since the ledger began
+    (DUES_LEDGER_START) are the member's arrears, carried from month to month and year to
+    year until paid."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("Paid")
+        EXEMPT = "exempt", _("Exempt")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="dues_payments"
+    )
+    organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="dues_payments",
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    receipt = models.CharField(_("receipt number"), max_length=50, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "person"]
+        verbose_name = _("Party dues payment")
+        verbose_name_plural = _("Party dues payments")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "month"], name="dues_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(status="exempt") | Q(paid_on__isnull=False),
+                name="dues_paid_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="dues_by_month")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.month:%Y-%m} {self.get_status_display()}"
+
+
+@scoped(
+    court=("from_organisation__court__path", "to_organisation__court__path"),
+    view=Perm.PERSON_VIEW,
+    change=Perm.PERSON_CHANGE,
+)
+class Transfer(models.Model):
+    """A member's Party relation moving to an organisation of another court (组织关系转接):
+    sent with a letter (介绍信) by the sending court, then received or returned by the
+    receiving one. In transit the member belongs to neither organisation; both courts see the
+    transfer."""
+
+    class Status(models.TextChoices):
+        IN_TRANSIT = "in_transit", _("In transit")
+        RECEIVED = "received", _("Received")
+        RETURNED = "returned", _("Returned")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    to_organisation = models.ForeignKey(
+        "orgs.PartyOrganisation",
+        verbose_name=_("to"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    letter_number = models.CharField(_("letter number"), max_length=50)
+    sent_on = models.DateField(_("sent on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_TRANSIT
+    )
+    settled_on = models.DateField(_("received or returned on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="in_transit"),
+                name="transfer_one_in_transit",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_transit") | Q(settled_on__isnull=False),
+                name="transfer_settled_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.from_organisation} → {self.to_organisation}"

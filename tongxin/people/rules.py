@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
+from tongxin.lib.dates import add_months
 from tongxin.orgs.rules import new_in_inactive_court
 from tongxin.people.models import Person
 
@@ -31,7 +32,64 @@ VALUE_FIELDS = (
     "joined_party_on",
     "full_member_on",
     "dues_base",
+    "probation_ends_on",
 )
+
+
+def probation_bounds(joined: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The earliest and the latest day a member who joined on `joined` may become a full
+    member: a year's probation, extended once by up to a year (both configurable)."""
+    from django.conf import settings
+
+    return (
+        add_months(joined, settings.PROBATION_MONTHS),
+        add_months(joined, settings.PROBATION_MAX_MONTHS),
+    )
+
+
+def probation_problems(status, joined, full, extended_to) -> list[tuple[str, str]]:
+    """Conversion no earlier than the probation year's end, and probation no longer than two
+    years in all (Party Constitution, Art. 7; Rules on Recruiting Party Members, 2014)."""
+    if not joined:
+        return []
+    earliest, latest = probation_bounds(joined)
+    problems = []
+    if status == Person.PoliticalStatus.FULL and full and full >= joined:
+        if full < earliest:
+            problems.append(
+                (
+                    "full_member_on",
+                    _(
+                        "A probationary member becomes a full member when the probation year "
+                        "ends, not before: the earliest date is %(date)s."
+                    )
+                    % {"date": earliest},
+                )
+            )
+        elif full > latest:
+            problems.append(
+                (
+                    "full_member_on",
+                    _(
+                        "Probation lasts at most two years (a year, extended once by up to a "
+                        "year): the latest date of full membership is %(date)s."
+                    )
+                    % {"date": latest},
+                )
+            )
+    extended = extended_to and status == Person.PoliticalStatus.PROBATIONARY
+    if extended and (extended_to <= earliest or extended_to > latest):
+        problems.append(
+            (
+                "probation_ends_on",
+                _(
+                    "An extended probation ends after its first year (%(earliest)s) and no "
+                    "later than two years after joining (%(latest)s)."
+                )
+                % {"earliest": earliest, "latest": latest},
+            )
+        )
+    return problems
 
 
 def youngest_birth_date(today: datetime.date) -> datetime.date:
@@ -81,6 +139,7 @@ def person_problems(
         problems.append(
             ("joined_party_on", _("The date of joining the Party must be after the date of birth."))
         )
+    problems += probation_problems(status, joined, full, get("probation_ends_on"))
     if get("is_quota_judge") and get("category") and get("category") != Person.Category.JUDGE:
         problems.append(("is_quota_judge", _("Only judges can be quota judges.")))
     if get("dues_base") is not None and get("dues_base") < 0:

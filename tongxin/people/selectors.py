@@ -11,7 +11,6 @@ from tongxin.core.listing import Filters, active_flag
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
-from tongxin.people.dues import monthly_dues
 from tongxin.people.models import Membership, Person
 
 
@@ -88,24 +87,3 @@ def person_list(*, user, filters: PersonFilters) -> QuerySet[Person]:
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.prefetch_related(open_memberships()).order_by("court__path", "staff_number")
-
-
-def dues_for(*, organisation: PartyOrganisation, on=None):
-    """Members of an organisation subtree today with their monthly dues, and the total."""
-    rows = []
-    total = 0
-    qs = (
-        Membership.objects.filter(
-            organisation__path__startswith=organisation.path,
-            ends_on__isnull=True,
-            person__is_active=True,
-        )
-        .select_related("person", "organisation")
-        .order_by("organisation__path", "person__name")
-    )
-    for membership in qs:
-        person = membership.person
-        amount = monthly_dues(person.dues_base, retired=person.is_retired)
-        total += amount or 0
-        rows.append((membership.organisation, person, amount))
-    return rows, total

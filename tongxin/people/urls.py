@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongxin.people import views
+from tongxin.people import transfer_views, views
 
 app_name = "people"
 
@@ -11,5 +11,12 @@ urlpatterns = [
     path("<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
     path("<int:pk>/move/", views.person_move, name="person-move"),
+    path("<int:pk>/transfer/", transfer_views.transfer_create, name="transfer-create"),
+    path("transfers/", transfer_views.transfer_list, name="transfer-list"),
+    path("transfers/<int:pk>/receive/", transfer_views.transfer_receive, name="transfer-receive"),
+    path("transfers/<int:pk>/return/", transfer_views.transfer_return, name="transfer-return"),
     path("dues/<int:pk>/", views.dues, name="dues"),
+    path("dues/<int:pk>/record/", views.dues_record, name="dues-record"),
+    path("dues/payments/<int:pk>/undo/", views.dues_undo, name="dues-undo"),
+    path("dues/year/", views.dues_year, name="dues-year"),
 ]

@@ -19,7 +19,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0006_organisation_facts"),
+        ("orgs", "0007_organisation_facts"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0005_health_rule_defaults'),
+        ('orgs', '0006_term_elections'),
         ('people', '0004_person_search_indexes'),
     ]
 
