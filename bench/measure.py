@@ -30,6 +30,8 @@ from bench.urls import TRIVIAL_URL
 PAGES = {
     "court tree": "/courts/",
     "organisation health": "/courts/health/",
+    # Its last page (the paginator clamps the number): the deepest window of the findings.
+    "organisation health, last page": "/courts/health/?page=999999",
     "people list": "/people/",
     "home": "/",
     "home health panel": "/health-counts/",

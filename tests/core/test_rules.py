@@ -1,4 +1,4 @@
-"""The generic rule runner (tongxin.core.rules), and the health rules as plain objects."""
+"""The generic rule runner (tongxin.core.rules), and the health rules on one facts row."""
 
 import ast
 import datetime
@@ -6,11 +6,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tongxin.core import rules
-from tongxin.core.rules import Finding, Rule, RuleSet, Setting, Settings
+from tongxin.core.rules import Finding, Findings, Rule, RuleSet, Setting, Settings
 from tongxin.lib.dates import add_months
 from tongxin.orgs import health
 from tongxin.orgs.health import OrgFacts
@@ -98,6 +98,51 @@ def test_counts_cover_every_rule_in_order():
     ]
 
 
+@given(
+    books=st.lists(st.integers(0, 20), max_size=12),
+    start=st.integers(-3, 15),
+    size=st.integers(0, 15),
+    overfull_on=st.booleans(),
+)
+def test_lazy_findings_are_the_run_in_slices(books, start, size, overfull_on):
+    shelves = [{"name": str(i), "books": n, "days": n * 7} for i, n in enumerate(books)]
+    facts = SimpleNamespace(town="Ely", shelves=shelves)
+    stored = {"overfull": Setting(enabled=overfull_on)}
+    found = rules.run(LIBRARY, facts, stored)
+    lazy = Findings(LIBRARY, facts, stored)
+    assert len(lazy) == len(found)
+    assert lazy[start : start + size] == found[start : start + size]
+    assert list(lazy) == found
+    assert lazy.tally() == rules.counts(LIBRARY, found)
+    assert list(lazy.only("dusty")) == [f for f in found if f.rule == "dusty"]
+    assert list(lazy.only("unknown")) == []
+    if found:
+        assert (lazy[0], lazy[-1]) == (found[0], found[-1])
+
+
+def test_a_page_asks_the_rules_for_counts_and_its_window_only():
+    class Counted(Rule):
+        code = "counted"
+        windows = []
+
+        def evaluate(self, facts, settings):
+            raise AssertionError("a page never evaluates every finding")
+
+        def count(self, facts, settings):
+            return 1000
+
+        def window(self, facts, settings, start, stop):
+            self.windows.append((start, stop))
+            return [self.finding(str(n), "", "", "") for n in range(start, stop)]
+
+    from django.core.paginator import Paginator
+
+    lazy = Findings(RuleSet("big", [Counted()]), None)
+    page = Paginator(lazy, 50).get_page(3)
+    assert [f.subject for f in page] == [str(n) for n in range(100, 150)]
+    assert Counted.windows == [(100, 150)] and lazy.tally() == [("counted", "", 1000)]
+
+
 def test_a_rule_set_refuses_duplicate_or_missing_codes():
     with pytest.raises(ValueError):
         RuleSet("twice", [Overfull(), Overfull()])
@@ -130,7 +175,9 @@ def test_the_runner_imports_no_domain_app():
     assert not {name for name in imported if name.split(".")[0] == "django"}
 
 
-# The health rules on hand-made facts (no database) ---------------------------------------
+# The health rules on a hand-made facts row ----------------------------------------------
+# The organisation rules are conditions on the facts table: each example writes one row
+# with the figures given and runs the rule set on it.
 
 TODAY = datetime.date(2026, 6, 15)
 
@@ -139,12 +186,32 @@ def _org(kind="branch", full=0, committee=0, secretary=False, term_ends=None):
     return OrgFacts(1, kind, "Org", "Court", "/o/1/", full, committee, secretary, term_ends)
 
 
-def _health(org, stored=None):
-    facts = SimpleNamespace(
+@pytest.fixture
+def facts_row(db):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory()
+
+
+def _health(row, org, stored=None):
+    from tongxin.orgs.models import OrganisationFacts, UnassignedMember
+
+    OrganisationFacts.objects.filter(pk=row.pk).update(
+        kind=org.kind,
+        checked=True,
+        full=org.full,
+        committee=org.committee,
+        secretary=org.secretary,
+        # The current term: begun three years before its end (so before TODAY).
+        last_starts=org.term_ends.replace(year=org.term_ends.year - 3) if org.term_ends else None,
+        last_ends=org.term_ends,
+        prev_starts=None,
+        prev_ends=None,
+    )
+    facts = health.HealthFacts(
+        organisations=OrganisationFacts.objects.filter(pk=row.pk, checked=True),
+        people=UnassignedMember.objects.none(),
         today=TODAY,
-        organisations=[org],
-        branches=lambda: (o for o in [org] if o.kind == "branch"),
-        unassigned=[],
     )
     return {f.rule for f in rules.run(health.RULES, facts, stored or {})}
 
@@ -159,8 +226,9 @@ def _health(org, stored=None):
     most=st.integers(10, 60),
     committee_from=st.integers(1, 12),
 )
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 def test_health_rules_match_their_definitions(
-    kind, full, committee, secretary, ends_in, least, most, committee_from
+    facts_row, kind, full, committee, secretary, ends_in, least, most, committee_from
 ):
     ends = None if ends_in is None else TODAY + datetime.timedelta(days=ends_in)
     stored = {
@@ -168,7 +236,7 @@ def test_health_rules_match_their_definitions(
         "branch_too_large": Setting(True, most, None),
         "committee_missing": Setting(True, committee_from, None),
     }
-    found = _health(_org(kind, full, committee, secretary, ends), stored)
+    found = _health(facts_row, _org(kind, full, committee, secretary, ends), stored)
     branch = kind == "branch"
     expected = {
         "branch_too_small": branch and full < least,
@@ -196,14 +264,14 @@ def test_health_rules_match_their_definitions(
         (1, datetime.date(2026, 7, 16), False),
     ],
 )
-def test_term_ending_threshold_in_months(months, ends, ending):
+def test_term_ending_threshold_in_months(facts_row, months, ends, ending):
     stored = {"term_ending": Setting(True, months, None)}
-    found = _health(_org(secretary=True, full=3, term_ends=ends), stored)
+    found = _health(facts_row, _org(secretary=True, full=3, term_ends=ends), stored)
     assert ("term_ending" in found) == ending
 
 
-def test_committee_size_uses_the_committee_threshold_even_when_that_rule_is_off():
+def test_committee_size_uses_the_committee_threshold_even_when_that_rule_is_off(facts_row):
     org = _org(full=5, committee=2, secretary=True, term_ends=datetime.date(2028, 1, 1))
     off = {"committee_missing": Setting(False, 5, None)}
-    assert _health(org, off) == {"committee_size"}
-    assert _health(org, {"committee_missing": Setting(False, 6, None)}) == set()
+    assert _health(facts_row, org, off) == {"committee_size"}
+    assert _health(facts_row, org, {"committee_missing": Setting(False, 6, None)}) == set()

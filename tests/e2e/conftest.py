@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
+from tongxin.orgs.facts import facts_refresh
 from tongxin.orgs.models import CommitteeTerm
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -110,4 +111,5 @@ def journey_world(world):
         starts_on=today - datetime.timedelta(days=5 * 365),
         ends_on=today + datetime.timedelta(days=90),
     )
+    facts_refresh([world.branch])  # update() bypasses the services that keep the facts
     return world

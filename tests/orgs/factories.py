@@ -6,7 +6,27 @@ import datetime
 import factory
 
 from tongxin.core.tree import save_with_path
+from tongxin.orgs.facts import facts_refresh
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
+
+
+class FactsFactory(factory.django.DjangoModelFactory):
+    """A row the maintained facts (`orgs.facts`) depend on: its facts are refreshed after it
+    is created, as the services do. Tests that change rows with `update()` or `delete()`
+    call `facts_refresh` themselves."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        cls._facts_refresh(obj)
+        return obj
+
+    @classmethod
+    def _facts_refresh(cls, obj) -> None:
+        facts_refresh([obj.organisation_id])
 
 
 class TreeFactory(factory.django.DjangoModelFactory):
@@ -52,8 +72,14 @@ class OrganisationFactory(TreeFactory):
     name_en = factory.Sequence(lambda n: f"Branch {n}")
     founded_on = datetime.date(2010, 1, 1)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        facts_refresh([obj])
+        return obj
 
-class PostFactory(factory.django.DjangoModelFactory):
+
+class PostFactory(FactsFactory):
     class Meta:
         model = CommitteePost
 
@@ -63,7 +89,7 @@ class PostFactory(factory.django.DjangoModelFactory):
     starts_on = datetime.date(2022, 1, 1)
 
 
-class TermFactory(factory.django.DjangoModelFactory):
+class TermFactory(FactsFactory):
     class Meta:
         model = CommitteeTerm
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tongxin.core.exceptions import ApplicationError
 from tongxin.orgs import health
+from tongxin.orgs.facts import facts_refresh
 from tongxin.orgs.models import CommitteeTerm
 from tongxin.orgs.selectors import term_current
 from tongxin.orgs.services import election_record, postponement_record, term_record
@@ -32,6 +33,7 @@ def ending(world):
         starts_on=TODAY - datetime.timedelta(days=3 * 365 - 60),
         ends_on=TODAY + datetime.timedelta(days=60),
     )
+    facts_refresh([world.branch])  # update() bypasses the services
     term.refresh_from_db()
     return term
 
@@ -57,6 +59,7 @@ def test_an_early_election_ends_the_term_and_clears_the_warning(world, ending):
 
 def test_an_on_time_election_clears_the_warning_too(world, ending):
     CommitteeTerm.objects.filter(pk=ending.pk).update(ends_on=TODAY - datetime.timedelta(days=1))
+    facts_refresh([world.branch])
     assert "term_overdue" in _term_rules(world)
     election_record(
         actor=world.users["party"],

@@ -18,6 +18,7 @@ from tests.factories import (
 )
 from tongxin.core.permissions import Role
 from tongxin.orgs import health
+from tongxin.orgs.facts import facts_refresh
 from tongxin.orgs.models import Court, HealthRule, PartyOrganisation
 
 TODAY = datetime.date(2026, 6, 15)
@@ -273,6 +274,7 @@ def test_findings_query_count_does_not_grow_with_organisations(
 
 def test_health_page_lists_reasons_with_links(world, client_for):
     world.branch.terms.update(ends_on=datetime.date.today() + datetime.timedelta(days=30))
+    facts_refresh([world.branch])  # update() bypasses the services
     body = client_for("party").get("/courts/health/?court=苏0102").content.decode()
     assert "Committee term ends soon" in body
     assert f"/courts/organisations/{world.branch.pk}/" in body
@@ -300,6 +302,7 @@ def test_home_page_shows_counts(world, client_for):
 
 def test_branch_page_shows_its_own_warnings_only(world, client_for):
     world.branch.terms.update(ends_on=datetime.date.today() + datetime.timedelta(days=30))
+    facts_refresh([world.branch])  # update() bypasses the services
     OrganisationFactory(
         court=world.basic, parent=world.committee_org, name_zh="空支部"
     )  # breaks rules too
@@ -415,6 +418,7 @@ def test_page_api_and_health_agree_on_the_current_term(world, client_for):
     today = datetime.date.today()
     org = world.branch
     org.terms.all().delete()
+    facts_refresh([org])  # delete() bypasses the services
     past = TermFactory(
         organisation=org,
         starts_on=today - datetime.timedelta(days=3 * 365),

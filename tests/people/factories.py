@@ -4,10 +4,12 @@ import datetime
 
 import factory
 
+from tests.orgs.factories import FactsFactory
+from tongxin.orgs.facts import facts_refresh
 from tongxin.people.models import Membership, Person
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(FactsFactory):
     class Meta:
         model = Person
 
@@ -21,11 +23,19 @@ class PersonFactory(factory.django.DjangoModelFactory):
     joined_party_on = datetime.date(2008, 7, 1)
     full_member_on = datetime.date(2009, 7, 1)
 
+    @classmethod
+    def _facts_refresh(cls, obj) -> None:
+        facts_refresh(person_ids=[obj])
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+
+class MembershipFactory(FactsFactory):
     class Meta:
         model = Membership
 
     person = factory.SubFactory(PersonFactory)
     organisation = factory.SubFactory("tests.orgs.factories.OrganisationFactory")
     starts_on = datetime.date(2020, 1, 1)
+
+    @classmethod
+    def _facts_refresh(cls, obj) -> None:
+        facts_refresh([obj.organisation_id], person_ids=[obj.person_id])

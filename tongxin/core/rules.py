@@ -24,8 +24,9 @@ This module must import no domain app (a test checks it).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 
@@ -70,6 +71,16 @@ class Rule:
     def evaluate(self, facts: Any, settings: Settings) -> Iterable[Finding]:
         """The findings of this rule; `settings[code]` gives any rule's resolved setting."""
         raise NotImplementedError
+
+    def count(self, facts: Any, settings: Settings) -> int:
+        """How many findings `evaluate` yields. Override with an aggregate where the facts
+        are a database table, so counting needs no loop over every finding."""
+        return sum(1 for _ in self.evaluate(facts, settings))
+
+    def window(self, facts: Any, settings: Settings, start: int, stop: int) -> list[Finding]:
+        """Findings `start` to `stop` (excluded) of `evaluate`, in its order. Override to
+        fetch only those (a page of a long list)."""
+        return list(islice(self.evaluate(facts, settings), start, stop))
 
     def finding(self, subject: str, court: str, reason: str, url: str) -> Finding:
         return Finding(self.code, subject, court, reason, url, str(self.label))
@@ -162,3 +173,81 @@ def counts(ruleset: RuleSet, findings: Iterable[Finding]) -> list[tuple[str, str
     """(code, label, count) for every rule of the set, in its order, zeros included."""
     tally = Counter(finding.rule for finding in findings)
     return [(code, str(rule.label), tally[code]) for code, rule in ruleset.items()]
+
+
+class Findings(Sequence[Finding]):
+    """The findings of a rule set, computed lazily: a page of a long list asks each enabled
+    rule for its count (`Rule.count`) and then only for the findings it shows
+    (`Rule.window`); iterating runs every rule (`Rule.evaluate`), as `run` does. In the
+    set's order, like `run`. A Django Paginator and an export take it as a list.
+
+    `only(code)` is the findings of one rule, sharing the counts already made; `tally()` is
+    (code, label, count) for every rule of the set, zeros included (a disabled rule: 0)."""
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        facts: Any,
+        settings: Mapping[str, Setting] | Settings | None = None,
+        *,
+        codes: Iterable[str] | None = None,
+        _counts: dict[str, int] | None = None,
+    ):
+        self.ruleset = ruleset
+        self.facts = facts
+        self.settings = settings if isinstance(settings, Settings) else Settings(ruleset, settings)
+        wanted = list(ruleset) if codes is None else [c for c in ruleset if c in set(codes)]
+        self.codes = [code for code in wanted if self.settings.enabled(code)]
+        self._counts = {} if _counts is None else _counts
+
+    def only(self, code: str) -> Findings:
+        """The findings of one rule (none for an unknown or disabled code)."""
+        return Findings(self.ruleset, self.facts, self.settings, codes=[code], _counts=self._counts)
+
+    def count_of(self, code: str) -> int:
+        if code not in self._counts:
+            self._counts[code] = self.ruleset[code].count(self.facts, self.settings)
+        return self._counts[code]
+
+    def tally(self) -> list[tuple[str, str, int]]:
+        return [
+            (code, str(rule.label), self.count_of(code) if self.settings.enabled(code) else 0)
+            for code, rule in self.ruleset.items()
+        ]
+
+    def __len__(self) -> int:
+        return sum(self.count_of(code) for code in self.codes)
+
+    def __iter__(self) -> Iterator[Finding]:
+        for code in self.codes:
+            yield from self.ruleset[code].evaluate(self.facts, self.settings)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return self._window(start, stop)
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("finding index out of range")
+        return self._window(index, index + 1)[0]
+
+    def _window(self, start: int, stop: int) -> list[Finding]:
+        out: list[Finding] = []
+        offset = 0  # where the current rule's findings begin in the whole list
+        for code in self.codes:
+            if start >= stop:
+                break
+            n = self.count_of(code)
+            if start < offset + n:
+                rule = self.ruleset[code]
+                part = rule.window(
+                    self.facts, self.settings, start - offset, min(stop, offset + n) - offset
+                )
+                out.extend(part)
+                start = offset + n
+            offset += n
+        return out

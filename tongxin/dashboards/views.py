@@ -36,11 +36,11 @@ def home(request):
 @requires(Perm.HEALTH_VIEW)
 def health_counts(request):
     """The home page's health panel: how many findings each rule has in the user's reach."""
-    findings = health.findings(user=request.user)
+    tally = health.check(user=request.user).tally()  # aggregates: no finding is built
     return render(
         request,
         "dashboards/_health_counts.html",
-        {"health_counts": health.counts(findings), "finding_total": len(findings)},
+        {"health_counts": tally, "finding_total": sum(n for _code, _label, n in tally)},
     )
 
 

@@ -3,18 +3,25 @@
 The nine rules are objects on the generic runner (`tongxin.core.rules`): each says what it
 checks and why it is broken. Their thresholds and on/off switches are HealthRule rows
 (editable data; the defaults of domain.md come from a data migration, and a missing row means
-the rule's default). `facts_load` reads everything the rules look at with a fixed number of
-grouped queries whatever the size of the subtree; the rules then run in memory.
+the rule's default).
+
+The rules read the maintained facts (`tongxin.orgs.facts`: one `OrganisationFacts` row per
+organisation, one `UnassignedMember` row per member outside every organisation), never the
+memberships, posts and terms themselves. Each organisation rule is a condition on the facts
+table (`condition`), so counting its findings is one aggregate (one query for all of them)
+and a page of findings is one indexed query per rule shown: the cost of the health page
+and of the home page's counts does not grow with the country.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, Func, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -22,14 +29,19 @@ from django.utils.translation import gettext as _
 
 from tongxin.core import rules
 from tongxin.core.permissions import Perm
-from tongxin.core.rules import Finding, Rule, RuleSet, Settings
+from tongxin.core.rules import Finding, Findings, Rule, RuleSet, Settings
 from tongxin.core.scoping import scope_for
 from tongxin.lib.dates import add_months
-from tongxin.orgs.models import CommitteePost, HealthRule, PartyOrganisation
-from tongxin.orgs.selectors import terms_current
+from tongxin.orgs.facts import term_ends_on
+from tongxin.orgs.models import (
+    HealthRule,
+    OrganisationFacts,
+    PartyOrganisation,
+    UnassignedMember,
+)
 from tongxin.people.models import Person
 
-__all__ = ["RULES", "Finding", "counts", "facts_load", "findings", "settings_load"]
+__all__ = ["RULES", "Finding", "check", "counts", "facts_load", "findings", "settings_load"]
 
 Kind = PartyOrganisation.Kind
 
@@ -38,7 +50,7 @@ Kind = PartyOrganisation.Kind
 
 
 class OrgFacts(NamedTuple):
-    """An organisation as the rules see it (plain values: a national subtree has ~60,000)."""
+    """An organisation as the rules see it (plain values)."""
 
     pk: int
     kind: str
@@ -66,86 +78,129 @@ def _url_format(name: str):
 
 
 class HealthFacts:
-    """What the health rules read, each part loaded on first use in a fixed number of queries
-    (organisations: four; people: one), so a disabled rule costs nothing."""
+    """What the health rules read: the facts rows of the organisations in reach (active, of
+    the kinds that elect a committee) and the unassigned members in reach, as querysets;
+    the rules filter them with their conditions."""
 
     def __init__(self, *, organisations, people, today: datetime.date):
         self.today = today
-        self._orgs = organisations  # querysets, already scoped and filtered
-        self._people = people
+        # Querysets, already scoped and filtered; the current term's end as of `today`.
+        self.organisations = organisations.alias(term_ends=term_ends_on(today))
+        self.people = people
         english = (get_language() or "").startswith("en")
         self._bilingual = lambda zh, en: en if english and en else zh  # as Bilingual.name
+        self._counts: dict[tuple, dict[str, int]] = {}
+
+    def counts(self, settings: Settings) -> dict[str, int]:
+        """Every enabled rule's count, by code, in one statement of one count per rule (each
+        served by its index): `SELECT (SELECT COUNT(*) ...), (SELECT COUNT(*) ...), ...`."""
+        key = tuple(sorted(settings.items()))
+        if key not in self._counts:
+            parts = {
+                code: rule.counted(self, settings)
+                for code, rule in RULES.items()
+                if settings.enabled(code)
+            }
+            self._counts[key] = _count_all(parts)
+        return self._counts[key]
 
     @cached_property
-    def organisations(self) -> list[OrgFacts]:
-        """Organisations that elect a committee (cells and leading party groups are not
-        checked), with member, committee and term figures."""
-        from tongxin.people.models import Membership, Person
-
-        in_orgs = Q(organisation_id__in=self._orgs.values("pk"))
-        full = Counter(
-            dict(
-                Membership.objects.filter(
-                    in_orgs,
-                    ends_on__isnull=True,
-                    person__is_active=True,
-                    person__political_status=Person.PoliticalStatus.FULL,
-                )
-                .order_by()  # the default ordering would join courts for nothing
-                .values_list("organisation_id")
-                .annotate(n=Count("id"))
-            )
-        )
-        committee: Counter[int] = Counter()
-        secretaries = set()
-        for org_id, post in (
-            CommitteePost.objects.filter(in_orgs, ends_on__isnull=True)
+    def _not_begun(self) -> dict[int, datetime.date | None] | None:
+        """Organisations in reach whose latest recorded term begins after `today`, with the
+        end of their current term (an earlier one, or None): few for today (a term recorded
+        ahead of time), so they are looked up once and named by id in the conditions. None
+        when there are many (a day long past): the conditions then use the expression."""
+        rows = list(
+            self.organisations.filter(last_starts__gt=self.today)
+            .annotate(ends=F("term_ends"))
             .order_by()
-            .values_list("organisation_id", "post")
-        ):
-            committee[org_id] += 1
-            if post == CommitteePost.Post.SECRETARY:
-                secretaries.add(org_id)
-        terms = terms_current(self._orgs.values("pk"), self.today)
+            .values_list("pk", "ends")[: self.NOT_BEGUN_MAX + 1]
+        )
+        return None if len(rows) > self.NOT_BEGUN_MAX else dict(rows)
+
+    NOT_BEGUN_MAX = 500
+
+    def not_begun(self, test, expression: Q) -> Q:
+        """The organisations whose latest term has not begun by `today` and whose current
+        term's end (None: no current term) passes `test`; `expression` says the same in SQL
+        over the `term_ends` expression, for when there are too many to name."""
+        found = self._not_begun
+        if found is None:
+            return Q(last_starts__gt=self.today) & expression
+        return Q(pk__in=sorted(pk for pk, ends in found.items() if test(ends)))
+
+    def org_rows(self, condition: Q, start: int = 0, stop: int | None = None) -> list[OrgFacts]:
+        """The organisations meeting `condition`, in tree order (a slice of them)."""
         url = _url_format("orgs:organisation-detail")
         name = self._bilingual
-        return [
-            OrgFacts(
-                pk,
-                kind,
-                name(zh, en),
-                name(court_zh, court_en),
-                url(pk),
-                full.get(pk, 0),
-                committee.get(pk, 0),
-                pk in secretaries,
-                terms[pk].ends_on if pk in terms else None,
+        found = self.organisations.filter(condition)
+        if start or stop is not None:  # the window from the facts alone, then the names
+            window = found.order_by("path").values("pk")[start:stop]
+            found = self.organisations.filter(pk__in=Subquery(window))
+        rows = (
+            found.annotate(ends=F("term_ends"))
+            .order_by("path")
+            .values_list(
+                "pk",
+                "kind",
+                "organisation__name_zh",
+                "organisation__name_en",
+                "court__name_zh",
+                "court__name_en",
+                "full",
+                "committee",
+                "secretary",
+                "ends",
             )
-            for pk, kind, zh, en, court_zh, court_en in self._orgs.filter(
-                kind__in=PartyOrganisation.ELECTED_KINDS
-            ).values_list("id", "kind", "name_zh", "name_en", "court__name_zh", "court__name_en")
+        )
+        return [
+            OrgFacts(pk, kind, name(zh, en), name(court_zh, court_en), url(pk), *figures)
+            for pk, kind, zh, en, court_zh, court_en, *figures in rows
         ]
 
-    @cached_property
-    def unassigned(self) -> list[PersonFacts]:
-        """Full and probationary members without an open membership anywhere."""
-        from tongxin.people.models import Membership, Person
-
-        Status = Person.PoliticalStatus
-        statuses = dict(Status.choices)
+    def unassigned(self, start: int = 0, stop: int | None = None) -> list[PersonFacts]:
+        """Full and probationary members without an open membership anywhere, by court."""
+        statuses = dict(Person.PoliticalStatus.choices)
         url = _url_format("people:person-detail")
         name = self._bilingual
+        order = ("court_path", "staff_number")
+        people = self.people
+        if start or stop is not None:
+            # The window is taken from this table alone (its index is in list order), then
+            # joined to the people: the join never sees more than the page.
+            window = people.order_by(*order).values("pk")[start:stop]
+            people = people.filter(pk__in=Subquery(window))
+        rows = people.order_by(*order).values_list(
+            "person_id",
+            "person__name",
+            "person__court__name_zh",
+            "person__court__name_en",
+            "person__political_status",
+        )
         return [
             PersonFacts(pk, person, name(court_zh, court_en), url(pk), str(statuses[status]))
-            for pk, person, court_zh, court_en, status in self._people.filter(
-                political_status__in=[Status.FULL, Status.PROBATIONARY]
-            )
-            .exclude(Exists(Membership.objects.filter(person=OuterRef("pk"), ends_on__isnull=True)))
-            .values_list("id", "name", "court__name_zh", "court__name_en", "political_status")
+            for pk, person, court_zh, court_en, status in rows
         ]
 
-    def branches(self):
-        return (org for org in self.organisations if org.kind == Kind.BRANCH)
+
+def _count_all(querysets: dict) -> dict[str, int]:
+    """The number of rows of each queryset, in one database round trip."""
+    out = dict.fromkeys(querysets, 0)
+    parts, params, codes = [], [], []
+    for code, queryset in querysets.items():
+        counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        try:
+            sql, part = counted.query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:  # e.g. none(): nothing to count
+            continue
+        parts.append(f"({sql})")
+        params.extend(part)
+        codes.append(code)
+    if parts:
+        with connections[next(iter(querysets.values())).db].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            out.update(zip(codes, cursor.fetchone(), strict=True))
+    return out
 
 
 def facts_load(
@@ -154,11 +209,11 @@ def facts_load(
     """The facts within the user's reach: a court subtree if one is given, or one
     organisation alone (its own rules, not its sub-organisations' or people's)."""
     scope = scope_for(user)
-    orgs = scope.visible(PartyOrganisation, Perm.HEALTH_VIEW).filter(is_active=True)
-    people = scope.visible(Person, Perm.HEALTH_VIEW).filter(is_active=True)
+    orgs = scope.visible(OrganisationFacts, Perm.HEALTH_VIEW).filter(checked=True)
+    people = scope.visible(UnassignedMember, Perm.HEALTH_VIEW)
     if court is not None:
-        orgs = orgs.filter(court__path__startswith=court.path)
-        people = people.filter(court__path__startswith=court.path)
+        orgs = orgs.filter(court_path__startswith=court.path)
+        people = people.filter(court_path__startswith=court.path)
     if organisation is not None:
         orgs = orgs.filter(pk=organisation.pk)
         people = people.none()
@@ -169,8 +224,32 @@ def facts_load(
 
 
 class _OrgRule(Rule):
-    def found(self, org: OrgFacts, reason: str) -> Finding:
-        return self.finding(org.name, org.court, reason, org.url)
+    """A rule on organisations: a condition on their facts rows (the one definition of the
+    rule, for counting and for listing) and the reason shown for a row that meets it."""
+
+    def condition(self, facts: HealthFacts, settings: Settings) -> Q:
+        raise NotImplementedError
+
+    def reason(self, org: OrgFacts, facts: HealthFacts, settings: Settings) -> str:
+        raise NotImplementedError
+
+    def evaluate(self, facts, settings):
+        return self._found(facts, settings, facts.org_rows(self.condition(facts, settings)))
+
+    def window(self, facts, settings, start, stop):
+        rows = facts.org_rows(self.condition(facts, settings), start, stop)
+        return list(self._found(facts, settings, rows))
+
+    def counted(self, facts, settings):
+        """The facts rows this rule finds (counted with the other rules': `facts.counts`)."""
+        return facts.organisations.filter(self.condition(facts, settings))
+
+    def count(self, facts, settings):
+        return facts.counts(settings)[self.code]
+
+    def _found(self, facts, settings, rows):
+        for org in rows:
+            yield self.finding(org.name, org.court, self.reason(org, facts, settings), org.url)
 
 
 class BranchTooSmall(_OrgRule):
@@ -179,15 +258,14 @@ class BranchTooSmall(_OrgRule):
     value = 3
     value_help = gettext_lazy("minimum full members")
 
-    def evaluate(self, facts, settings):
-        least = settings[self.code].value
-        for org in facts.branches():
-            if org.full < least:
-                yield self.found(
-                    org,
-                    _("%(n)s full members; a branch needs at least %(min)s.")
-                    % {"n": org.full, "min": least},
-                )
+    def condition(self, facts, settings):
+        return Q(kind=Kind.BRANCH, full__lt=settings[self.code].value)
+
+    def reason(self, org, facts, settings):
+        return _("%(n)s full members; a branch needs at least %(min)s.") % {
+            "n": org.full,
+            "min": settings[self.code].value,
+        }
 
 
 class BranchTooLarge(_OrgRule):
@@ -196,18 +274,13 @@ class BranchTooLarge(_OrgRule):
     value = 50
     value_help = gettext_lazy("maximum full members")
 
-    def evaluate(self, facts, settings):
-        most = settings[self.code].value
-        for org in facts.branches():
-            if org.full > most:
-                yield self.found(
-                    org,
-                    _(
-                        "%(n)s full members; a branch should have at most %(max)s "
-                        "(consider a general branch)."
-                    )
-                    % {"n": org.full, "max": most},
-                )
+    def condition(self, facts, settings):
+        return Q(kind=Kind.BRANCH, full__gt=settings[self.code].value)
+
+    def reason(self, org, facts, settings):
+        return _(
+            "%(n)s full members; a branch should have at most %(max)s (consider a general branch)."
+        ) % {"n": org.full, "max": settings[self.code].value}
 
 
 class CommitteeMissing(_OrgRule):
@@ -216,15 +289,14 @@ class CommitteeMissing(_OrgRule):
     value = 7
     value_help = gettext_lazy("full members from which a committee is required")
 
-    def evaluate(self, facts, settings):
-        least = settings[self.code].value
-        for org in facts.branches():
-            if org.full >= least and org.committee <= 1:
-                yield self.found(
-                    org,
-                    _("%(n)s full members (at least %(min)s) but no committee beyond a secretary.")
-                    % {"n": org.full, "min": least},
-                )
+    def condition(self, facts, settings):
+        return Q(kind=Kind.BRANCH, full__gte=settings[self.code].value, committee__lte=1)
+
+    def reason(self, org, facts, settings):
+        return _("%(n)s full members (at least %(min)s) but no committee beyond a secretary.") % {
+            "n": org.full,
+            "min": settings[self.code].value,
+        }
 
 
 class CommitteeSize(_OrgRule):
@@ -234,31 +306,34 @@ class CommitteeSize(_OrgRule):
     value_max = 7
     value_help = gettext_lazy("minimum and maximum committee members")
 
-    def evaluate(self, facts, settings):
+    def condition(self, facts, settings):
         least, most = settings[self.code].value, settings[self.code].value_max
         # A branch below the committee threshold elects a secretary only: the size rule
         # speaks of real committees (domain.md: 3-5, at most 7, from 7 full members). The
         # threshold is committee_missing's, whether that rule is on or off.
         committee_from = settings[CommitteeMissing.code].value
-        for org in facts.organisations:
-            has_committee = org.committee > 1
-            sized = org.kind != Kind.BRANCH or org.full >= committee_from
-            if has_committee and sized and not least <= org.committee <= most:
-                yield self.found(
-                    org,
-                    _("The committee has %(n)s members; allowed %(min)s to %(max)s.")
-                    % {"n": org.committee, "min": least, "max": most},
-                )
+        sized = ~Q(kind=Kind.BRANCH) | Q(full__gte=committee_from)
+        # More than one post (a committee) and outside the range: two index ranges.
+        outside = Q(committee__gt=1, committee__lt=least) | Q(committee__gt=max(most, 1))
+        return sized & outside
+
+    def reason(self, org, facts, settings):
+        return _("The committee has %(n)s members; allowed %(min)s to %(max)s.") % {
+            "n": org.committee,
+            "min": settings[self.code].value,
+            "max": settings[self.code].value_max,
+        }
 
 
 class SecretaryMissing(_OrgRule):
     code = "secretary_missing"
     label = gettext_lazy("No secretary")
 
-    def evaluate(self, facts, settings):
-        for org in facts.organisations:
-            if not org.secretary:
-                yield self.found(org, _("No one holds the secretary post today."))
+    def condition(self, facts, settings):
+        return Q(secretary=False)
+
+    def reason(self, org, facts, settings):
+        return _("No one holds the secretary post today.")
 
 
 class TermEnding(_OrgRule):
@@ -267,40 +342,52 @@ class TermEnding(_OrgRule):
     value = 6
     value_help = gettext_lazy("months before the end of the term")
 
-    def evaluate(self, facts, settings):
-        ending_by = add_months(facts.today, settings[self.code].value)
-        for org in facts.organisations:
-            if org.term_ends is not None and facts.today <= org.term_ends <= ending_by:
-                yield self.found(
-                    org,
-                    _("The term ends on %(date)s: prepare the election.")
-                    % {"date": org.term_ends.isoformat()},
-                )
+    def condition(self, facts, settings):
+        today, ending_by = facts.today, add_months(facts.today, settings[self.code].value)
+        # The current term is the stored latest one when that has begun (an index range);
+        # the few organisations whose latest term begins later: `not_begun`.
+        begun = Q(last_starts__lte=today, last_ends__gte=today, last_ends__lte=ending_by)
+        return begun | facts.not_begun(
+            lambda ends: ends is not None and today <= ends <= ending_by,
+            Q(term_ends__gte=today, term_ends__lte=ending_by),
+        )
+
+    def reason(self, org, facts, settings):
+        return _("The term ends on %(date)s: prepare the election.") % {
+            "date": org.term_ends.isoformat()
+        }
 
 
 class TermOverdue(_OrgRule):
     code = "term_overdue"
     label = gettext_lazy("Committee term overdue")
 
-    def evaluate(self, facts, settings):
-        for org in facts.organisations:
-            if org.term_ends is not None and org.term_ends < facts.today:
-                yield self.found(
-                    org,
-                    _("The term ended on %(date)s and no new term is recorded.")
-                    % {"date": org.term_ends.isoformat()},
-                )
+    def condition(self, facts, settings):
+        today = facts.today  # last_ends < today: the latest term has begun (see TermEnding)
+        return Q(last_ends__lt=today) | facts.not_begun(
+            lambda ends: ends is not None and ends < today, Q(term_ends__lt=today)
+        )
+
+    def reason(self, org, facts, settings):
+        return _("The term ended on %(date)s and no new term is recorded.") % {
+            "date": org.term_ends.isoformat()
+        }
 
 
 class TermMissing(_OrgRule):
     code = "term_missing"
     label = gettext_lazy("No committee term recorded")
 
-    def evaluate(self, facts, settings):
-        for org in facts.organisations:
-            # A secretary alone is a committee of one: it has a term too.
-            if org.term_ends is None and (org.committee > 1 or org.secretary):
-                yield self.found(org, _("The committee has no recorded term."))
+    def condition(self, facts, settings):
+        # A secretary alone is a committee of one: it has a term too.
+        # No term at all, or none begun by today (see TermEnding).
+        none = Q(last_starts__isnull=True) | facts.not_begun(
+            lambda ends: ends is None, Q(term_ends__isnull=True)
+        )
+        return none & (Q(committee__gt=1) | Q(secretary=True))
+
+    def reason(self, org, facts, settings):
+        return _("The committee has no recorded term.")
 
 
 class MemberUnassigned(Rule):
@@ -308,7 +395,19 @@ class MemberUnassigned(Rule):
     label = gettext_lazy("Party member not in any organisation")
 
     def evaluate(self, facts, settings):
-        for person in facts.unassigned:
+        return self._found(facts.unassigned())
+
+    def window(self, facts, settings, start, stop):
+        return list(self._found(facts.unassigned(start, stop)))
+
+    def counted(self, facts, settings):
+        return facts.people
+
+    def count(self, facts, settings):
+        return facts.counts(settings)[self.code]
+
+    def _found(self, people):
+        for person in people:
             yield self.finding(
                 person.name,
                 person.court,
@@ -342,15 +441,26 @@ def settings_load() -> Settings:
     return Settings(RULES, rules.settings_from_rows(HealthRule.objects.all()))
 
 
+def check(*, user, court=None, organisation=None, today: datetime.date | None = None) -> Findings:
+    """Every broken rule visible to the user (within the court subtree if one is given, or
+    of one organisation alone), in rule order, computed lazily: `tally()` counts per rule
+    with aggregates, a slice (a page) fetches only its findings, iterating gives them all."""
+    facts = facts_load(user=user, court=court, organisation=organisation, today=today)
+    return Findings(RULES, facts, settings_load())
+
+
 def findings(
     *, user, court=None, organisation=None, today: datetime.date | None = None
 ) -> list[Finding]:
     """Every broken rule visible to the user, within the court subtree if one is given, or
     of one organisation alone; in rule order."""
-    facts = facts_load(user=user, court=court, organisation=organisation, today=today)
-    return rules.run(RULES, facts, settings_load())
+    # iter(): list() would ask the lazy list its length first, i.e. count every rule.
+    return list(iter(check(user=user, court=court, organisation=organisation, today=today)))
 
 
-def counts(items: list[Finding]) -> list[tuple[str, str, int]]:
-    """(code, label, count) per rule, in rule order, including zeros."""
+def counts(items) -> list[tuple[str, str, int]]:
+    """(code, label, count) per rule, in rule order, including zeros: of the findings of
+    `check` (aggregates), or of a list of findings."""
+    if isinstance(items, Findings):
+        return items.tally()
     return rules.counts(RULES, items)

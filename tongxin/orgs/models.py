@@ -306,3 +306,118 @@ class HealthRule(models.Model):
 
         rule = RULES.get(self.code)
         return str(rule.label) if rule is not None else self.code
+
+
+# Maintained facts ------------------------------------------------------------------------
+
+
+@scoped(court="court_path", org="path", view=Perm.HEALTH_VIEW)
+class OrganisationFacts(models.Model):
+    """What organisation health (and the coming compliance heat map) reads of an organisation,
+    one row each, kept current by the services that change its inputs (`orgs.facts`) and
+    checked against a full recount by `manage.py recount_facts --check`.
+
+    The court and organisation paths are copies, so "this court subtree" and the user's scope
+    are prefix conditions on this table alone. The two latest committee terms are stored
+    (not "the current term"): the current term on any day is the latest of them begun by
+    then (`facts.term_ends_on`), so the row does not go stale as days pass."""
+
+    organisation = models.OneToOneField(
+        PartyOrganisation, primary_key=True, on_delete=models.CASCADE, related_name="facts"
+    )
+    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="+")
+    court_path = models.CharField(max_length=255)
+    path = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=PartyOrganisation.Kind.choices)
+    is_active = models.BooleanField()
+    # Active and of a kind that elects a committee: the organisations health checks.
+    checked = models.BooleanField()
+    full = models.PositiveIntegerField(default=0)  # active full members, open membership
+    probationary = models.PositiveIntegerField(default=0)  # active probationary members
+    committee = models.PositiveIntegerField(default=0)  # open committee posts
+    secretary = models.BooleanField(default=False)  # an open secretary post
+    last_starts = models.DateField(null=True)  # the latest recorded term
+    last_ends = models.DateField(null=True)
+    prev_starts = models.DateField(null=True)  # the one before it
+    prev_ends = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("organisation facts")
+        verbose_name_plural = _("organisation facts")
+        # Every health rule counts and lists its findings from one of these (partial: the
+        # checked rows only), reading about as many entries as it has findings.
+        indexes = [
+            models.Index(
+                fields=["court_path"], name="facts_court_path", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["path"], name="facts_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["path"], name="facts_path_order"),
+            # The paths last: the user's scope is checked in the index, without a table read.
+            models.Index(
+                fields=["full", "court_path", "path"],
+                name="facts_branch_full",
+                condition=Q(checked=True, kind=PartyOrganisation.Kind.BRANCH),
+            ),
+            models.Index(
+                fields=["full", "court_path", "path"],
+                name="facts_committee_missing",
+                condition=Q(checked=True, kind=PartyOrganisation.Kind.BRANCH, committee__lte=1),
+            ),
+            models.Index(  # not partial: committee_size's two ranges are an OR of index searches
+                fields=["committee", "checked", "kind", "full", "court_path", "path"],
+                name="facts_committee",
+            ),
+            models.Index(
+                fields=["path", "court_path"],
+                name="facts_no_secretary",
+                condition=Q(checked=True, secretary=False),
+            ),
+            models.Index(
+                fields=["last_ends", "last_starts", "court_path", "path"],
+                name="facts_term_ends",
+                condition=Q(checked=True),
+            ),
+            models.Index(
+                fields=["path", "court_path"],
+                name="facts_term_missing",
+                condition=Q(checked=True, last_starts__isnull=True),
+            ),
+            models.Index(
+                fields=["last_starts", "committee", "secretary", "court_path", "path"],
+                name="facts_term_starts",
+                condition=Q(checked=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"facts of {self.organisation_id}"
+
+
+@scoped(court="court_path", view=Perm.HEALTH_VIEW)
+class UnassignedMember(models.Model):
+    """A Party member (full or probationary) on the staff without an open membership: the
+    "not in any organisation" health rule lists these rows. Kept by the people services
+    (`orgs.facts.facts_refresh(person_ids=...)`). Reached by court grants through the copy of
+    the person's court path: the other ways to reach a person (an organisation's members,
+    one's own record) never lead to a member outside every organisation."""
+
+    person = models.OneToOneField(
+        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="unassigned"
+    )
+    court_path = models.CharField(max_length=255)
+    staff_number = models.CharField(max_length=30)  # with the court path: the list's order
+
+    class Meta:
+        verbose_name = _("unassigned Party member")
+        verbose_name_plural = _("unassigned Party members")
+        indexes = [
+            models.Index(
+                fields=["court_path"],
+                name="unassigned_court_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["court_path", "staff_number"], name="unassigned_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"unassigned {self.person_id}"

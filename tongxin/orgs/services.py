@@ -14,6 +14,7 @@ from tongxin.core.scoping import scope_for
 from tongxin.core.services import model_save
 from tongxin.core.tree import check_parent, save_with_path
 from tongxin.lib.dates import add_months
+from tongxin.orgs.facts import facts_refresh, facts_refresh_court
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.orgs.reference import english_name
 from tongxin.orgs.rules import (
@@ -24,6 +25,7 @@ from tongxin.orgs.rules import (
 from tongxin.orgs.rules import parent_courts as parent_courts  # the views import it from here
 
 
+@transaction.atomic
 def court_save(*, actor, court: Court, changes: dict) -> Court:
     """Create or change a court; refuses cycles and every problem `court_problems` finds (a
     parent of the same or a lower level, a place out of the actor's reach...)."""
@@ -48,9 +50,13 @@ def court_save(*, actor, court: Court, changes: dict) -> Court:
     if not changes.get("name_en", court.name_en) and changes.get("name_zh", court.name_zh):
         changes["name_en"] = english_name(changes.get("name_zh", court.name_zh))
     _refuse_active_under_inactive(changes, parent, _("Reactivate the parent court first."))
-    return model_save(
+    old_path = court.path
+    court = model_save(
         actor=actor, instance=court, changes=changes, action="orgs.court", save=save_with_path
     )
+    if old_path and court.path != old_path:  # moved: the court paths copied into the facts
+        facts_refresh_court(court)
+    return court
 
 
 def court_place(*, actor, court: Court, parent: Court | None) -> dict:
@@ -114,6 +120,7 @@ def department_deactivate(*, actor, department: Department) -> Department:
     return _deactivate(actor=actor, obj=department, action="orgs.department")
 
 
+@transaction.atomic
 def organisation_save(
     *, actor, organisation: PartyOrganisation, changes: dict, departments=None
 ) -> PartyOrganisation:
@@ -134,7 +141,8 @@ def organisation_save(
     _refuse_active_under_inactive(changes, parent, _("Reactivate the parent organisation first."))
     _refuse_active_under_inactive(changes, court, _("Reactivate the court first."))
     m2m = {"departments": departments} if departments is not None else None
-    return model_save(
+    old_path = organisation.path
+    organisation = model_save(
         actor=actor,
         instance=organisation,
         changes=changes,
@@ -142,6 +150,9 @@ def organisation_save(
         m2m=m2m,
         save=save_with_path,
     )
+    moved = PartyOrganisation.objects.filter(path__startswith=organisation.path)
+    facts_refresh([organisation] if organisation.path == old_path else moved)
+    return organisation
 
 
 def organisation_deactivate_blocker(organisation: PartyOrganisation) -> str | None:
@@ -209,9 +220,13 @@ def organisation_deactivate(*, actor, organisation: PartyOrganisation) -> PartyO
     blocker = organisation_deactivate_blocker(organisation)
     if blocker:
         raise ApplicationError(blocker)
-    return _deactivate(actor=actor, obj=organisation, action="orgs.organisation")
+    with transaction.atomic():
+        organisation = _deactivate(actor=actor, obj=organisation, action="orgs.organisation")
+        facts_refresh([organisation])
+        return organisation
 
 
+@transaction.atomic
 def term_record(
     *, actor, organisation: PartyOrganisation, starts_on: datetime.date, ends_on: datetime.date
 ) -> CommitteeTerm:
@@ -232,7 +247,9 @@ def term_record(
             _("The term overlaps the recorded term %(term)s.") % {"term": overlap}
         )
     term = CommitteeTerm(organisation=organisation, starts_on=starts_on, ends_on=ends_on)
-    return model_save(actor=actor, instance=term, changes={}, action="orgs.term")
+    term = model_save(actor=actor, instance=term, changes={}, action="orgs.term")
+    facts_refresh([organisation])
+    return term
 
 
 @transaction.atomic
@@ -258,9 +275,12 @@ def post_assign(
         for sitting in open_posts.filter(post=post):
             post_end(actor=actor, post=sitting, ends_on=starts_on)
     item = CommitteePost(organisation=organisation, person=person, post=post, starts_on=starts_on)
-    return model_save(actor=actor, instance=item, changes={}, action="orgs.post")
+    item = model_save(actor=actor, instance=item, changes={}, action="orgs.post")
+    facts_refresh([organisation])
+    return item
 
 
+@transaction.atomic
 def post_end(*, actor, post: CommitteePost, ends_on: datetime.date) -> CommitteePost:
     """End a committee post on a date (kept in history)."""
     if post.ends_on is not None:
@@ -278,6 +298,7 @@ def post_end(*, actor, post: CommitteePost, ends_on: datetime.date) -> Committee
         after=snapshot(post),
         court=post.organisation.court,
     )
+    facts_refresh([post.organisation_id])
     return post
 
 
@@ -373,6 +394,7 @@ def election_record(
         post_assign(
             actor=actor, organisation=organisation, person=person, post=post, starts_on=elected_on
         )
+    facts_refresh([organisation])  # the terms changed: the facts keep the two latest
     return term
 
 

@@ -596,11 +596,12 @@ def health_page(request):
         court = scope.visible(Court, Perm.HEALTH_VIEW).filter(code=code).first()
     elif court_id.isdigit():
         court = scope.visible(Court, Perm.HEALTH_VIEW).filter(pk=int(court_id)).first()
-    items = health.findings(user=request.user, court=court)
-    tally = health.counts(items)
+    # Lazy: counts by aggregates, then only the page shown (the export takes them all).
+    items = health.check(user=request.user, court=court)
+    tally = items.tally()
     rule = text_param(request.GET, "rule")
     if rule:
-        items = [item for item in items if item.rule == rule]
+        items = items.only(rule)
     return list_page(
         request,
         queryset=items,

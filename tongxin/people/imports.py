@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tongxin.core.permissions import Perm
+from tongxin.orgs.facts import facts_deferred
 from tongxin.orgs.imports.fields import COURT_CODE
 from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Department, PartyOrganisation
@@ -438,6 +439,7 @@ class PersonChecker(CourtRows, Checker):
 
     # Commit ----------------------------------------------------------------------------
 
+    @facts_deferred()  # each touched organisation's facts recomputed once, at the end
     def apply(self, plan, *, actor) -> None:
         for item in self.each(plan):
             if item.action == "unchanged":

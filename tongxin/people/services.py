@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tongxin.core.audit import audit_record, snapshot
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.services import model_save
+from tongxin.orgs.facts import facts_refresh
 from tongxin.orgs.models import PartyOrganisation
 from tongxin.orgs.services import post_end
 from tongxin.people.models import Membership, Person
@@ -53,7 +54,9 @@ def person_save(*, actor, person: Person, changes: dict) -> Person:
         )
         if was_member and status in NOT_MEMBERS:
             _leave_party_records(actor=actor, person=person, on=today)
-        return model_save(actor=actor, instance=person, changes=changes, action="people.person")
+        person = model_save(actor=actor, instance=person, changes=changes, action="people.person")
+        facts_refresh(person_ids=[person])  # status, active: their organisation, unassigned
+        return person
 
 
 def _leave_party_records(*, actor, person: Person, on: datetime.date) -> None:
@@ -72,11 +75,14 @@ def person_deactivate(*, actor, person: Person, on: datetime.date | None = None)
     """Mark a person as no longer on the staff; their open membership and posts end that day."""
     with transaction.atomic():
         _leave_party_records(actor=actor, person=person, on=on or timezone.localdate())
-        return model_save(
+        person = model_save(
             actor=actor, instance=person, changes={"is_active": False}, action="people.person"
         )
+        facts_refresh(person_ids=[person])
+        return person
 
 
+@transaction.atomic
 def membership_end(*, actor, membership: Membership, ends_on: datetime.date) -> Membership:
     """Close a membership on a date (the row stays as history)."""
     if ends_on <= membership.starts_on:
@@ -92,6 +98,7 @@ def membership_end(*, actor, membership: Membership, ends_on: datetime.date) -> 
         after=snapshot(membership),
         court=membership.person.court,
     )
+    facts_refresh([membership.organisation_id], person_ids=[membership.person_id])
     return membership
 
 
@@ -145,7 +152,9 @@ def membership_move(
                 actor=actor, post=post, ends_on=max(on, post.starts_on + datetime.timedelta(days=1))
             )
     row = Membership(person=person, organisation=organisation, cell=cell, starts_on=on)
-    return model_save(actor=actor, instance=row, changes={}, action="people.membership")
+    row = model_save(actor=actor, instance=row, changes={}, action="people.membership")
+    facts_refresh([organisation], person_ids=[person])
+    return row
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
+from tongxin.orgs.facts import facts_deferred
 from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Court
 from tongxin.orgs.rules import court_problems
@@ -169,6 +170,7 @@ class CourtChecker(CourtRows, Checker):
 
     # Commit ----------------------------------------------------------------------------
 
+    @facts_deferred()  # each touched organisation's facts recomputed once, at the end
     def apply(self, plan, *, actor) -> None:
         made = {}
         for item in self.each(plan):

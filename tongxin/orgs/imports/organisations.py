@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from django.utils.translation import gettext as _
 
 from tongxin.core.permissions import Perm
+from tongxin.orgs.facts import facts_deferred
 from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Department, PartyOrganisation
 from tongxin.orgs.rules import organisation_problems, parent_courts
@@ -205,6 +206,7 @@ class OrganisationChecker(CourtRows, Checker):
 
     # Commit ----------------------------------------------------------------------------
 
+    @facts_deferred()  # each touched organisation's facts recomputed once, at the end
     def apply(self, plan, *, actor) -> None:
         made = {}
         for item in self.each(plan):

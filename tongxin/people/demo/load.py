@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from tongxin.accounts.models import Profile, RoleGrant
 from tongxin.core.permissions import Role
+from tongxin.orgs.facts import facts_recount
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.people.demo.data import DEMO_USERS
 from tongxin.people.demo.seeder import Seeder
@@ -59,6 +60,7 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
             [Court, Department, PartyOrganisation, Person, Membership, CommitteePost, CommitteeTerm]
         )
         users = demo_users(seeder)
+        facts_recount()  # the maintained health facts of everything just written, in bulk
         states = add_states(today=today, log=log)
     written = time.perf_counter()
     # Fresh planner statistics: without them the first queries on bulk-loaded tables

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from tongxin.lib.dates import add_months
+from tongxin.orgs.facts import facts_refresh
 from tongxin.orgs.models import CommitteeTerm, Court, PartyOrganisation
 from tongxin.orgs.selectors import roster_on
 from tongxin.orgs.services import election_record, postponement_record
@@ -58,6 +59,7 @@ def _early_election(branch, today) -> str:
         return "skipped"
     # Make the term due in eight months: the election is early.
     CommitteeTerm.objects.filter(pk=term.pk).update(ends_on=add_months(today, 8))
+    facts_refresh([branch])  # the update above bypasses the services that keep the facts
     members = _full_members(branch, today)
     posts = [(members[0], "secretary"), (members[1], "organisation"), (members[2], "propaganda")]
     if branch.posts.filter(ends_on__isnull=True, starts_on__gte=elected_on).exists():
@@ -71,6 +73,7 @@ def _postponement(branch, today) -> str:
     if term is None:
         return "skipped"
     CommitteeTerm.objects.filter(pk=term.pk).update(ends_on=today - datetime.timedelta(days=20))
+    facts_refresh([branch])
     term.refresh_from_db()
     postponement_record(
         actor=None,

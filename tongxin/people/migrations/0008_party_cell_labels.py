@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0007_party_cell_labels'),
+        ('orgs', '0009_party_cell_labels'),
         ('people', '0007_probation'),
     ]
 

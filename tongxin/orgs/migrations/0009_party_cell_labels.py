@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0006_term_elections'),
+        ('orgs', '0008_organisation_facts_fill'),
     ]
 
     operations = [
