@@ -71,7 +71,15 @@ def test_an_on_time_election_clears_the_warning_too(world, ending):
 
 
 def test_a_postponement_names_the_approved_date(world, ending):
-    until = ending.ends_on + datetime.timedelta(days=200)
+    """An overdue term postponed with approval is no longer overdue: the warning is that the
+    election is due, on the approved date."""
+    from tongxin.orgs.facts import facts_refresh
+
+    CommitteeTerm.objects.filter(pk=ending.pk).update(ends_on=TODAY - datetime.timedelta(days=10))
+    facts_refresh([world.branch])
+    ending.refresh_from_db()
+    assert "term_overdue" in _term_rules(world)
+    until = TODAY + datetime.timedelta(days=40)
     postponement_record(
         actor=world.users["secretary"],
         term=ending,
@@ -79,14 +87,10 @@ def test_a_postponement_names_the_approved_date(world, ending):
         reason="人员调整，经机关党委批准",
         approved_on=TODAY,
     )
-    reasons = [
-        f.reason
-        for f in health.findings(user=world.users["admin"], organisation=world.branch)
-        if f.rule.startswith("term_")
-    ]
-    assert not any(r == "term_ending" for r in reasons)
-    page = health.findings(user=world.users["admin"], organisation=world.branch)
-    assert all(until.isoformat() not in f.reason for f in page if f.rule == "term_ending")
+    assert _term_rules(world) == {"term_ending"}
+    found = health.findings(user=world.users["admin"], organisation=world.branch)
+    reasons = [f.reason for f in found if f.rule == "term_ending"]
+    assert reasons and until.isoformat() in reasons[0]
     ending.refresh_from_db()
     assert ending.deadline == until
 

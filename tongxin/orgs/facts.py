@@ -37,6 +37,7 @@ from threading import local
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 __all__ = [
     "Differences",
@@ -145,10 +146,13 @@ def _org_rows_chunk(m: _Models, ids: list[int] | None) -> dict[int, dict]:
             rows[org_id]["committee"] = n
             rows[org_id]["secretary"] = secretaries > 0
     seen: dict[int, int] = defaultdict(int)
+    # A term's "end" here is when its election is due: an approved postponement's date, else
+    # the scheduled end (health warns of that day, and names it).
     for org_id, starts, ends in (
         of(m.Term.objects)
         .order_by("organisation_id", "-starts_on")
-        .values_list("organisation_id", "starts_on", "ends_on")
+        .annotate(due=Coalesce("postponed_until", "ends_on"))
+        .values_list("organisation_id", "starts_on", "due")
     ):
         row = rows.get(org_id)
         if row is None or seen[org_id] >= 2:
@@ -419,7 +423,8 @@ def term_ends_on(day: datetime.date):
             organisation_id=OuterRef("organisation_id"), starts_on__lte=day
         )
         .order_by("-starts_on")
-        .values("ends_on")[:1]
+        .annotate(due=Coalesce("postponed_until", "ends_on"))
+        .values("due")[:1]
     )
     return Case(
         When(last_starts__lte=day, then=F("last_ends")),

@@ -447,7 +447,7 @@ def postponement_record(
         raise ApplicationError(_("The approval date cannot lie in the future."))
     if approved_on < term.starts_on:
         raise ApplicationError(_("The approval cannot precede the term."))
-    return model_save(
+    saved = model_save(
         actor=actor,
         instance=term,
         changes={
@@ -457,3 +457,5 @@ def postponement_record(
         },
         action="orgs.term",
     )
+    facts_refresh([term.organisation_id])  # health warns of the approved date from now on
+    return saved
