@@ -135,12 +135,15 @@ def main(argv=None) -> int:
         if not args.reuse:
             seed = measure.seed_timed(scale=args.scale, seed=args.seed)
             print(f"seed_demo --scale {args.scale}: {seed.seconds:.1f} s {seed.counts}", flush=True)
-        from bench import lists
+        from bench import lists, records
 
         pages = (
             []
             if args.no_pages
-            else measure.measure_pages(repeat=args.repeat, pages={**measure.PAGES, **lists.urls()})
+            else measure.measure_pages(
+                repeat=args.repeat,
+                pages={**measure.PAGES, **lists.urls(), **records.urls()},
+            )
         )
         info = {**measure.machine(), "scale": args.scale, "repeat": args.repeat}
         report = measure.markdown(info=info, seed=seed, pages=pages)

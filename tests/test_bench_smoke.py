@@ -82,3 +82,12 @@ def test_bench_measures_the_people_export_against_plain_sql(db):
         assert csv_row.first_byte_ms > 0 and csv_row.queries > 0
     table = exports.markdown(results)
     assert table.count("\n| ") == len(results)  # a line per result below the header
+
+
+def test_bench_records_pages_answer(db):
+    """The membership-records pages the bench times answer 200 for the administrator."""
+    from bench import records
+
+    measure.seed_timed(scale="small", seed=1)
+    results = measure.measure_pages(users=("admin",), pages=records.urls(), repeat=1)
+    assert {row.status for row in results} == {200}, [r for r in results if r.status != 200]
