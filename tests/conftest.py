@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import (
     PASSWORD,
@@ -129,8 +130,12 @@ def world(db):
     members = [PersonFactory(court=basic, department=dept) for _ in range(9)]
     for person in members:
         MembershipFactory(person=person, organisation=branch, cell=cell)
-    probationary = PersonFactory(
-        court=basic, department=dept, political_status="probationary", full_member_on=None
+    probationary = PersonFactory(  # admitted half a year ago: within the probation year
+        court=basic,
+        department=dept,
+        political_status="probationary",
+        joined_party_on=timezone.localdate() - datetime.timedelta(days=180),
+        full_member_on=None,
     )
     MembershipFactory(person=probationary, organisation=branch)
     for person, post in zip(

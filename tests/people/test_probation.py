@@ -65,3 +65,35 @@ def test_an_extension_is_at_most_a_year(world, probationary, extended_to, ok):
 def test_the_bounds_are_settings(world, probationary, settings):
     settings.PROBATION_MONTHS = 6
     _convert(world, probationary, datetime.date(2024, 9, 15))
+
+
+def _probation_rules(world):
+    from tongxin.orgs import health
+
+    found = health.findings(user=world.users["party"])
+    return {(f.rule, f.subject) for f in found if f.rule.startswith("conversion_")}
+
+
+def test_health_lists_conversions_due_and_overdue(world):
+    from django.utils import timezone
+
+    from tongxin.lib.dates import add_months
+
+    today = timezone.localdate()
+    person = world.probationary
+    person.joined_party_on = add_months(today, -12) + datetime.timedelta(days=10)  # due in 10
+    person.save()
+    from tongxin.orgs.facts import facts_refresh
+
+    facts_refresh([world.branch], person_ids=[person])
+    assert _probation_rules(world) == {("conversion_due", person.name)}
+    person.joined_party_on = add_months(today, -12) - datetime.timedelta(days=1)  # overdue
+    person.save()
+    assert _probation_rules(world) == {("conversion_overdue", person.name)}
+    # Extended by the branch: due again when the extension ends.
+    person.probation_ends_on = today + datetime.timedelta(days=100)
+    person.save()
+    assert _probation_rules(world) == set()
+    person.probation_ends_on = today + datetime.timedelta(days=20)
+    person.save()
+    assert _probation_rules(world) == {("conversion_due", person.name)}

@@ -19,6 +19,7 @@ import datetime
 from functools import cached_property
 from typing import NamedTuple
 
+from django.conf import settings as django_settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Func, Q, Subquery
@@ -82,8 +83,10 @@ class HealthFacts:
     the kinds that elect a committee) and the unassigned members in reach, as querysets;
     the rules filter them with their conditions."""
 
-    def __init__(self, *, organisations, people, today: datetime.date):
+    def __init__(self, *, organisations, people, today: datetime.date, probationers=None):
         self.today = today
+        # Probationary members in reach (the conversion rules).
+        self.probationers = probationers if probationers is not None else Person.objects.none()
         # Querysets, already scoped and filtered; the current term's end as of `today`.
         self.organisations = organisations.alias(term_ends=term_ends_on(today))
         self.people = people
@@ -214,10 +217,23 @@ def facts_load(
     if court is not None:
         orgs = orgs.filter(court_path__startswith=court.path)
         people = people.filter(court_path__startswith=court.path)
+    probationers = scope.visible(Person, Perm.HEALTH_VIEW).filter(
+        is_active=True, political_status=Person.PoliticalStatus.PROBATIONARY
+    )
+    if court is not None:
+        probationers = probationers.filter(court__path__startswith=court.path)
     if organisation is not None:
         orgs = orgs.filter(pk=organisation.pk)
         people = people.none()
-    return HealthFacts(organisations=orgs, people=people, today=today or timezone.localdate())
+        probationers = probationers.filter(
+            memberships__organisation=organisation, memberships__ends_on__isnull=True
+        )
+    return HealthFacts(
+        organisations=orgs,
+        people=people,
+        today=today or timezone.localdate(),
+        probationers=probationers,
+    )
 
 
 # Rules -----------------------------------------------------------------------------------
@@ -416,6 +432,75 @@ class MemberUnassigned(Rule):
             )
 
 
+class _ProbationRule(Rule):
+    """A rule on probationary members: a condition on their Party dates (cut-off days are
+    computed here, so the database compares plain dates, on any engine)."""
+
+    def condition(self, facts, settings) -> Q:
+        raise NotImplementedError
+
+    def reason(self, person, ends: datetime.date) -> str:
+        raise NotImplementedError
+
+    def counted(self, facts, settings):
+        return facts.probationers.filter(self.condition(facts, settings))
+
+    def evaluate(self, facts, settings):
+        return self._found(self.counted(facts, settings))
+
+    def window(self, facts, settings, start, stop):
+        return list(self._found(self.counted(facts, settings), start, stop))
+
+    def _found(self, people, start=0, stop=None):
+        url = _url_format("people:person-detail")
+        rows = people.order_by("court__path", "staff_number").values_list(
+            "pk", "name", "court__name_zh", "joined_party_on", "probation_ends_on"
+        )[start:stop]
+        for pk, name, court, joined, extended in rows:
+            ends = extended or add_months(joined, django_settings.PROBATION_MONTHS)
+            yield self.finding(name, court, self.reason(name, ends), url(pk))
+
+
+class ConversionDue(_ProbationRule):
+    code = "conversion_due"
+    label = gettext_lazy("Probation ends soon: conversion due")
+    value = 30
+    value_help = gettext_lazy("days before the end of probation")
+
+    def condition(self, facts, settings):
+        today = facts.today
+        soon = today + datetime.timedelta(days=settings[self.code].value or 0)
+        year = django_settings.PROBATION_MONTHS
+        return Q(
+            probation_ends_on__isnull=True,
+            joined_party_on__gte=add_months(today, -year),
+            joined_party_on__lte=add_months(soon, -year),
+        ) | Q(probation_ends_on__gte=today, probation_ends_on__lte=soon)
+
+    def reason(self, person, ends):
+        return _("Probation ends on %(date)s: the branch decides on conversion.") % {
+            "date": ends.isoformat()
+        }
+
+
+class ConversionOverdue(_ProbationRule):
+    code = "conversion_overdue"
+    label = gettext_lazy("Probation over: conversion overdue")
+
+    def condition(self, facts, settings):
+        today = facts.today
+        year = django_settings.PROBATION_MONTHS
+        return Q(probation_ends_on__isnull=True, joined_party_on__lt=add_months(today, -year)) | Q(
+            probation_ends_on__lt=today
+        )
+
+    def reason(self, person, ends):
+        return _(
+            "Probation ended on %(date)s and the branch has not decided: convert, extend "
+            "(once, up to a year) or cancel."
+        ) % {"date": ends.isoformat()}
+
+
 RULES = RuleSet(
     "health",
     [
@@ -428,6 +513,8 @@ RULES = RuleSet(
         TermOverdue(),
         TermMissing(),
         MemberUnassigned(),
+        ConversionDue(),
+        ConversionOverdue(),
     ],
 )
 
