@@ -61,6 +61,12 @@ class MoveForm(BootstrapMixin, forms.Form):
             kind__in=[PartyOrganisation.Kind.PARTY_GROUP, PartyOrganisation.Kind.CELL]
         )
         self.fields["cell"].queryset = organisations.filter(kind=PartyOrganisation.Kind.CELL)
+        # Each organisation with its court: a basic court and its tribunal may both have a
+        # "立案庭党支部", and a move to the wrong one must not look like the right one.
+        for name in ("organisation", "cell"):
+            field = self.fields[name]
+            field.queryset = field.queryset.select_related("court")
+            field.label_from_instance = lambda o: f"{o.court.name} · {o.name}"
 
 
 class DuesForm(BootstrapMixin, forms.Form):
