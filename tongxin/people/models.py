@@ -100,6 +100,12 @@ class Person(models.Model):
             models.Index(
                 fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # The probation rules read the few probationary members by their joining date.
+            models.Index(
+                fields=["joined_party_on", "probation_ends_on"],
+                name="person_probation",
+                condition=Q(political_status="probationary", is_active=True),
+            ),
         ]
 
     def __str__(self) -> str:
