@@ -298,7 +298,7 @@ def test_a_long_known_header_is_quoted_short_in_every_reject(world, client_for):
         ),
     )
     assert batch.rejected_count == 50
-    assert all(len(reject["column"]) <= 50 for reject in batch.rejects)
+    assert all(len(reject["column"]) <= 50 for reject in batch.reject_list())
     assert len(batch.columns["name"]) == 50
 
 

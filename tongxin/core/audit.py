@@ -121,7 +121,8 @@ class BulkAudit:
         self.count = 0
         self._pending: list[AuditChange] = []
 
-    def _open(self) -> AuditEntry:
+    def open(self) -> AuditEntry:
+        """The entry (written now if it is not yet): a write recorded without changes."""
         if self.entry is None:
             actor = self.actor
             self.entry = AuditEntry.objects.create(
@@ -154,7 +155,7 @@ class BulkAudit:
         made JSON-ready as snapshots make them."""
         if before is not None and after is not None and before == after:
             return
-        entry = self._open()
+        entry = self.open()
         self._pending.append(
             AuditChange(
                 entry=entry,

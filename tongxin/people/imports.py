@@ -4,20 +4,33 @@ moves their membership (dated by the membership-from column, default today).
 Registered with the import app when Django starts (see `tongxin.transfer.registry`). The
 rows are checked with the same rule function as `person_save` (`tongxin.people.rules`), so
 the preview never accepts what the commit would refuse.
+
+A row depends on no other row but through its key, so the kind is chunked: the import
+checks and writes the file a chunk at a time (`Checker.chunked`), each chunk's references
+(courts, departments, organisations, the people and their open memberships) looked up in a
+few queries. The commit writes in bulk (`PersonChecker.apply`): new people with
+`bulk_create`, changed fields with `bulk_update`, membership moves by closing the open rows
+and creating the new ones, every change recorded under the batch's one audit entry.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tongxin.core.audit import snapshot
+from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import Perm
 from tongxin.orgs.imports.fields import COURT_CODE
 from tongxin.orgs.imports.lookups import CourtRows
-from tongxin.orgs.models import Department, PartyOrganisation
+from tongxin.orgs.models import CommitteePost, Department, PartyOrganisation
 from tongxin.people.models import Membership, Person
-from tongxin.people.rules import VALUE_FIELDS, person_problems
-from tongxin.people.services import membership_move, person_save
+from tongxin.people.rules import MEMBERS, NOT_MEMBERS, VALUE_FIELDS, person_problems
+from tongxin.people.services import person_save
 from tongxin.transfer.checker import Checker, Planned, as_date, as_decimal, in_chunks
 from tongxin.transfer.formats import BOOL, DATE, DECIMAL, ENUM, Field
 from tongxin.transfer.registry import ImportKind, register
@@ -214,6 +227,9 @@ PERSON_FIELDS = (
 
 
 class PersonChecker(CourtRows, Checker):
+    chunked = True  # a row depends on no other row but through its key
+    file_key = ("court_code", "staff_number")
+
     def run(self, rows: list):
         for row in rows:
             self.require(row, "court_code", "staff_number")
@@ -248,11 +264,17 @@ class PersonChecker(CourtRows, Checker):
         court_ids = {c.pk for c in self.courts.values()}
         # A people's tribunal's members may belong to its basic court's organisations.
         org_court_ids = court_ids | {c.parent_id for c in self.courts.values() if c.parent_id}
+        # At commit the rows to change are locked until the commit ends (PostgreSQL), so
+        # what the audit records as "before" is what the write replaces.
+        people = Person.objects.filter(court_id__in=court_ids)
+        memberships = Membership.objects.filter(ends_on__isnull=True).select_related("organisation")
+        if self.for_commit:
+            people = people.select_for_update()
+            memberships = memberships.select_for_update(of=("self",))
         self.people = {
             (p.court_id, p.staff_number): p
             for p in in_chunks(
-                lambda chunk: Person.objects.filter(court_id__in=court_ids, staff_number__in=chunk),
-                {key[1] for key in by_key},
+                lambda chunk: people.filter(staff_number__in=chunk), {key[1] for key in by_key}
             )
         }
         self.departments = {
@@ -272,10 +294,10 @@ class PersonChecker(CourtRows, Checker):
                 org_names,
             )
         }
-        self.current = {
+        self.open_memberships = {
             m.person_id: m
             for m in in_chunks(
-                lambda chunk: Membership.objects.filter(person_id__in=chunk, ends_on__isnull=True),
+                lambda chunk: memberships.filter(person_id__in=chunk),
                 {p.pk for p in self.people.values()},
             )
         }
@@ -416,7 +438,7 @@ class PersonChecker(CourtRows, Checker):
                 status=Status(status).label,
             )
             return False
-        current = self.current.get(item.target.pk) if item.target is not None else None
+        current = self.open_memberships.get(item.target.pk) if item.target is not None else None
         if (
             current is not None
             and current.organisation_id == org.pk
@@ -443,18 +465,161 @@ class PersonChecker(CourtRows, Checker):
     # Commit ----------------------------------------------------------------------------
 
     def apply(self, plan, *, actor) -> None:
-        for item in self.each(plan):
-            if item.action == "unchanged":
-                continue
-            person = item.target
-            if item.changes or person is None:
-                person = person_save(actor=actor, person=person or Person(), changes=item.changes)
-            move = item.extra.get("move")
-            if move:
-                organisation, cell, on = move
-                membership_move(
-                    actor=actor, person=person, organisation=organisation, cell=cell, on=on
+        """Write one chunk's planned rows in bulk, inside the batch's transaction: new people
+        with `bulk_create`, changed fields with `bulk_update` (grouped by the fields they
+        change), membership moves by closing the open rows and creating the new ones (the
+        invariants of `membership_move`: one open membership, a move dated after the current
+        one began, checked by `_membership`). Each record created, changed or ended is
+        recorded under the batch's audit entry (`self.audit`), with its fields before and
+        after. Rows whose change has side effects go through the services: a member who
+        leaves the Party (`person_save` ends their membership and posts), and the committee
+        posts in an organisation a member leaves (`post_end`)."""
+        audit = self.audit
+        total = len(plan.rows)
+        self._report(0, total)
+        items = [item for item in plan.rows if item.action != "unchanged"]
+        leaving = {item.row.number for item in items if _leaves_party(item)}
+        bulk = [item for item in items if item.row.number not in leaving]
+        for item in items:
+            if item.row.number in leaving:
+                self.current = item
+                item.target = person_save(actor=actor, person=item.target, changes=item.changes)
+        self._create(audit, [item for item in bulk if item.target is None])
+        self._change(audit, [item for item in bulk if item.target is not None and item.changes])
+        self._moves(actor, audit, [item for item in items if item.extra.get("move")])
+        self.current = None
+        self._report(total, total)
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _create(self, audit, items: list) -> None:
+        people = [Person(**item.changes) for item in items]
+        try:
+            Person.objects.bulk_create(people, batch_size=500)
+        except IntegrityError as error:  # written meanwhile by someone else
+            raise ApplicationError(_("This record conflicts with an existing one.")) from error
+        for item, person in zip(items, people, strict=True):
+            item.target = person
+            court = item.extra["court"]
+            audit.add(
+                action="people.person.created",
+                obj=person,
+                court_path=court.path,
+                before=None,
+                after=snapshot(person),
+            )
+
+    def _change(self, audit, items: list) -> None:
+        groups: dict = defaultdict(list)
+        for item in items:
+            person, before, after = item.target, {}, {}
+            for name, value in item.changes.items():
+                attname = Person._meta.get_field(name).attname
+                before[attname] = getattr(person, attname)
+                setattr(person, name, value)
+                after[attname] = getattr(person, attname)
+            groups[tuple(sorted(item.changes))].append(person)
+            audit.add(
+                action="people.person.changed",
+                obj=person,
+                court_path=item.extra["court"].path,
+                before=before,
+                after=after,
+            )
+        for fields, people in groups.items():
+            Person.objects.bulk_update(people, fields, batch_size=500)
+
+    def _moves(self, actor, audit, items: list) -> None:
+        """Close the open memberships of the members who move, end their posts in the
+        organisations they leave, open the new memberships."""
+        if not items:
+            return
+        ended, created, organisations = [], [], set()
+        for item in items:
+            organisation, cell, on = item.extra["move"]
+            current = self.open_memberships.get(item.target.pk)
+            if current is not None:
+                current.ends_on = on
+                ended.append((item, current))
+                organisations.add(current.organisation_id)
+            created.append(
+                (
+                    item,
+                    Membership(
+                        person=item.target, organisation=organisation, cell=cell, starts_on=on
+                    ),
                 )
+            )
+            organisations.add(organisation.pk)
+        Membership.objects.bulk_update([m for _item, m in ended], ["ends_on"], batch_size=500)
+        for item, membership in ended:
+            audit.add(
+                action="people.membership.ended",
+                obj=membership,
+                court_path=item.extra["court"].path,
+                before={"ends_on": None},
+                after={"ends_on": membership.ends_on},
+            )
+        self._end_posts(actor, {m.person_id: (item, m) for item, m in ended})
+        try:
+            Membership.objects.bulk_create([m for _item, m in created], batch_size=500)
+        except IntegrityError as error:
+            raise ApplicationError(_("This record conflicts with an existing one.")) from error
+        for item, membership in created:
+            audit.add(
+                action="people.membership.created",
+                obj=membership,
+                court_path=item.extra["court"].path,
+                before=None,
+                after=snapshot(membership),
+            )
+        _refresh_facts(organisations)
+
+    def _end_posts(self, actor, left: dict) -> None:
+        """A member who moves is no longer on the committee of the organisation left (as
+        membership_move does): their open posts there end through the service."""
+        from tongxin.orgs.services import post_end
+
+        if not left:
+            return
+        posts = in_chunks(
+            lambda chunk: CommitteePost.objects.filter(
+                person_id__in=chunk, ends_on__isnull=True
+            ).select_related("organisation__court"),
+            set(left),
+        )
+        for post in posts:
+            item, membership = left[post.person_id]
+            if post.organisation_id != membership.organisation_id:
+                continue
+            self.current = item
+            post_end(
+                actor=actor,
+                post=post,
+                ends_on=max(membership.ends_on, post.starts_on + datetime.timedelta(days=1)),
+            )
+
+
+def _leaves_party(item: Planned) -> bool:
+    """A member whose new status is not a member's: person_save's side effects apply."""
+    return (
+        item.target is not None
+        and item.target.political_status in MEMBERS
+        and item.changes.get("political_status") in NOT_MEMBERS
+    )
+
+
+def _refresh_facts(organisation_ids: set) -> None:
+    """The organisations whose members a bulk move changed: the maintained health facts are
+    refreshed once per chunk, as the services do per move (orgs.services.facts_refresh,
+    where the orgs app provides it)."""
+    from tongxin.orgs import services as org_services
+
+    refresh = getattr(org_services, "facts_refresh", None)
+    if refresh is not None and organisation_ids:
+        refresh(sorted(organisation_ids))
 
 
 PEOPLE = register(
