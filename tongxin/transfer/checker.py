@@ -240,6 +240,9 @@ class Checker:
 
     def __init__(self, *, user, columns: dict, kind, today: datetime.date | None = None):
         self.file_duplicates: dict = {}  # key → every row number of the file holding it
+        # A memo the import shares between the chunks of one file (and of its commit): what
+        # the rows refer to and no import changes (courts, departments...) is looked up once.
+        self.shared: dict = {}
         self.for_commit = False
         self.audit = None
         self.user = user

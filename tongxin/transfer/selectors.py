@@ -42,17 +42,17 @@ def import_status_get(*, user, pk) -> ImportBatch:
 
 def _page(batch: ImportBatch, after: int, *, field: str, count: str, keep, size: int):
     """Items of the chunks' `field` lists after file row `after` (a keyset: the row number)
-    that `keep(item)` accepts, at most `size`, read from at most PAGE_CHUNKS chunks whose
-    `count` is not zero: (items, the row after which the next page starts, or None)."""
-    chunks = (
+    that `keep(item)` accepts, at most `size`, read in one query from at most PAGE_CHUNKS
+    chunks whose `count` is not zero (and one more, to know whether a page follows):
+    (items, the row after which the next page starts, or None)."""
+    read = list(
         ImportChunk.objects.filter(batch=batch, last_row__gt=after, **{f"{count}__gt": 0})
         .order_by("seq")
-        .only("last_row", field)
+        .only("last_row", field)[: PAGE_CHUNKS + 1]
     )
     items: list = []
     last = after
-    read = list(chunks[:PAGE_CHUNKS])
-    for chunk in read:
+    for chunk in read[:PAGE_CHUNKS]:
         for item in getattr(chunk, field):
             if item["row"] <= after or not keep(item):
                 continue
@@ -60,14 +60,10 @@ def _page(batch: ImportBatch, after: int, *, field: str, count: str, keep, size:
                 return items, items[-1]["row"]
             items.append(item)
         last = chunk.last_row
-    if items and len(read) == PAGE_CHUNKS and chunks.filter(last_row__gt=last).exists():
-        return items, last
-    if not items and len(read) == PAGE_CHUNKS:
-        return items, last  # chunks read held nothing to show: go on after them
-    return items, None
+    return items, (last if len(read) > PAGE_CHUNKS else None)
 
 
-def rows_page(batch: ImportBatch, after: int = 0, size: int = PAGE_ROWS):
+def rows_page(batch: ImportBatch, after: int = 0, size: int | None = None):
     """The rows to create or change after file row `after`: (rows, next `after` or None)."""
     return _page(
         batch,
@@ -75,10 +71,10 @@ def rows_page(batch: ImportBatch, after: int = 0, size: int = PAGE_ROWS):
         field="rows",
         count="writes",
         keep=lambda row: row["action"] != "unchanged",
-        size=size,
+        size=size or PAGE_ROWS,
     )
 
 
-def rejects_page(batch: ImportBatch, after: int = 0, size: int = PAGE_ROWS):
+def rejects_page(batch: ImportBatch, after: int = 0, size: int | None = None):
     """The rejects after file row `after` (every reject of a row stays on one page)."""
-    return _page(batch, after, field="rejects", count="rejected", keep=bool, size=size)
+    return _page(batch, after, field="rejects", count="rejected", keep=bool, size=size or PAGE_ROWS)

@@ -285,10 +285,10 @@ def _check_into(batch, kind, sheet, rows, *, actor, guard=None, read=None, check
             raise no_data()
         total = parsed.count
         if checker_class.chunked:
-            duplicates, done = parsed.duplicates(), 0
+            duplicates, shared, done = parsed.duplicates(), {}, 0
             for block in parsed.blocks(CHUNK_ROWS):
                 checker = checker_class(user=actor, columns=sheet.columns, kind=kind)
-                checker.file_duplicates = duplicates
+                checker.file_duplicates, checker.shared = duplicates, shared
                 _check_block(checker, block, slices)
                 done += len(block)
                 if check is not None:
@@ -678,12 +678,13 @@ def _write(batch: ImportBatch, *, actor, progress=None) -> Counter | None:
     total = batch.created_count + batch.changed_count + batch.unchanged_count
     counts: Counter = Counter()
     if kind.is_chunked:
-        done = 0
+        done, shared = 0, {}
         for pk in _chunk_ids(batch):
             chunk = ImportChunk.objects.get(pk=pk)
             if not chunk.rows:
                 continue
             checker = _checker(kind, batch, actor, for_commit=True)
+            checker.shared = shared
             plan = checker.check(_rows_of(chunk))
             if plan.rejects:
                 raise _Stale()
@@ -787,9 +788,14 @@ def _recheck(batch: ImportBatch, actor) -> int:
     counts: Counter = Counter()
     newly = 0
     if kind.is_chunked:
+        shared: dict = {}
         for pk in _chunk_ids(batch):
             chunk = ImportChunk.objects.get(pk=pk)
-            plan = _checker(kind, batch, actor).check(_rows_of(chunk)) if chunk.rows else None
+            plan = None
+            if chunk.rows:
+                checker = _checker(kind, batch, actor)
+                checker.shared = shared
+                plan = checker.check(_rows_of(chunk))
             newly += _rewrite(chunk, plan, counts)
     else:
         chunks = list(ImportChunk.objects.filter(batch=batch).order_by("seq"))
