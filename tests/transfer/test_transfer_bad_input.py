@@ -103,7 +103,7 @@ def test_a_50_mb_upload_is_refused_before_parsing(client_for, monkeypatch):
     monkeypatch.setattr(services, "iter_rows", never)
     big = SimpleUploadedFile("big.xlsx", b"PK\x03\x04" + b"\x00" * (50 * 1024 * 1024))
     response = upload(client_for("party"), "people", big)
-    assert "larger than 10 MB" in page_errors(response)
+    assert "larger than 32 MB" in page_errors(response)
     assert not ImportBatch.objects.exists()
 
 

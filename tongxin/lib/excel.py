@@ -111,7 +111,7 @@ SCAN_CHUNK = 1 << 20
 
 LIMITS = {
     # setting name: (default, what it bounds)
-    "IMPORT_MAX_UNPACKED_BYTES": 100 * 1024 * 1024,  # all parts of the zip, unpacked
+    "IMPORT_MAX_UNPACKED_BYTES": 400 * 1024 * 1024,  # all parts of the zip, unpacked
     "IMPORT_MAX_SHARED_STRINGS": 1_000_000,  # entries of the shared-string table
     "IMPORT_MAX_CELL_CHARS": 32_767,  # characters in one cell (Excel's own limit)
     "IMPORT_MAX_COLUMNS": 200,  # columns of the first sheet
