@@ -580,6 +580,7 @@ class PersonChecker(CourtRows, Checker):
             current = self.open_memberships.get(item.target.pk)
             if current is not None:
                 current.ends_on = on
+                current.person = item.target  # named in the audit: no query per membership
                 ended.append((item, current))
                 organisations.add(current.organisation_id)
             created.append(
