@@ -4,8 +4,9 @@ a bulk write (an import) records its many changes under one entry with `BulkAudi
 import contextvars
 import datetime
 import decimal
+import json
 
-from django.db import models
+from django.db import connection, models
 
 from tongxin.core.models import AuditChange, AuditEntry
 from tongxin.core.scoping import reach_of
@@ -174,8 +175,34 @@ class BulkAudit:
 
     def flush(self) -> None:
         if self._pending:
-            AuditChange.objects.bulk_create(self._pending, batch_size=1_000)
+            if connection.vendor == "postgresql":
+                _copy(self._pending)
+            else:
+                AuditChange.objects.bulk_create(self._pending, batch_size=1_000)
             self._pending = []
+
+
+_COPIED = ("entry", "action", "object_type", "object_id", "object_repr", "court_path")
+
+
+def _copy(changes: list) -> None:
+    """PostgreSQL: the changes by COPY (a multi-row INSERT of JSON values costs about ten
+    times more: each value goes through the driver's array adaptation)."""
+    quote = connection.ops.quote_name
+    fields = [AuditChange._meta.get_field(name) for name in _COPIED]
+    columns = ", ".join(quote(f.column) for f in fields) + ", " + quote("before") + ", "
+    columns += quote("after")
+    statement = f"COPY {quote(AuditChange._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for change in changes:
+            copy.write_row(
+                [getattr(change, f.attname) for f in fields]
+                + [_json(change.before), _json(change.after)]
+            )
+
+
+def _json(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _plain_dict(values: dict | None) -> dict | None:
