@@ -2,11 +2,13 @@
 
     .venv/bin/python bench/run.py --scale national --db postgres --repeat 7
     make bench BENCH_ARGS="--scale national --db sqlite"
+    .venv/bin/python bench/run.py --scale national --db sqlite --imports   # the people import
 
 SQLite uses a file in the temporary directory; PostgreSQL a database of its own
 (`tongxin_bench_<scale>` on BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432),
 created at the start and dropped at the end unless --keep is given. Results go to
-bench/results/<scale>-<db>.json and .md.
+bench/results/<scale>-<db>.json and .md (with --imports: <scale>-<db>-imports.*, see
+bench/imports.py).
 """
 
 from __future__ import annotations
@@ -57,6 +59,13 @@ def parse(argv=None) -> argparse.Namespace:
         help="appended to the database name (tongxin_bench_<scale>_<tag>), so that runs from "
         "several checkouts on one machine do not share a database",
     )
+    parser.add_argument(
+        "--imports",
+        action="store_true",
+        help="measure the people import (preview and commit of --import-rows rows, time and "
+        "peak memory, beside a plain bulk insert of the same rows) instead of the pages",
+    )
+    parser.add_argument("--import-rows", type=int, default=100_000)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -135,6 +144,8 @@ def main(argv=None) -> int:
         if not args.reuse:
             seed = measure.seed_timed(scale=args.scale, seed=args.seed)
             print(f"seed_demo --scale {args.scale}: {seed.seconds:.1f} s {seed.counts}", flush=True)
+        if args.imports:
+            return _imports(args, seed)
         from bench import lists, records
 
         pages = (
@@ -173,6 +184,31 @@ def main(argv=None) -> int:
             print(f"Kept the database: DATABASE_URL={url}")
         else:
             drop_database(args, url, name)
+    return 0
+
+
+def _imports(args, seed) -> int:
+    from bench import imports, measure
+
+    info = {**measure.machine(), "scale": args.scale}
+    with tempfile.TemporaryDirectory() as workdir:
+        result = imports.measure_imports(rows=args.import_rows, workdir=Path(workdir))
+    report = imports.markdown(result, info)
+    if seed is not None:
+        report += (
+            f"\nSeed (`seed_demo --scale {seed.scale}`): {seed.seconds:.1f} s, "
+            f"peak memory {seed.peak_rss_mb:.0f} MB.\n"
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / f"{args.scale}-{args.db}-imports"
+    data = imports.as_dict(result, info)
+    data["seed"] = None if seed is None else measure.asdict(seed)
+    stem.with_suffix(".json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    stem.with_suffix(".md").write_text(report, encoding="utf-8")
+    print(report)
+    print(f"Results: {stem}.json, {stem}.md")
     return 0
 
 

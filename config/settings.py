@@ -187,10 +187,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Uploads: imports accept at most this many bytes; Django refuses larger request bodies.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Uploads: an import's file may have at most this many bytes (32 MB: about 400,000 people
+# rows; docs/import-formats.md). Other request bodies stay bounded on their own, and an upload
+# larger than FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file, not held in memory.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 32 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
 TASKS = {
     "default": {
@@ -201,7 +203,8 @@ TASKS = {
 # Imports with at least this many rows to write commit in the background task.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
 # Bounds checked before an uploaded workbook is parsed (a 400 KB file can unpack to gigabytes).
-IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# (400 MB: a sheet of 400,000 people rows as openpyxl writes it; the reader streams it.)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
 IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", 1_000_000)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)

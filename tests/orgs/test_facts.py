@@ -433,7 +433,7 @@ def test_an_import_commit_keeps_the_facts(world, client_for):
         ["苏0102", world.probationary.staff_number, world.probationary.name, "", "", "群众"],
     ]
     batch = preview(client, "people", rows)
-    assert batch.rejects == []
+    assert batch.reject_list() == []
     response = commit(client, batch)
     assert "Import committed." in response.content.decode()
     row = OrganisationFacts.objects.get(pk=world.branch.pk)

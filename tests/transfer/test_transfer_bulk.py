@@ -15,7 +15,7 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import Perm
 from tongxin.transfer import registry
 from tongxin.transfer.formats import DATE, DECIMAL, Field
-from tongxin.transfer.models import ImportBatch, ImportChunk
+from tongxin.transfer.models import ImportBatch, ImportChunk, ImportFile
 
 HEADERS = ["案号", "标的额", "立案日期"]
 
@@ -90,6 +90,13 @@ ROWS = [
     ["(2024)苏0102民初4号", "", "2024/1/8"],
     ["(2024)苏0102民初5号", "1", ""],
 ]
+
+
+def spooled(batch) -> list:
+    """The accepted rows a batch's chunks still hold (a bulk kind's values until it ends)."""
+    return [row for chunk in ImportChunk.objects.filter(batch=batch) for row in chunk.rows]
+
+
 ACCEPTED = [
     ["(2024)苏0102民初1号", "800.00", "2024-01-05"],
     ["(2024)苏0102民初4号", "", "2024-01-08"],
@@ -113,7 +120,7 @@ def test_a_bulk_kind_previews_with_rejects_and_spools_its_rows(world, client_for
     assert "4: 立案日期: “昨天” is not a date" in text
     assert "4: 案号: A case number does not start with X." not in text  # unreadable rows
     assert batch.created_count == 3 and batch.rejected_count == 2 and batch.rows_to_write == 3
-    assert [row["row"] for row in batch.rows] == [2, 5, 6]  # the first rows, to show
+    assert [row["row"] for row in batch.row_list()] == [2, 5, 6]  # the first rows, to show
     assert store.checked_chunks == [2, 1, 1]  # chunk by chunk (row 4 was unreadable)
     assert sum(len(c.rows) for c in ImportChunk.objects.filter(batch=batch)) == 3
     body = client_for("party").get(f"{START}{batch.pk}/").content.decode()
@@ -129,7 +136,9 @@ def test_a_bulk_kind_commits_its_rows_itself_in_the_request(world, client_for, s
     assert status_of(batch) == ImportBatch.Status.COMMITTED
     assert batch.created_count == 3
     assert store.written() == ACCEPTED
-    assert not ImportChunk.objects.filter(batch=batch).exists()
+    # The store holds the rows now: the spool drops them and keeps only the rejects.
+    assert spooled(batch) == []
+    assert [r["row"] for r in batch.reject_list()] == [3, 4]
 
 
 def test_a_bulk_kind_commits_in_the_background_with_progress(
@@ -163,18 +172,38 @@ def test_cancelling_a_bulk_batch_drops_its_spool(world, client_for, store):
     batch = preview(client, "test-cases", ROWS)
     client.post(f"{START}{batch.pk}/cancel/")
     assert status_of(batch) == ImportBatch.Status.CANCELLED
-    assert not ImportChunk.objects.filter(batch=batch).exists()
+    assert spooled(batch) == []
+    assert not ImportChunk.objects.filter(batch=batch, rejected=0).exists()
 
 
-def test_a_bulk_file_past_its_row_limit_is_refused_and_keeps_nothing(world, client_for, store):
+def test_a_bulk_file_past_its_row_limit_is_refused_and_keeps_nothing(
+    world, client_for, store, settings
+):
     from dataclasses import replace
 
+    settings.IMPORT_INLINE_ROWS = 500  # checked within the request
     kind = registry.get("test-cases")
     registry.unregister(kind.name)
     registry.register(replace(kind, max_rows=3))
     response = upload(client_for("party"), "test-cases", ROWS)
     assert "more than 3 rows" in page_errors(response)
     assert not ImportBatch.objects.exists() and not ImportChunk.objects.exists()
+
+
+def test_a_large_bulk_file_past_its_row_limit_fails_in_the_background_and_keeps_nothing(
+    world, client_for, store
+):
+    from dataclasses import replace
+
+    kind = registry.get("test-cases")
+    registry.unregister(kind.name)
+    registry.register(replace(kind, max_rows=3))
+    batch = preview(client_for("party"), "test-cases", ROWS)  # 5 rows: checked by the task
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "more than 3 rows" in batch.failure
+    assert not ImportChunk.objects.exists() and not ImportFile.objects.exists()
+    body = client_for("party").get(f"{START}{batch.pk}/").content.decode()
+    assert "more than 3 rows" in body and 'data-testid="commit"' not in body
 
 
 def test_a_kind_must_be_one_shape_or_the_other():

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.transfer.test_transfer import START, person_row, preview
 from tests.transfer.test_transfer_background import NEW, post_commit, status_of, three_people
 from tests.transfer.test_transfer_background import _background as _background  # noqa: F401 (fixture)
-from tongxin.core.models import AuditEntry
+from tongxin.core.models import AuditChange, AuditEntry
 from tongxin.people.models import Person
 from tongxin.transfer import lease, services
 from tongxin.transfer.models import ImportBatch
@@ -93,7 +93,8 @@ def test_commit_again_from_the_stopped_page(world, client_for, django_capture_on
     assert len(callbacks) == 1
     assert status_of(batch) == ImportBatch.Status.COMMITTED
     assert Person.objects.filter(staff_number__in=NEW).count() == 3
-    assert AuditEntry.objects.filter(action="people.person.created").count() == 3
+    assert AuditEntry.objects.filter(action="transfer.batch.committed").count() == 1
+    assert AuditChange.objects.filter(action="people.person.created").count() == 3
 
 
 def test_the_task_delivered_again_takes_over_a_dead_run(

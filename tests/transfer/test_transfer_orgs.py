@@ -30,7 +30,7 @@ def test_courts_and_tribunals_import_and_reimport_unchanged(world, client_for):
         ["苏0102", "南京市玄武区人民法院", "Xuanwu District People's Court", "basic", "", "苏", ""],
     ]
     batch = preview(client, "courts", rows)
-    assert batch.rejects == [], reasons(batch)
+    assert batch.reject_list() == [], reasons(batch)
     assert (batch.created_count, batch.changed_count, batch.unchanged_count) == (2, 0, 1)
     commit(client, batch)
     basic = Court.objects.get(code="苏0104")
@@ -51,7 +51,7 @@ def test_court_changes_are_reported_and_saved(world, client_for):
         [COURTS, ["苏0102", "南京市玄武区人民法院", "Xuanwu Court", "", "", "", ""]],
     )
     assert batch.changed_count == 1
-    assert batch.rows[0]["changed"] == ["英文名称"]
+    assert batch.row_list()[0]["changed"] == ["英文名称"]
     commit(client, batch)
     world.basic.refresh_from_db()
     assert world.basic.name_en == "Xuanwu Court"
@@ -148,7 +148,7 @@ def test_organisations_import_with_parents_in_the_file_and_reimport(world, clien
         ["苏0102", "审判第二党小组", "党小组", "审判第二党支部", "", ""],
     ]
     batch = preview(client, "organisations", rows)
-    assert batch.rejects == [], reasons(batch)
+    assert batch.reject_list() == [], reasons(batch)
     assert (batch.created_count, batch.unchanged_count) == (3, 1)
     commit(client, batch)
     general = PartyOrganisation.objects.get(name_zh="审判党总支")
@@ -171,7 +171,7 @@ def test_moving_an_organisation_is_a_change(world, client_for):
     )
     save_with_path(general)
     batch = preview(client, "organisations", [ORGS, ["苏0102", "民一庭党支部", "", "总支", "", ""]])
-    assert batch.changed_count == 1 and batch.rows[0]["changed"] == ["上级党组织"]
+    assert batch.changed_count == 1 and batch.row_list()[0]["changed"] == ["上级党组织"]
     commit(client, batch)
     world.branch.refresh_from_db()
     world.cell.refresh_from_db()
@@ -243,7 +243,7 @@ def test_a_tribunal_branch_may_sit_under_its_basic_courts_committee(world, clien
         "organisations",
         [ORGS, ["苏0102/某人民法庭", "法庭党支部", "党支部", "玄武法院机关党委", "", ""]],
     )
-    assert batch.rejects == [], reasons(batch)
+    assert batch.reject_list() == [], reasons(batch)
     commit(client_for("party"), batch)
     branch = PartyOrganisation.objects.get(name_zh="法庭党支部")
     assert branch.court.name_zh == "某人民法庭" and branch.parent == world.committee_org
@@ -294,7 +294,7 @@ def test_people_export_imports_back_unchanged(world, client_for):
     response = upload(client, "people", SimpleUploadedFile("people.xlsx", content))
     assert response.status_code == 302
     batch = ImportBatch.objects.latest("pk")
-    assert batch.rejects == [], reasons(batch)
+    assert batch.reject_list() == [], reasons(batch)
     assert batch.created_count == batch.changed_count == 0
     assert batch.unchanged_count == 10
 
@@ -304,7 +304,7 @@ def test_organisation_export_imports_back_unchanged(world, client_for):
     content = _export(client, "/courts/organisations/")
     upload(client, "organisations", SimpleUploadedFile("orgs.xlsx", content))
     batch = ImportBatch.objects.latest("pk")
-    assert batch.rejects == [], reasons(batch)
+    assert batch.reject_list() == [], reasons(batch)
     assert batch.unchanged_count == 3 and batch.created_count == batch.changed_count == 0
 
 
@@ -313,7 +313,7 @@ def test_court_export_imports_back_unchanged(world, client_for):
     content = _export(client, "/courts/")
     upload(client, "courts", SimpleUploadedFile("courts.xlsx", content))
     batch = ImportBatch.objects.latest("pk")
-    assert batch.rejects == [], reasons(batch)
+    assert batch.reject_list() == [], reasons(batch)
     assert batch.unchanged_count == 3 and batch.created_count == batch.changed_count == 0
     assert "Parent court" in batch.ignored_columns
 
@@ -329,7 +329,7 @@ def test_tribunal_staff_join_their_basic_courts_branch(world, client_for):
             ["苏0102/某人民法庭", "T1", "庭长甲", "男", "法官", "正式党员", "民一庭党支部"],
         ],
     )
-    assert batch.rejects == [], reasons(batch)
+    assert batch.reject_list() == [], reasons(batch)
     commit(client, batch)
     membership = Membership.objects.get(person__staff_number="T1")
     assert membership.person.court == tribunal and membership.organisation == world.branch
@@ -347,4 +347,4 @@ def test_a_parent_in_a_court_above_is_refused_at_preview(world, client_for):
         "organisations",
         [header, ["苏0102", "跨院支部", "党支部", "南京中院机关党委"]],
     )
-    assert batch.rows == [] and "there is no organisation" in reasons(batch)
+    assert batch.row_list() == [] and "there is no organisation" in reasons(batch)

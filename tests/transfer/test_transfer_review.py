@@ -105,9 +105,9 @@ def test_a_template_filled_with_its_examples_previews_without_rejects(world, cli
     response = upload(client, kind, SimpleUploadedFile("examples.xlsx", handle.getvalue()))
     assert response.status_code == 302, response.content.decode()[-1500:]
     batch = ImportBatch.objects.latest("pk")
-    assert batch.rejects == [], reasons(batch)
-    assert len(batch.rows) == 1
-    values = batch.rows[0]["values"]
+    assert batch.reject_list() == [], reasons(batch)
+    assert len(batch.row_list()) == 1
+    values = batch.row_list()[0]["values"]
     for item in KINDS[kind].fields:
         if item.type == ENUM and item.example:
             assert values[item.name] == choice_words(item)[item.example.casefold()]
@@ -159,7 +159,7 @@ def test_the_preview_lists_accepted_rows_in_file_order(world, client_for):
             ["", "丁人民法庭", "", "人民法庭", "", "", "苏0105"],
         ],
     )
-    assert [row["row"] for row in batch.rows] == [2, 3, 4, 5]
+    assert [row["row"] for row in batch.row_list()] == [2, 3, 4, 5]
     body = client.get(f"{START}{batch.pk}/").content.decode()
     shown = re.findall(r'<td class="text-nowrap">(\d+)</td><td>', body)
     assert shown == ["2", "3", "4", "5"]
@@ -233,7 +233,7 @@ def test_a_failed_row_for_an_existing_court_does_not_reject_its_children(world, 
         "4: 上级法院代字: “苏01X” is not recorded yet, and row 5, which would create it, "
         "was rejected." in text
     )
-    assert [row["row"] for row in batch.rows] == [3]
+    assert [row["row"] for row in batch.row_list()] == [3]
     commit(client, batch)
     assert Court.objects.get(code="苏0109").parent == world.inter
     world.inter.refresh_from_db()
@@ -323,7 +323,7 @@ def test_people_rows_keep_the_person_model_choices(world, client_for):
             ["苏0102", "N2", "乙", "女", "书记员", "乡科级", "正式党员"],
         ],
     )
-    assert batch.rejects == []
+    assert batch.reject_list() == []
     commit(client, batch)
     assert Person.objects.get(staff_number="N1").cadre_level == "division"
     assert Person.objects.get(staff_number="N2").political_status == "full"

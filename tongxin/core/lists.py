@@ -27,6 +27,22 @@ def audit_select(*, user, filters: AuditFilters):
     return qs
 
 
+def _count_changes(entries: list) -> None:
+    """The number of records a bulk entry changed (AuditChange rows), for the entries shown."""
+    from django.db.models import Count
+
+    from tongxin.core.models import AuditChange
+
+    counts = dict(
+        AuditChange.objects.filter(entry_id__in=[entry.pk for entry in entries])
+        .order_by()
+        .values_list("entry_id")
+        .annotate(n=Count("id"))
+    )
+    for entry in entries:
+        entry.change_count = counts.get(entry.pk, 0)
+
+
 def _local(at) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -44,6 +60,7 @@ AUDIT = ListDefinition(
     ],
     filename="audit.xlsx",
     name="core.audit",
-    # The names of the objects the entries refer to: one query per model and page.
-    decorate=AuditEntry.prepare,
+    # The names of the objects the entries refer to, and how many records a bulk write (an
+    # import) changed: a query per model, and one, for the page.
+    decorate=lambda entries: (AuditEntry.prepare(entries), _count_changes(entries)),
 )

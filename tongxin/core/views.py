@@ -1,11 +1,15 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from tongxin.core import exports
 from tongxin.core.access import requires
+from tongxin.core.listing import Column, list_page
 from tongxin.core.lists import AUDIT, AuditFilters
+from tongxin.core.models import AuditChange, AuditEntry, _model_of
 from tongxin.core.permissions import Perm
+from tongxin.core.scoping import scope_for
 
 
 def not_found(request, exception=None):
@@ -83,3 +87,82 @@ def _keep_days() -> int:
     from django.conf import settings
 
     return settings.EXPORT_KEEP_DAYS
+
+
+HISTORY_LIMIT = 200  # the latest changes of one record shown (entries and bulk changes each)
+
+
+@requires(Perm.AUDIT_VIEW)
+def audit_history(request, object_type: str, object_id: str):
+    """Every audited change of one record within the user's courts, newest first: the entries
+    services wrote for it and the changes bulk writes (imports) recorded under their entry,
+    each with who, when, from where and every field's value before and after."""
+    scope = scope_for(request.user)
+    entries = (
+        scope.visible(AuditEntry, Perm.AUDIT_VIEW)
+        .filter(object_type=object_type[:80], object_id=object_id[:40])
+        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    )
+    changes = (
+        scope.visible(AuditChange, Perm.AUDIT_VIEW)
+        .filter(object_type=object_type[:80], object_id=object_id[:40])
+        .select_related("entry")
+        .order_by("-entry__at", "-id")[:HISTORY_LIMIT]
+    )
+    events = [
+        {
+            "at": e.at,
+            "entry": e,
+            "label": e.action_label,
+            "changes": e.changes,
+            "name": e.object_repr,
+        }
+        for e in entries
+    ] + [
+        {
+            "at": c.entry.at,
+            "entry": c.entry,
+            "label": c.action_label,
+            "changes": c.changes,
+            "name": c.object_repr,
+            "bulk": True,  # recorded under the entry of a bulk write (an import)
+        }
+        for c in changes
+    ]
+    events.sort(key=lambda event: (event["at"], event["entry"].pk), reverse=True)
+    model = _model_of(object_type)
+    return render(
+        request,
+        "core/audit_history.html",
+        {
+            "events": events[:HISTORY_LIMIT],
+            "limited": len(events) > HISTORY_LIMIT,
+            "limit": HISTORY_LIMIT,
+            "kind": model._meta.verbose_name if model else object_type,
+            "name": events[0]["name"] if events else "",
+        },
+    )
+
+
+@requires(Perm.AUDIT_VIEW, AuditEntry)
+def audit_changes(request, entry: AuditEntry):
+    """The records a bulk write (one entry) changed, within the user's courts, a page at a time."""
+    changes = (
+        scope_for(request.user)
+        .visible(AuditChange, Perm.AUDIT_VIEW)
+        .filter(entry=entry)
+        .order_by("id")
+    )
+    return list_page(
+        request,
+        queryset=changes,
+        template="core/audit_changes.html",
+        context={"entry": entry},
+        columns=[
+            Column(_("Action"), lambda c: c.action),
+            Column(_("Object"), lambda c: c.object_repr),
+            Column(_("Before"), lambda c: c.before),
+            Column(_("After"), lambda c: c.after),
+        ],
+        filename=f"audit-{entry.pk}.xlsx",
+    )

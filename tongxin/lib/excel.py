@@ -137,7 +137,7 @@ SCAN_CHUNK = 1 << 20
 
 LIMITS = {
     # setting name: (default, what it bounds)
-    "IMPORT_MAX_UNPACKED_BYTES": 100 * 1024 * 1024,  # all parts of the zip, unpacked
+    "IMPORT_MAX_UNPACKED_BYTES": 400 * 1024 * 1024,  # all parts of the zip, unpacked
     "IMPORT_MAX_SHARED_STRINGS": 1_000_000,  # entries of the shared-string table
     "IMPORT_MAX_CELL_CHARS": 32_767,  # characters in one cell (Excel's own limit)
     "IMPORT_MAX_COLUMNS": 200,  # columns of the first sheet
@@ -336,15 +336,19 @@ def check_workbook(handle) -> None:
 
 def iter_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:
     """The non-blank rows of the first sheet of an .xlsx file as (Excel row number, values),
-    read as a stream after `check_workbook` has bounded what the file unpacks to.
+    read as a stream within the bounds `check_workbook` enforces.
 
     Values come as openpyxl gives them (str, int, float, datetime, bool or None); formulas
     give their cached result. Raises WorkbookError when the file is not a readable .xlsx
     workbook, has no sheet or exceeds a bound, or "too_long" past max_rows + MAX_BLANK_ROWS
     rows (a sheet of formatted empty rows). Stops after `max_rows` + 1 rows: the caller
     decides what too many means.
+
+    The fast reader (`xlsx_stream`: the sheet's XML taken apart as it unpacks, bounded as it
+    goes) reads the shapes spreadsheet programs write; a file it does not read with
+    certainty is read by openpyxl (after `check_workbook`) from the row where it stopped.
     """
-    from openpyxl import load_workbook
+    from tongxin.lib import xlsx_stream
 
     handle.seek(0)
     head = handle.read(8)
@@ -353,6 +357,80 @@ def iter_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tup
         raise WorkbookError("old_xls")
     if not head.startswith(ZIP_MAGIC):
         raise WorkbookError("not_excel")
+    last = found = 0
+    try:
+        for number, values in _stream_rows(handle, max_rows=max_rows):
+            last = number
+            found += 1
+            yield number, values
+        return
+    except xlsx_stream.Unsupported:
+        pass
+    yield from _openpyxl_rows(handle, max_rows=max_rows, after=last, found=found)
+
+
+def _stream_rows(handle, *, max_rows: int | None) -> Iterator[tuple[int, tuple]]:
+    import zipfile
+
+    from tongxin.lib import xlsx_stream
+
+    handle.seek(0)
+    try:
+        archive = zipfile.ZipFile(handle)
+    except Exception as error:  # BadZipFile, a truncated directory...
+        raise WorkbookError("not_excel") from error
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_PARTS:
+            raise WorkbookError("too_big")
+        if sum(member.file_size for member in members) > limit("IMPORT_MAX_UNPACKED_BYTES"):
+            raise WorkbookError("too_big")
+        book, sheet, strings_part, styles = xlsx_stream.book_parts(archive, _targets, _first_sheet)
+        if sheet is None or sheet not in archive.NameToInfo:
+            raise xlsx_stream.Unsupported("no first sheet")
+        max_chars = limit("IMPORT_MAX_CELL_CHARS")
+        strings: list[str] = []
+        for member in members:
+            # Every shared-string table is bounded (as check_workbook does); the workbook's
+            # own is the one read.
+            if member.filename.lower().endswith("sharedstrings.xml"):
+                found = xlsx_stream.shared_strings(
+                    archive,
+                    member.filename,
+                    max_strings=limit("IMPORT_MAX_SHARED_STRINGS"),
+                    max_chars=max_chars,
+                    error=WorkbookError,
+                )
+                if strings_part in (None, member.filename):
+                    strings = found
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+        epoch = (
+            CALENDAR_MAC_1904
+            if xlsx_stream.date1904(archive, _scan, book)
+            else CALENDAR_WINDOWS_1900
+        )
+        yield from xlsx_stream.sheet_rows(
+            archive,
+            sheet,
+            strings=strings,
+            date_styles=xlsx_stream.date_styles(archive, _scan, styles),
+            epoch=epoch,
+            max_columns=limit("IMPORT_MAX_COLUMNS"),
+            max_chars=max_chars,
+            last_row=(max_rows or 1_000_000) + MAX_BLANK_ROWS,
+            max_rows=max_rows,
+            error=WorkbookError,
+        )
+
+
+def _openpyxl_rows(
+    handle, *, max_rows: int | None, after: int = 0, found: int = 0
+) -> Iterator[tuple[int, tuple]]:
+    """`iter_rows` by openpyxl, after `check_workbook`: the rows after row `after` (`found`
+    non-blank rows were given already)."""
+    from openpyxl import load_workbook
+
     check_workbook(handle)
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
@@ -362,7 +440,6 @@ def iter_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tup
         if not book.worksheets:
             raise WorkbookError("empty")
         sheet = book.worksheets[0]
-        found = 0
         last_row = (max_rows or 1_000_000) + MAX_BLANK_ROWS
         # openpyxl pads each row to the width the sheet's <dimension> declares: a sheet that
         # claims 16,384 columns is padded to the column bound only (the cells were counted).
@@ -373,7 +450,7 @@ def iter_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tup
             for number, values in enumerate(rows, start=1):
                 if number > last_row:
                     raise WorkbookError("too_long")  # e.g. a million formatted empty rows
-                if values is None or all(_blank(value) for value in values):
+                if number <= after or values is None or all(_blank(value) for value in values):
                     continue
                 yield number, tuple(values)
                 found += 1

@@ -4,21 +4,37 @@ moves their membership (dated by the membership-from column, default today).
 Registered with the import app when Django starts (see `tongxin.transfer.registry`). The
 rows are checked with the same rule function as `person_save` (`tongxin.people.rules`), so
 the preview never accepts what the commit would refuse.
+
+A row depends on no other row but through its key, so the kind is chunked: the import
+checks and writes the file a chunk at a time (`Checker.chunked`), each chunk's references
+(courts, departments, organisations, the people and their open memberships) looked up in a
+few queries (by (court, value) pairs). The commit writes in bulk (`PersonChecker.apply`):
+new people with `bulk_create`, changed fields with one UPDATE per person sent by
+executemany, membership moves by closing the open rows and creating the new ones, every
+change recorded under the batch's one audit entry.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+
+from django.db import IntegrityError, connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tongxin.core.audit import snapshot
+from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import Perm
 from tongxin.orgs.facts import facts_deferred
 from tongxin.orgs.imports.fields import COURT_CODE
 from tongxin.orgs.imports.lookups import CourtRows
-from tongxin.orgs.models import Department, PartyOrganisation
+from tongxin.orgs.models import CommitteePost, Department, PartyOrganisation
 from tongxin.people.models import Membership, Person
-from tongxin.people.rules import VALUE_FIELDS, cell_problems, person_problems
-from tongxin.people.services import membership_move, person_save
+from tongxin.people.rules import MEMBERS, NOT_MEMBERS, VALUE_FIELDS, cell_problems, person_problems
+from tongxin.people.services import person_save
 from tongxin.transfer.checker import Checker, Planned, as_date, as_decimal, in_chunks
 from tongxin.transfer.formats import BOOL, DATE, DECIMAL, ENUM, Field
 from tongxin.transfer.registry import ImportKind, register
@@ -215,6 +231,9 @@ PERSON_FIELDS = (
 
 
 class PersonChecker(CourtRows, Checker):
+    chunked = True  # a row depends on no other row but through its key
+    file_key = ("court_code", "staff_number")
+
     def run(self, rows: list):
         for row in rows:
             self.require(row, "court_code", "staff_number")
@@ -243,43 +262,84 @@ class PersonChecker(CourtRows, Checker):
         return self.finish(planned)
 
     def _load(self, by_key: dict) -> None:
-        """Everything the rows refer to, in a few queries however long the file is."""
-        rows = by_key.values()
-        self.courts = self.courts_by_code({key[0] for key in by_key})
-        court_ids = {c.pk for c in self.courts.values()}
-        # A people's tribunal's members may belong to its basic court's organisations.
-        org_court_ids = court_ids | {c.parent_id for c in self.courts.values() if c.parent_id}
+        """Everything the rows refer to, in a few queries per chunk: the people and their
+        open memberships, and (once per file, `self.shared`) courts, departments and
+        organisations, each looked up by (court, name) pairs."""
+        courts = self._memo("courts", {key[0] for key in by_key}, self.courts_by_code)
+        self.courts = {code: court for code, court in courts.items() if court is not None}
+        court_of = {code: self.courts[code] for code, _number in by_key if code in self.courts}
+        # At commit the rows to change are locked until the commit ends (PostgreSQL), so
+        # what the audit records as "before" is what the write replaces.
+        people = Person.objects.all()
+        memberships = Membership.objects.filter(ends_on__isnull=True)
+        if self.for_commit:
+            people = people.select_for_update()
+            # The organisation names the membership in the audit of its end.
+            memberships = memberships.select_related("organisation").select_for_update(of=("self",))
+        keys = {(court_of[code].pk, number) for code, number in by_key if code in court_of}
         self.people = {
             (p.court_id, p.staff_number): p
             for p in in_chunks(
-                lambda chunk: Person.objects.filter(court_id__in=court_ids, staff_number__in=chunk),
-                {key[1] for key in by_key},
+                lambda chunk: people.filter(_pairs_in(Person, "staff_number", chunk)), keys
             )
         }
-        self.departments = {
-            (d.court_id, d.name_zh): d
-            for d in in_chunks(
-                lambda chunk: Department.objects.filter(court_id__in=court_ids, name_zh__in=chunk),
-                {row.values.get("department") for row in rows},
-            )
-        }
-        org_names = {row.values.get(name) for row in rows for name in ("organisation", "cell")}
-        self.orgs = {
-            (o.court_id, o.name_zh): o
-            for o in in_chunks(
-                lambda chunk: PartyOrganisation.objects.filter(
-                    court_id__in=org_court_ids, name_zh__in=chunk
-                ).select_related("court", "parent"),
-                org_names,
-            )
-        }
-        self.current = {
+        self.departments = self._memo(
+            "departments",
+            {
+                (court_of[code].pk, row.values["department"])
+                for (code, _number), row in by_key.items()
+                if code in court_of and row.values.get("department")
+            },
+            lambda pairs: {
+                (d.court_id, d.name_zh): d
+                for d in in_chunks(
+                    lambda chunk: Department.objects.filter(
+                        _pairs_in(Department, "name_zh", chunk)
+                    ),
+                    pairs,
+                )
+            },
+        )
+        # A people's tribunal's members may belong to its basic court's organisations.
+        organisations = set()
+        for (code, _number), row in by_key.items():
+            court = court_of.get(code)
+            for name in ("organisation", "cell"):
+                if court is not None and row.values.get(name):
+                    organisations.add((court.pk, row.values[name]))
+                    if court.parent_id:
+                        organisations.add((court.parent_id, row.values[name]))
+        self.orgs = self._memo(
+            "organisations",
+            organisations,
+            lambda pairs: {
+                (o.court_id, o.name_zh): o
+                for o in in_chunks(
+                    lambda chunk: PartyOrganisation.objects.filter(
+                        _pairs_in(PartyOrganisation, "name_zh", chunk)
+                    ).select_related("parent"),
+                    pairs,
+                )
+            },
+        )
+        self.open_memberships = {
             m.person_id: m
             for m in in_chunks(
-                lambda chunk: Membership.objects.filter(person_id__in=chunk, ends_on__isnull=True),
+                lambda chunk: memberships.filter(person_id__in=chunk),
                 {p.pk for p in self.people.values()},
             )
         }
+
+    def _memo(self, name: str, keys: set, look_up) -> dict:
+        """The records of `keys` from the file's memo, those not yet in it looked up
+        (`look_up(keys) -> {key: record}`); a key found nowhere is remembered as None."""
+        memo = self.shared.setdefault(name, {})
+        missing = {key for key in keys if key not in memo}
+        if missing:
+            found = look_up(missing)
+            for key in missing:
+                memo[key] = found.get(key)
+        return {key: memo[key] for key in keys if memo[key] is not None}
 
     def _check(self, item: Planned) -> None:
         """Reject the row for every fault found: lookups, then the rules of person_save."""
@@ -413,7 +473,7 @@ class PersonChecker(CourtRows, Checker):
                 status=Status(status).label,
             )
             return False
-        current = self.current.get(item.target.pk) if item.target is not None else None
+        current = self.open_memberships.get(item.target.pk) if item.target is not None else None
         if (
             current is not None
             and current.organisation_id == org.pk
@@ -441,18 +501,208 @@ class PersonChecker(CourtRows, Checker):
 
     @facts_deferred()  # each touched organisation's facts recomputed once, at the end
     def apply(self, plan, *, actor) -> None:
-        for item in self.each(plan):
-            if item.action == "unchanged":
-                continue
-            person = item.target
-            if item.changes or person is None:
-                person = person_save(actor=actor, person=person or Person(), changes=item.changes)
-            move = item.extra.get("move")
-            if move:
-                organisation, cell, on = move
-                membership_move(
-                    actor=actor, person=person, organisation=organisation, cell=cell, on=on
+        """Write one chunk's planned rows in bulk, inside the batch's transaction: new people
+        with `bulk_create`, changed fields by executemany (`_update`, grouped by the fields
+        they change), membership moves by closing the open rows and creating the new ones (the
+        invariants of `membership_move`: one open membership, a move dated after the current
+        one began, checked by `_membership`). Each record created, changed or ended is
+        recorded under the batch's audit entry (`self.audit`), with its fields before and
+        after. Rows whose change has side effects go through the services: a member who
+        leaves the Party (`person_save` ends their membership and posts), and the committee
+        posts in an organisation a member leaves (`post_end`)."""
+        audit = self.audit
+        total = len(plan.rows)
+        self._report(0, total)
+        items = [item for item in plan.rows if item.action != "unchanged"]
+        leaving = {item.row.number for item in items if _leaves_party(item)}
+        bulk = [item for item in items if item.row.number not in leaving]
+        for item in items:
+            if item.row.number in leaving:
+                self.current = item
+                item.target = person_save(actor=actor, person=item.target, changes=item.changes)
+        self._create(audit, [item for item in bulk if item.target is None])
+        self._change(audit, [item for item in bulk if item.target is not None and item.changes])
+        # New people and changed statuses bypass the services: their facts (a member in no
+        # organisation, an organisation's counts) are refreshed here (deferred to the end).
+        _refresh_facts(set(), person_ids=[item.target.pk for item in bulk if item.target])
+        self._moves(actor, audit, [item for item in items if item.extra.get("move")])
+        self.current = None
+        self._report(total, total)
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _create(self, audit, items: list) -> None:
+        people = [Person(**item.changes) for item in items]
+        try:
+            Person.objects.bulk_create(people, batch_size=500)
+        except IntegrityError as error:  # written meanwhile by someone else
+            raise ApplicationError(_("This record conflicts with an existing one.")) from error
+        for item, person in zip(items, people, strict=True):
+            item.target = person
+            court = item.extra["court"]
+            audit.add(
+                action="people.person.created",
+                obj=person,
+                court_path=court.path,
+                before=None,
+                after=snapshot(person),
+            )
+
+    def _change(self, audit, items: list) -> None:
+        groups: dict = defaultdict(list)
+        for item in items:
+            person, before, after = item.target, {}, {}
+            for name, value in item.changes.items():
+                attname = Person._meta.get_field(name).attname
+                before[attname] = getattr(person, attname)
+                setattr(person, name, value)
+                after[attname] = getattr(person, attname)
+            groups[tuple(sorted(item.changes))].append(person)
+            audit.add(
+                action="people.person.changed",
+                obj=person,
+                court_path=item.extra["court"].path,
+                before=before,
+                after=after,
+            )
+        for fields, people in groups.items():
+            _update(Person, people, fields)
+
+    def _moves(self, actor, audit, items: list) -> None:
+        """Close the open memberships of the members who move, end their posts in the
+        organisations they leave, open the new memberships."""
+        if not items:
+            return
+        ended, created, organisations = [], [], set()
+        for item in items:
+            organisation, cell, on = item.extra["move"]
+            current = self.open_memberships.get(item.target.pk)
+            if current is not None:
+                current.ends_on = on
+                current.person = item.target  # named in the audit: no query per membership
+                ended.append((item, current))
+                organisations.add(current.organisation_id)
+            created.append(
+                (
+                    item,
+                    Membership(
+                        person=item.target, organisation=organisation, cell=cell, starts_on=on
+                    ),
                 )
+            )
+            organisations.add(organisation.pk)
+        _update(Membership, [m for _item, m in ended], ["ends_on"])
+        for item, membership in ended:
+            audit.add(
+                action="people.membership.ended",
+                obj=membership,
+                court_path=item.extra["court"].path,
+                before={"ends_on": None},
+                after={"ends_on": membership.ends_on},
+            )
+        self._end_posts(actor, {m.person_id: (item, m) for item, m in ended})
+        try:
+            Membership.objects.bulk_create([m for _item, m in created], batch_size=500)
+        except IntegrityError as error:
+            raise ApplicationError(_("This record conflicts with an existing one.")) from error
+        for item, membership in created:
+            audit.add(
+                action="people.membership.created",
+                obj=membership,
+                court_path=item.extra["court"].path,
+                before=None,
+                after=snapshot(membership),
+            )
+        _refresh_facts(organisations)
+
+    def _end_posts(self, actor, left: dict) -> None:
+        """A member who moves is no longer on the committee of the organisation left (as
+        membership_move does): their open posts there end through the service."""
+        from tongxin.orgs.services import post_end
+
+        if not left:
+            return
+        posts = in_chunks(
+            lambda chunk: CommitteePost.objects.filter(
+                person_id__in=chunk, ends_on__isnull=True
+            ).select_related("organisation__court"),
+            set(left),
+        )
+        for post in posts:
+            item, membership = left[post.person_id]
+            if post.organisation_id != membership.organisation_id:
+                continue
+            self.current = item
+            post_end(
+                actor=actor,
+                post=post,
+                ends_on=max(membership.ends_on, post.starts_on + datetime.timedelta(days=1)),
+            )
+
+
+def _pairs_in(model, name: str, pairs: list) -> RawSQL:
+    """Rows of `model` whose (court, `name`) is one of `pairs`: for each court, its values,
+    ORed, which SQLite (a multi-index OR) and PostgreSQL (a bitmap OR) read from the index
+    on (court, name). The values repeat from court to court (staff numbers, "民一庭党支部"),
+    so "court in (…) and name in (…)" would read every court's namesakes: a national file's
+    chunk names up to a thousand courts. (SQLite scans for a row-value IN; the condition is
+    written as SQL because the ORM takes seconds to build an OR of a thousand terms.)"""
+    by_court: dict = defaultdict(list)
+    for court_id, value in pairs:
+        by_court[court_id].append(value)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    court = f"{table}.{quote(model._meta.get_field('court').column)}"
+    column = f"{table}.{quote(model._meta.get_field(name).column)}"
+    terms, params = [], []
+    for court_id, values in by_court.items():
+        terms.append(f"({court} = %s AND {column} IN ({', '.join(['%s'] * len(values))}))")
+        params += [court_id, *values]
+    return RawSQL(f"({' OR '.join(terms)})", params, output_field=BooleanField())
+
+
+def _update(model, objects: list, names) -> None:
+    """Write the fields `names` of `objects` (already set on them): one UPDATE by primary key
+    per object, sent by executemany (Django's bulk_update builds a CASE per object and
+    field, about 6 ms a row in Python)."""
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(model._meta.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+        + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _leaves_party(item: Planned) -> bool:
+    """A member whose new status is not a member's: person_save's side effects apply."""
+    return (
+        item.target is not None
+        and item.target.political_status in MEMBERS
+        and item.changes.get("political_status") in NOT_MEMBERS
+    )
+
+
+def _refresh_facts(organisation_ids: set, person_ids=()) -> None:
+    """The organisations whose members a bulk move changed: the maintained health facts are
+    refreshed once per chunk, as the services do per move (orgs.services.facts_refresh,
+    where the orgs app provides it)."""
+    from tongxin.orgs import services as org_services
+
+    refresh = getattr(org_services, "facts_refresh", None)
+    if refresh is not None and (organisation_ids or person_ids):
+        refresh(sorted(organisation_ids), person_ids=list(person_ids))
 
 
 PEOPLE = register(

@@ -22,7 +22,6 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.transfer.formats import CellError, choice_words, clean, match_headers, shown
-from tongxin.transfer.registry import MAX_ROWS
 
 HEADER_CHARS = 50  # a header is quoted (in rejects, on the page) at most this long
 IGNORED_SHOWN = 20  # unknown headers kept in the batch; the rest are only counted
@@ -177,12 +176,13 @@ def no_data() -> ImportFileError:
     return ImportFileError(_("The sheet has a header row but no data rows."))
 
 
-def parse(kind, raw_rows: list, *, max_rows: int = MAX_ROWS) -> tuple[Sheet, list, list]:
+def parse(kind, raw_rows: list, *, max_rows: int | None = None) -> tuple[Sheet, list, list]:
     """Header and data rows of a sheet → (sheet, rows, rejects of unreadable cells).
 
     Every row is returned, also those with unreadable cells (their `faults`), so that the
     checker can report a row's other faults with them.
     """
+    max_rows = max_rows or kind.row_limit
     sheet = read_header(kind, raw_rows[0] if raw_rows else None)
     data = raw_rows[1:]
     if not data:
@@ -221,9 +221,30 @@ def as_decimal(value) -> decimal.Decimal | None:
 
 class Checker:
     """Validates clean rows against the database for one user; subclasses per kind implement
-    `run(rows) -> Plan` (through `check`) and `apply(plan, actor=)`, the commit hook."""
+    `run(rows) -> Plan` (through `check`) and `apply(plan, actor=)`, the commit hook.
+
+    A kind whose rows depend on no other row of the file but through their key (people: no
+    parent rows) sets `chunked = True` and names its key's fields in `file_key`: the import
+    then checks and commits the file a chunk at a time (a new checker per chunk, so memory
+    does not grow with the file), after one pass over the keys, whose repeats it gives the
+    checker as `file_duplicates` (`unique` rejects them with every row of the file). Other
+    kinds (trees of courts and organisations) get the whole file at once.
+
+    At commit the import sets `for_commit` (lookups may lock the rows they will change) and
+    `audit`, a `tongxin.core.audit.BulkAudit` whose one entry covers the batch, for kinds
+    that write in bulk (row kinds writing through services are audited by them).
+    """
+
+    chunked = False
+    file_key: tuple = ()
 
     def __init__(self, *, user, columns: dict, kind, today: datetime.date | None = None):
+        self.file_duplicates: dict = {}  # key → every row number of the file holding it
+        # A memo the import shares between the chunks of one file (and of its commit): what
+        # the rows refer to and no import changes (courts, departments...) is looked up once.
+        self.shared: dict = {}
+        self.for_commit = False
+        self.audit = None
         self.user = user
         self.scope = scope_for(user)
         self.columns = columns
@@ -322,10 +343,11 @@ class Checker:
                 groups[key_of(row)].append(row)
         result = {}
         for key, group in groups.items():
-            if len(group) == 1:
+            repeated = self.file_duplicates.get(key)  # rows of other chunks of the file too
+            if len(group) == 1 and not repeated:
                 result[key] = group[0]
                 continue
-            numbers = ", ".join(str(row.number) for row in group)
+            numbers = ", ".join(str(n) for n in (repeated or [row.number for row in group]))
             for row in group:
                 self.reject(
                     row,

@@ -1,4 +1,7 @@
-"""The lease of a background commit: how the page knows that a commit is still running.
+"""The lease of a background job (the check of a large file, or its commit): how the page
+knows that the job is still running. What follows says "commit"; the background check of a
+PREVIEWING batch holds the same lease (its chunks are written outside one transaction, so
+its fence is checked before each chunk and at the end, see services.import_preview_claimed).
 
 A worker killed outright (`kill -9`, a power cut, an OOM kill) writes nothing: its one
 transaction is rolled back by the database. But it cannot say so, and before the lease a
@@ -86,12 +89,15 @@ def new_owner() -> str:
     return uuid.uuid4().hex
 
 
-def take(batch_id: int, owner: str) -> bool:
-    """Take the lease of a COMMITTING batch for this run: when it is queued (no owner) or the
-    last owner's lease has expired. False if another run holds a live one."""
+BUSY = (ImportBatch.Status.PREVIEWING, ImportBatch.Status.COMMITTING)
+
+
+def take(batch_id: int, owner: str, status: str = ImportBatch.Status.COMMITTING) -> bool:
+    """Take the lease of a COMMITTING (or PREVIEWING) batch for this run: when it is queued
+    (no owner) or the last owner's lease has expired. False if another run holds a live one."""
     now = timezone.now()
     taken = (
-        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.COMMITTING)
+        ImportBatch.objects.filter(pk=batch_id, status=status)
         .filter(Q(lease_owner="") | Q(lease_until__lt=now) | Q(lease_until__isnull=True))
         .update(lease_owner=owner, lease_until=lease_end())
     )
@@ -101,8 +107,9 @@ def take(batch_id: int, owner: str) -> bool:
 
 
 def state(batch: ImportBatch) -> str | None:
-    """QUEUED, RUNNING, STALLED or STOPPED for a COMMITTING batch (None otherwise)."""
-    if batch.status != ImportBatch.Status.COMMITTING:
+    """QUEUED, RUNNING, STALLED or STOPPED for a COMMITTING or PREVIEWING batch (None
+    otherwise)."""
+    if batch.status not in BUSY:
         return None
     expired = batch.lease_until is not None and batch.lease_until < timezone.now()
     if not batch.lease_owner:
@@ -116,9 +123,16 @@ class Heartbeat:
     """Renews a run's lease from a thread of its own (own database connection) until the
     commit ends; a failed renewal is logged and retried at the next beat."""
 
-    def __init__(self, batch_id: int, owner: str, every: float | None = None):
+    def __init__(
+        self,
+        batch_id: int,
+        owner: str,
+        every: float | None = None,
+        status: str = ImportBatch.Status.COMMITTING,
+    ):
         self.batch_id = batch_id
         self.owner = owner
+        self.status = status
         self.every = every if every is not None else lease_seconds() / 4
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -138,7 +152,7 @@ class Heartbeat:
         beat_cache(self.batch_id)
         try:
             ImportBatch.objects.filter(
-                pk=self.batch_id, status=ImportBatch.Status.COMMITTING, lease_owner=self.owner
+                pk=self.batch_id, status=self.status, lease_owner=self.owner
             ).update(lease_until=lease_end())
         except Exception:  # SQLite: the commit itself holds the write lock; the cache beats
             logger.info("could not renew the lease of import %s", self.batch_id, exc_info=True)

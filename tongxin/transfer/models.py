@@ -17,18 +17,23 @@ def _own_batches(scope, perm: str) -> Q:
 class ImportBatch(models.Model):
     """An uploaded sheet, checked and waiting for its uploader to commit or cancel it.
 
-    `rows` holds the accepted rows as clean values (re-checked at commit, since the data
-    may have changed meanwhile); `rejects` every rejected row with its column and reason.
+    The checked rows live in the batch's chunks (`ImportChunk`, a slice of the file each: its
+    accepted rows as clean values with what the commit will do, and its rejects with their
+    reasons), never in the batch row, so a page reads a slice, not the batch. The accepted
+    rows are re-checked at commit, since the data may have changed meanwhile.
     `kind` names a registered import kind (`tongxin.transfer.registry`).
-    States: PENDING → COMMITTED or CANCELLED; a large batch goes PENDING → COMMITTING (claimed
+    States: a large file is stored (`ImportFile`) and checked in the background: PREVIEWING
+    → PENDING (or FAILED with the reason: the file was refused); a small one is PENDING at
+    once. PENDING → COMMITTED or CANCELLED; a large batch goes PENDING → COMMITTING (claimed
     for the background worker) → COMMITTED, FAILED (`failure` says why; nothing was written)
-    or PENDING again when the data changed since the preview. A COMMITTING batch whose
-    worker died (its lease expired, see `tongxin.transfer.lease`) or that no worker took up
-    goes back to PENDING from its page (or is committed again). Progress while COMMITTING
+    or PENDING again when the data changed since the preview. A PREVIEWING or COMMITTING
+    batch whose worker died (its lease expired, see `tongxin.transfer.lease`) or that no
+    worker took up is taken back from its page (checked again, or back to PENDING). Progress
     lives in the cache, not here (see `tongxin.transfer.progress`).
     """
 
     class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("Checking")
         PENDING = "pending", _("Waiting for commit")
         COMMITTING = "committing", _("Committing")
         COMMITTED = "committed", _("Committed")
@@ -51,8 +56,6 @@ class ImportBatch(models.Model):
     # rest (a sheet's header row is the uploader's to fill: never keep it whole).
     ignored_columns = models.JSONField(default=list)
     ignored_more = models.PositiveIntegerField(default=0)
-    rows = models.JSONField(default=list)
-    rejects = models.JSONField(default=list)
     created_count = models.PositiveIntegerField(_("to create"), default=0)
     changed_count = models.PositiveIntegerField(_("to change"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -96,6 +99,15 @@ class ImportBatch(models.Model):
         return self.status == self.Status.COMMITTING
 
     @property
+    def is_previewing(self) -> bool:
+        return self.status == self.Status.PREVIEWING
+
+    @property
+    def is_busy(self) -> bool:
+        """A background job (the check or the commit) holds the batch."""
+        return self.status in (self.Status.PREVIEWING, self.Status.COMMITTING)
+
+    @property
     def rows_to_write(self) -> int:
         return self.created_count + self.changed_count
 
@@ -103,21 +115,44 @@ class ImportBatch(models.Model):
     def status_colour(self) -> str:
         """The Bootstrap colour of the status badge."""
         return {
+            self.Status.PREVIEWING: "info",
             self.Status.PENDING: "warning",
             self.Status.COMMITTING: "info",
             self.Status.COMMITTED: "success",
             self.Status.FAILED: "danger",
         }.get(self.status, "secondary")
 
+    def row_list(self) -> list[dict]:
+        """Every accepted row (file order) as the chunks keep it: reads the whole batch (the
+        command line, tests); pages read one slice (`selectors.rows_page`)."""
+        return [row for chunk in self.chunks.order_by("seq") for row in chunk.rows]
+
+    def reject_list(self) -> list[dict]:
+        """Every reject (file order): reads the whole batch, like `row_list`."""
+        return [reject for chunk in self.chunks.order_by("seq") for reject in chunk.rejects]
+
 
 class ImportChunk(models.Model):
-    """The accepted rows of a bulk kind's batch, spooled in chunks (a bulk file may hold far
-    more rows than one JSON column should): [{"row": n, "values": {...}}, ...] in file order.
-    Written by the preview, read as a stream by the commit, deleted when the batch ends."""
+    """One slice of a batch's file, in file order (`seq`): its accepted rows, each
+    {"row", "values" (clean), "action" (create/change/unchanged), "changed" (headers),
+    "label"}, and its rejects, each {"row", "column", "value", "reason"}. A slice covers
+    rows `first_row` to `last_row` of the sheet; `writes` counts its rows to create or
+    change and `rejected` its rejected rows, so a page of either is one indexed read of a
+    few chunks whatever the size of the batch.
+
+    Written by the preview, read (and re-checked) by the commit chunk by chunk. A bulk kind's
+    accepted values are dropped when its batch ends (its store holds them); a row kind's
+    chunks stay as the record of what the import did.
+    """
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
     seq = models.PositiveIntegerField()
+    first_row = models.PositiveIntegerField(default=0)
+    last_row = models.PositiveIntegerField(default=0)
+    writes = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
     rows = models.JSONField(default=list)
+    rejects = models.JSONField(default=list)
 
     class Meta:
         constraints = [
@@ -127,3 +162,17 @@ class ImportChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.seq}"
+
+
+class ImportFile(models.Model):
+    """The uploaded file of a batch checked in the background, from the upload until its
+    check ends (a worker may run on another machine: the database is what both share)."""
+
+    batch = models.OneToOneField(
+        ImportBatch, on_delete=models.CASCADE, primary_key=True, related_name="upload"
+    )
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.name

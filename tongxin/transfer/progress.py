@@ -1,4 +1,5 @@
-"""Progress of a background commit, kept in Django's cache (not in the database).
+"""Progress of a background job (the check of a large file, or the commit), kept in Django's
+cache (not in the database).
 
 The commit writes every row inside one long transaction. Progress written to the database
 from inside it would stay invisible to the web process until the very end, and on SQLite no
@@ -21,7 +22,9 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 24 * 60 * 60  # an entry outlives any commit; stale ones expire by themselves
 EVERY = 0.5  # seconds between two reports while rows are being written
 
-QUEUED, CHECK, WRITE = "queued", "check", "write"
+# queued: waiting for a worker; read: reading the file (done = rows read, total unknown);
+# check: checking rows (the preview's, or the commit's re-check); write: writing rows.
+QUEUED, READ, CHECK, WRITE = "queued", "read", "check", "write"
 
 
 def _key(batch_id: int) -> str:
@@ -62,15 +65,18 @@ def progress_clear(batch_id: int) -> None:
 
 
 class Reporter:
-    """Called with (done, total) for every row; writes to the cache at most every EVERY s."""
+    """Called with (done, total) as rows go; writes to the cache at most every EVERY s (and
+    the last row at once). `phase`: what is being done (WRITE by default)."""
 
-    def __init__(self, batch_id: int):
+    def __init__(self, batch_id: int, phase: str = WRITE):
         self.batch_id = batch_id
+        self.phase = phase
         self.last = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int = 0) -> None:
         now = time.monotonic()
-        if done < total and now - self.last < EVERY:
+        finished = total and done >= total
+        if not finished and now - self.last < EVERY:
             return
         self.last = now
-        progress_set(self.batch_id, phase=WRITE, done=done, total=total)
+        progress_set(self.batch_id, phase=self.phase, done=done, total=total)

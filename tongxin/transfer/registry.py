@@ -25,9 +25,11 @@ A kind is one of two shapes:
 **Row kind** (`checker=`): a `tongxin.transfer.checker.Checker` subclass. `run(rows)` checks
 the clean rows against the database and returns a `Plan` (each accepted row: create, change
 or unchanged; every rejected one with its reasons); its commit hook `apply(plan, actor=)`
-writes the rows through the app's services, one by one, so each change is audited. The
-accepted rows are kept in the batch (at most `max_rows`), checked again at commit, and
-written in one transaction.
+writes the rows, through the app's services (each change audited by them) or in bulk (the
+changes audited under the batch's one entry, `checker.audit`). The accepted rows are
+spooled to the batch's chunks, checked again at commit, and written in one transaction. A
+checker whose rows depend on each other only through their key (`chunked = True`, see
+`Checker`) is run a chunk at a time, so its memory does not grow with the file.
 
 **Bulk kind** (`bulk=`): an object with two methods, for data without a per-row service
 (the case import writes millions of rows to a columnar store):
@@ -58,7 +60,12 @@ from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
-MAX_ROWS = 20_000  # data rows per file of a row kind
+# Data rows per file. A kind checked whole (trees: courts, organisations) holds the file's rows
+# in memory, about 2 KB each: 100,000 rows stay within a few hundred megabytes. A chunked or
+# bulk kind holds one chunk; its bound is the file's (IMPORT_MAX_BYTES, the unpacked bounds):
+# 500,000 rows is more than the country's staff (~370,000) in one file. docs/import-formats.md
+MAX_ROWS = 100_000
+MAX_ROWS_CHUNKED = 500_000
 BULK_CHUNK = 2_000  # rows per bulk check and per spooled chunk
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -90,7 +97,7 @@ class ImportKind:
     template_name: str  # the file name of the template download
     checker: type | None = None  # row kind: a Checker subclass (run → Plan, apply)
     bulk: BulkImport | None = None  # bulk kind: check chunks, commit an iterator of rows
-    max_rows: int | None = None  # data rows per file; None: MAX_ROWS
+    max_rows: int | None = None  # data rows per file; None: MAX_ROWS or MAX_ROWS_CHUNKED
     order: int = 100  # position on the import page
 
     def __post_init__(self):
@@ -105,6 +112,17 @@ class ImportKind:
     @property
     def is_bulk(self) -> bool:
         return self.bulk is not None
+
+    @property
+    def is_chunked(self) -> bool:
+        """Checked and committed a chunk at a time (a bulk kind, or a chunked checker)."""
+        return self.is_bulk or bool(getattr(self.checker, "chunked", False))
+
+    @property
+    def row_limit(self) -> int:
+        if self.max_rows:
+            return self.max_rows
+        return MAX_ROWS_CHUNKED if self.is_chunked else MAX_ROWS
 
     def field(self, name: str):
         return next(item for item in self.fields if item.name == name)

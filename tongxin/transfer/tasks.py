@@ -6,6 +6,13 @@ from tongxin.transfer import services
 
 
 @task()
+def import_preview_task(batch_id: int) -> str:
+    """Check the stored file of a large upload (see `import_upload`)."""
+    batch = services.import_preview_claimed(batch_id=batch_id)
+    return batch.status if batch is not None else "missing"
+
+
+@task()
 def import_commit_task(batch_id: int, client_address: str | None = None) -> str:
     """Commit an import batch claimed for the background (see `import_commit_start`)."""
     batch = services.import_commit_claimed(batch_id=batch_id, client_address=client_address)

@@ -13,8 +13,11 @@ from tongxin.core.scoping import scope_for
 from tongxin.transfer import registry, selectors, services, template_book
 from tongxin.transfer.forms import SizeLimitHandler, UploadForm
 
-SHOWN_REJECTS = 500
-SHOWN_ROWS = 200
+
+def _after(request, name: str) -> int:
+    """A page's keyset: the file row after which it starts (0 for the first page)."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 @csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
@@ -39,7 +42,7 @@ def _import_start(request):
             form.add_error("file", services.too_large_message())
         elif form.is_valid():
             try:
-                batch = services.import_preview(
+                batch = services.import_upload(
                     actor=request.user,
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
@@ -70,23 +73,34 @@ def import_template(request, kind: str):
 
 @requires(Perm.IMPORT_RUN)
 def import_detail(request, pk: int):
-    """The preview of a pending import (rejects with reasons, counts) or the result of one."""
+    """The preview of a pending import (rejects with reasons, counts) or the result of one; a
+    page of its rows and a page of its rejects (`?rows=` / `?rejects=`: the file row after
+    which each starts), read from a few of its chunks whatever the size of the batch."""
     scope_for(request.user).require(Perm.IMPORT_RUN)
     batch = selectors.import_get(user=request.user, pk=pk)
-    rows = [row for row in batch.rows if row["action"] != "unchanged"]
+    rows_after, rejects_after = _after(request, "rows"), _after(request, "rejects")
+    rows, rows_next = [], None
+    rejects, rejects_next = [], None
+    if not batch.is_previewing:
+        rows, rows_next = selectors.rows_page(batch, rows_after)
+        rejects, rejects_next = selectors.rejects_page(batch, rejects_after)
+    kind = batch.import_kind
     return render(
         request,
         "transfer/import_detail.html",
         {
             "batch": batch,
-            "progress": services.import_progress(batch) if batch.is_committing else None,
+            "progress": services.import_progress(batch) if batch.is_busy else None,
             "commit_state": services.commit_state(batch),
-            "kind": batch.import_kind,
-            "rejects": batch.rejects[:SHOWN_REJECTS],
-            "more_rejects": max(0, len(batch.rejects) - SHOWN_REJECTS),
-            "rows": rows[:SHOWN_ROWS],
-            # A bulk batch keeps only the first accepted rows; the count says how many more.
-            "more_rows": max(0, len(rows) - SHOWN_ROWS, batch.rows_to_write - SHOWN_ROWS),
+            "kind": kind,
+            # A bulk kind's store holds its rows once the batch has ended.
+            "rows_dropped": kind is not None and kind.is_bulk and not batch.is_pending,
+            "rejects": rejects,
+            "rejects_after": rejects_after,
+            "rejects_next": rejects_next,
+            "rows": rows,
+            "rows_after": rows_after,
+            "rows_next": rows_next,
         },
     )
 
@@ -133,11 +147,13 @@ def import_commit(request, pk: int):
 
 @requires(Perm.IMPORT_RUN)
 def import_progress(request, pk: int):
-    """The progress bar of a background commit, polled by the page (htmx) while it runs.
+    """The progress bar of a background job (the check of a large file or a commit), polled
+    by the page (htmx) while it runs.
 
-    Once the batch has left COMMITTING, or its commit has stopped (the lease expired), or the
-    claim has waited for a worker longer than the page knew (`?seen=`), the fragment stops
-    polling or asks htmx to reload the page, which then shows the result or the way back.
+    Once the batch has left PREVIEWING or COMMITTING, or its job has stopped (the lease
+    expired), or the claim has waited for a worker longer than the page knew (`?seen=`), the
+    fragment stops polling or asks htmx to reload the page, which then shows the result or
+    the way back.
     """
     scope_for(request.user).require(Perm.IMPORT_RUN)
     batch = selectors.import_status_get(user=request.user, pk=pk)
@@ -146,11 +162,16 @@ def import_progress(request, pk: int):
     response = HttpResponse(
         render_to_string(
             "transfer/_import_progress.html",
-            {"batch": batch, "progress": services.import_progress(batch), "commit_state": state},
+            {
+                "batch": batch,
+                "progress": services.import_progress(batch),
+                "commit_state": state,
+                "job": request.GET.get("job"),
+            },
         )
     )
     seen = request.GET.get("seen")
-    if not batch.is_committing or state == "stopped" or (state == "stalled" and seen != state):
+    if not batch.is_busy or state == "stopped" or (state == "stalled" and seen != state):
         response["HX-Refresh"] = "true"
     return response
 
@@ -175,6 +196,8 @@ def import_recover(request, pk: int):
         else:
             if batch.status == batch.Status.COMMITTED:
                 messages.success(request, _("Import committed."))
+            elif batch.is_previewing:
+                messages.info(request, _("The file is being checked again in the background."))
             elif batch.is_committing:
                 messages.info(request, _("The import is being committed again in the background."))
             else:
@@ -189,15 +212,18 @@ def import_recover(request, pk: int):
 
 @requires(Perm.IMPORT_RUN)
 def import_cancel(request, pk: int):
-    """Cancel a pending batch; one with nothing to write is "closed" (the same thing)."""
+    """Cancel a pending batch (or one being checked); one with nothing to write is "closed"
+    (the same thing)."""
     return _act(
         request,
         pk,
         services.import_cancel,
         lambda batch: (
-            _("Import cancelled; nothing was written.")
-            if batch.rows_to_write
-            else _("Import closed; there was nothing to write.")
+            _("Import closed; there was nothing to write.")
+            if batch.status == batch.Status.CANCELLED
+            and not batch.rows_to_write
+            and batch.rejected_count + batch.unchanged_count
+            else _("Import cancelled; nothing was written.")
         ),
     )
 

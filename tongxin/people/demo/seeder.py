@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 
 from tongxin.core.tree import segment
+from tongxin.lib.dates import add_months
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
 from tongxin.orgs.reference import CourtRow, courts, english_name
 from tongxin.people.demo.data import (
@@ -192,7 +193,7 @@ class Seeder:
                 joined = birth + datetime.timedelta(
                     days=rng.randint(19 * 365, max(19 * 365 + 1, (age - 1) * 365))
                 )
-                full = joined + datetime.timedelta(days=365)
+                full = add_months(joined, 12)
             else:
                 # Most within their year; some due to convert within a month, some overdue.
                 joined = self.today - datetime.timedelta(

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         upload = SimpleUploadedFile(file.name, file.read_bytes())
         try:
             batch = services.import_preview(actor=actor, kind=kind, upload=upload)
-            for reject in batch.rejects:
+            for reject in services.all_rejects(batch):
                 self.stdout.write(
                     f"row {reject.get('row')}: {reject.get('column', '')} {reject.get('reason', '')}"
                 )
