@@ -118,6 +118,16 @@ print(json.dumps({"waiting": waiting, "created": created, "status": status, "err
 """
 
 
+@pytest.mark.skipif(
+    "sqlite" in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason=(
+        "Needs a database that lets a worker thread write while the live server reads: the "
+        "SQLite test database is in memory, shared between threads in shared-cache mode, "
+        "where a writer locks whole tables and a reader fails at once ('database table is "
+        "locked') instead of waiting (the product's SQLite is a file with a 30 s busy "
+        "timeout). The same journey runs on PostgreSQL in CI's second pass."
+    ),
+)
 def test_a_large_file_is_checked_in_the_background_while_the_page_polls(
     world, live_server, tmp_path, settings, monkeypatch
 ):
