@@ -351,14 +351,13 @@ def cell_create(request, org: PartyOrganisation):
     form = CellForm(request.POST or None)
     if not request.POST:
         form.fields["name_zh"].initial = f"{org.name_zh.removesuffix('党支部')}党小组"
-    return form_page(
+    return _organisation_form(
         request,
+        org,
         form=form,
         action=lambda data: services.cell_create(actor=request.user, branch=org, **data),
         success=_("Party cell created."),
-        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
-        template="orgs/simple_form.html",
-        context={"org": org, "title": _("New Party cell")},
+        title=_("New Party cell"),
     )
 
 
@@ -474,14 +473,13 @@ def term_create(request, org: PartyOrganisation):
             actor=request.user, organisation=org, starts_on=data["starts_on"], ends_on=ends
         )
 
-    return form_page(
+    return _organisation_form(
         request,
+        org,
         form=form,
         action=act,
         success=_("Term recorded."),
-        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
-        template="orgs/simple_form.html",
-        context={"org": org, "title": _("Record a committee term")},
+        title=_("Record a committee term"),
     )
 
 
@@ -504,8 +502,9 @@ def election_record(request, org: PartyOrganisation):
         people=people,
         initial={"elected_on": today, "years": services.term_years(org)},
     )
-    return form_page(
+    return _organisation_form(
         request,
+        org,
         form=form,
         action=lambda data: services.election_record(
             actor=request.user,
@@ -515,9 +514,7 @@ def election_record(request, org: PartyOrganisation):
             posts=form.posts(),
         ),
         success=_("Election recorded: the new term and committee begin on the election day."),
-        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
-        template="orgs/simple_form.html",
-        context={"org": org, "title": _("Record an election")},
+        title=_("Record an election"),
     )
 
 
@@ -532,14 +529,13 @@ def postponement_record(request, org: PartyOrganisation):
         services.postponement_record(actor=request.user, term=term, **data)
 
     form = PostponementForm(request.POST or None)
-    return form_page(
+    return _organisation_form(
         request,
+        org,
         form=form,
         action=postpone,
         success=_("Postponement recorded."),
-        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
-        template="orgs/simple_form.html",
-        context={"org": org, "title": _("Record a postponed election")},
+        title=_("Record a postponed election"),
     )
 
 
@@ -556,14 +552,13 @@ def post_create(request, org: PartyOrganisation):
         .order_by("name")
     )
     form = PostForm(request.POST or None, people=people)
-    return form_page(
+    return _organisation_form(
         request,
+        org,
         form=form,
         action=lambda data: services.post_assign(actor=request.user, organisation=org, **data),
         success=_("Post assigned."),
-        redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
-        template="orgs/simple_form.html",
-        context={"org": org, "title": _("Assign a committee post")},
+        title=_("Assign a committee post"),
     )
 
 
@@ -571,14 +566,26 @@ def post_create(request, org: PartyOrganisation):
 def post_end(request, post: CommitteePost):
     org = post.organisation
     form = PostEndForm(request.POST or None)
-    return form_page(
+    return _organisation_form(
         request,
+        org,
         form=form,
         action=lambda data: services.post_end(actor=request.user, post=post, **data),
         success=_("Post ended."),
+        title=_("End the post: %(post)s") % {"post": post},
+    )
+
+
+def _organisation_form(request, org, *, form, action, success: str, title: str):
+    """A form about an organisation (its cells, terms, posts): saved, back to its page."""
+    return form_page(
+        request,
+        form=form,
+        action=action,
+        success=success,
         redirect_to=reverse("orgs:organisation-detail", args=[org.pk]),
         template="orgs/simple_form.html",
-        context={"org": org, "title": _("End the post: %(post)s") % {"post": post}},
+        context={"org": org, "title": title},
     )
 
 
