@@ -12,6 +12,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from tongxin.accounts.models import Profile, RoleGrant
+from tongxin.core.extensions import demo_seeders
 from tongxin.core.permissions import Role
 from tongxin.orgs.facts import facts_recount
 from tongxin.orgs.models import CommitteePost, CommitteeTerm, Court, Department, PartyOrganisation
@@ -62,6 +63,8 @@ def seed(*, scale: str, seed: int = 1, today: datetime.date | None = None, log=p
         users = demo_users(seeder)
         facts_recount()  # the maintained health facts of everything just written, in bulk
         states = add_states(today=today, log=log)
+        for app_seed in demo_seeders():  # each later app's demo data (core.extensions)
+            app_seed(scale=scale, seed=seed, today=today, log=log)
     written = time.perf_counter()
     # Fresh planner statistics: without them the first queries on bulk-loaded tables
     # (PostgreSQL before autovacuum gets to them, SQLite always) can pick poor plans.
