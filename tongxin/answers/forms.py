@@ -138,9 +138,9 @@ class ListForm(BootstrapMixin, forms.Form):
         self.fields["organisation"].queryset = PartyOrganisation.objects.filter(
             court=court, is_active=True
         ).exclude(kind="cell")
-        self.fields["cadre"].queryset = Person.objects.filter(
-            court=court, is_active=True
-        ).exclude(cadre_level="")
+        self.fields["cadre"].queryset = Person.objects.filter(court=court, is_active=True).exclude(
+            cadre_level=""
+        )
 
 
 class ItemForm(BootstrapMixin, forms.Form):

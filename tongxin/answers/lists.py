@@ -19,12 +19,14 @@ OPINIONS = ListDefinition(
     columns=lambda: [
         Column(_("Number"), lambda o: o.pk, field="id"),
         Column(_("Title"), lambda o: o.title, field="title"),
-        Column(_("Topic"), lambda o: o.get_topic_display(), field="topic",
-               labels=Opinion.Topic.choices),  # fmt: skip
+        Column(
+            _("Topic"), lambda o: o.get_topic_display(), field="topic", labels=Opinion.Topic.choices
+        ),  # fmt: skip
         Column(_("Submitted by"), lambda o: o.submitter_shown, field="submitter_shown"),
         Column(_("Court"), lambda o: o.court.name_zh, field="court__name_zh"),
-        Column(_("State"), lambda o: o.get_state_display(), field="state",
-               labels=Opinion.State.choices),  # fmt: skip
+        Column(
+            _("State"), lambda o: o.get_state_display(), field="state", labels=Opinion.State.choices
+        ),  # fmt: skip
         Column(_("Answer due"), lambda o: o.answer_due, field="answer_due"),
         Column(_("Submitted on"), lambda o: o.created_at.date(), field="created_at__date"),
     ],
@@ -45,11 +47,15 @@ TASKS = ListDefinition(
             field="department__name_zh",
         ),
         Column(_("Responsible person"), lambda t: t.responsible.name, field="responsible__name"),
-        Column(_("Source"), lambda t: t.source_type.model if t.source_type else "",
-               field="source_type__model"),  # fmt: skip
+        Column(
+            _("Source"),
+            lambda t: t.source_type.model if t.source_type else "",
+            field="source_type__model",
+        ),  # fmt: skip
         Column(_("Deadline"), lambda t: t.deadline, field="deadline"),
-        Column(_("State"), lambda t: t.get_state_display(), field="state",
-               labels=Task.State.choices),  # fmt: skip
+        Column(
+            _("State"), lambda t: t.get_state_display(), field="state", labels=Task.State.choices
+        ),  # fmt: skip
         Column(_("Times extended"), lambda t: t.times_extended, field="times_extended"),
         Column(_("Closed on"), lambda t: t.closed_on, field="closed_on"),
         Column(_("Closed on time"), lambda t: t.closed_on_time, field="closed_on_time"),
@@ -85,13 +91,19 @@ ITEMS = ListDefinition(
         Column(_("Court"), lambda i: i.list.court.name_zh, field="list__court__name_zh"),
         Column(_("Content"), lambda i: i.content, field="content"),
         Column(_("Measures"), lambda i: i.measures, field="measures"),
-        Column(_("Responsible person"),
-               lambda i: i.responsible_person.name if i.responsible_person else "",
-               field="responsible_person__name"),  # fmt: skip
+        Column(
+            _("Responsible person"),
+            lambda i: i.responsible_person.name if i.responsible_person else "",
+            field="responsible_person__name",
+        ),  # fmt: skip
         Column(_("Responsible unit"), lambda i: i.responsible_unit, field="responsible_unit"),
         Column(_("Deadline"), lambda i: i.deadline, field="deadline"),
-        Column(_("State"), lambda i: i.get_state_display(), field="state",
-               labels=ListItem.State.choices),  # fmt: skip
+        Column(
+            _("State"),
+            lambda i: i.get_state_display(),
+            field="state",
+            labels=ListItem.State.choices,
+        ),  # fmt: skip
         Column(_("Evidence"), lambda i: i.evidence, field="evidence"),
     ],
     filename="responsibility-lists.xlsx",
@@ -124,8 +136,12 @@ VISITS = ListDefinition(
         Column(_("Planned on"), lambda v: v.planned_on, field="planned_on"),
         Column(_("Visited on"), lambda v: v.visited_on, field="visited_on"),
         Column(_("Team"), lambda v: v.team, field="team"),
-        Column(_("State"), lambda v: v.get_state_display(), field="state",
-               labels=TourVisit.State.choices),  # fmt: skip
+        Column(
+            _("State"),
+            lambda v: v.get_state_display(),
+            field="state",
+            labels=TourVisit.State.choices,
+        ),  # fmt: skip
     ],
     filename="tour-guidance.xlsx",
     name="answers.visits",

@@ -207,9 +207,7 @@ class Attachment(models.Model):
         return self.name
 
 
-@scoped(
-    court="court__path", org="organisation__path", view=Perm.LIST_VIEW, change=Perm.LIST_CHANGE
-)
+@scoped(court="court__path", org="organisation__path", view=Perm.LIST_VIEW, change=Perm.LIST_CHANGE)
 class ResponsibilityList(models.Model):
     """A year's responsibility list (责任清单): the court Party group's, a grassroots
     organisation's, or a leading cadre's "one post, two responsibilities" (一岗双责)."""

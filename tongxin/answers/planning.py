@@ -28,7 +28,9 @@ def list_create(*, user, court, kind, year, title, organisation=None, cadre=None
     if kind == ResponsibilityList.Kind.ORGANISATION and organisation is None:
         errors["organisation"] = [_("Choose the organisation.")]
     if organisation is not None and organisation.court_id != court.pk:
-        errors["organisation"] = [_("The organisation must belong to %(court)s.") % {"court": court}]
+        errors["organisation"] = [
+            _("The organisation must belong to %(court)s.") % {"court": court}
+        ]
     if kind == ResponsibilityList.Kind.CADRE and (cadre is None or cadre.court_id != court.pk):
         errors["cadre"] = [_("Choose a leading cadre of %(court)s.") % {"court": court}]
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -55,7 +57,9 @@ def list_create(*, user, court, kind, year, title, organisation=None, cadre=None
             row.save()
     except IntegrityError:
         raise ApplicationError(_("This list already exists for that year.")) from None
-    audit_record(actor=user, action="answers.list.created", obj=row, before=None, after=snapshot(row))
+    audit_record(
+        actor=user, action="answers.list.created", obj=row, before=None, after=snapshot(row)
+    )
     return row
 
 
@@ -83,7 +87,9 @@ def item_save(*, user, lst, item=None, content, measures="", responsible_person=
     item.evidence = (evidence or "").replace("\x00", "").strip()[:4000]
     item.state = state
     item.save()
-    audit_record(actor=user, action="answers.item.saved", obj=item, before=before, after=snapshot(item))
+    audit_record(
+        actor=user, action="answers.item.saved", obj=item, before=before, after=snapshot(item)
+    )
     return item
 
 
@@ -107,9 +113,12 @@ def list_copy(*, user, source: ResponsibilityList, year: int) -> ResponsibilityL
             deadline = item.deadline.replace(year=item.deadline.year + shift, day=28)
         items.append(
             ListItem(
-                list=new, content=item.content, measures=item.measures,
+                list=new,
+                content=item.content,
+                measures=item.measures,
                 responsible_person=item.responsible_person,
-                responsible_unit=item.responsible_unit, deadline=deadline,
+                responsible_unit=item.responsible_unit,
+                deadline=deadline,
             )  # fmt: skip
         )
     ListItem.objects.bulk_create(items)
@@ -127,7 +136,11 @@ def visit_save(*, user, court, target, planned_on, team, purpose="", visit=None,
         errors["target"] = [_("Choose a unit below %(court)s.") % {"court": court}]
     if not isinstance(planned_on, datetime.date):
         errors["planned_on"] = [_("Enter a date.")]
-    if visited_on is not None and isinstance(planned_on, datetime.date) and visited_on > datetime.date.today():
+    if (
+        visited_on is not None
+        and isinstance(planned_on, datetime.date)
+        and visited_on > datetime.date.today()
+    ):
         errors["visited_on"] = [_("A visit cannot be recorded before it happens.")]
     if errors:
         raise ApplicationError(" ".join(m for ms in errors.values() for m in ms), extra=errors)
@@ -138,7 +151,9 @@ def visit_save(*, user, court, target, planned_on, team, purpose="", visit=None,
     visit.visited_on = visited_on
     visit.state = TourVisit.State.DONE if visited_on else TourVisit.State.PLANNED
     visit.save()
-    audit_record(actor=user, action="answers.visit.saved", obj=visit, before=before, after=snapshot(visit))
+    audit_record(
+        actor=user, action="answers.visit.saved", obj=visit, before=before, after=snapshot(visit)
+    )
     return visit
 
 

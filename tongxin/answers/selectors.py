@@ -119,9 +119,7 @@ def waiting_counts(user) -> dict[str, int]:
     soon = today + datetime.timedelta(days=7)
     mine = Q(responsible_id=own or 0)
     decide = (scope.q(Task, Perm.TASK_ASSIGN) | Q(assigner_id=user.pk)) & ~mine
-    counts = Task.objects.filter(
-        Q(state__in=machine.LIVE) & (mine | decide)
-    ).aggregate(
+    counts = Task.objects.filter(Q(state__in=machine.LIVE) & (mine | decide)).aggregate(
         due=Count("pk", filter=mine & Q(state__in=machine.WORKING, deadline__lte=soon)),
         verify=Count("pk", filter=decide & Q(state=machine.SUBMITTED)),
         extensions=Count("pk", filter=decide & Q(state=machine.EXTENSION)),
@@ -144,9 +142,7 @@ def figures(*, user, by: str = "court"):
     scope = scope_for(user)
     today = timezone.localdate()
     key = "department" if by == "department" else "court"
-    names = (
-        ["court__name_zh", "department__name_zh"] if key == "department" else ["court__name_zh"]
-    )
+    names = ["court__name_zh", "department__name_zh"] if key == "department" else ["court__name_zh"]
     days = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
     rows = list(
         scope.visible(Task, Perm.TASK_VIEW)

@@ -45,9 +45,8 @@ def _attach(files, **parent) -> None:
 
 def _bump(model, obj, *, expect: dict, **values) -> None:
     """The conditional UPDATE: only if the row is still as read (state, version)."""
-    done = (
-        model.objects.filter(pk=obj.pk, version=obj.version, **expect)
-        .update(version=obj.version + 1, **values)
+    done = model.objects.filter(pk=obj.pk, version=obj.version, **expect).update(
+        version=obj.version + 1, **values
     )
     if not done:
         raise ApplicationError(str(STALE))
@@ -112,8 +111,7 @@ def opinion_answer(*, user, opinion: Opinion, answer: str) -> Opinion:
         ).count()  # fmt: skip
         if live:
             raise ApplicationError(
-                _("%(count)s task(s) made from this opinion are not closed yet.")
-                % {"count": live}
+                _("%(count)s task(s) made from this opinion are not closed yet.") % {"count": live}
             )
     before = _opinion_snapshot(opinion)
     _bump(
@@ -301,9 +299,11 @@ def task_progress(*, user, task: Task, text: str, files=(), milestone_ids=()) ->
     text = rich(text, "text")
     checked = files_checked(files)
     # Lock the task row: progress is not a state change, but must not slip past one.
-    if not Task.objects.select_for_update().filter(
-        pk=task.pk, state__in=machine.PROGRESS_STATES
-    ).exists():
+    if (
+        not Task.objects.select_for_update()
+        .filter(pk=task.pk, state__in=machine.PROGRESS_STATES)
+        .exists()
+    ):
         raise ApplicationError(str(STALE))
     update = TaskUpdate.objects.create(
         task=task, kind=TaskUpdate.Kind.PROGRESS, text=text, author=user

@@ -6,7 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongxin.answers import machine, services
-from tongxin.answers.forms import ActForm, AnswerForm, MergeForm, OpinionForm, ProgressForm, TaskForm
+from tongxin.answers.forms import (
+    ActForm,
+    AnswerForm,
+    MergeForm,
+    OpinionForm,
+    ProgressForm,
+    TaskForm,
+)
 from tongxin.answers.lists import OPINIONS, TASKS
 from tongxin.answers.models import Attachment, Opinion, Task
 from tongxin.answers.scope import sees_hidden_name
@@ -114,7 +121,9 @@ def opinion_answer(request, opinion: Opinion):
     return form_page(
         request,
         form=AnswerForm(request.POST or None),
-        action=lambda d: services.opinion_answer(user=request.user, opinion=opinion, answer=d["answer"]),
+        action=lambda d: services.opinion_answer(
+            user=request.user, opinion=opinion, answer=d["answer"]
+        ),
         success=_("The answer was sent to the submitter."),
         redirect_to=reverse("answers:opinion-detail", args=[opinion.pk]),
         template="answers/form.html",
@@ -244,7 +253,10 @@ def task_progress(request, task: Task):
         request,
         form=form,
         action=lambda d: services.task_progress(
-            user=request.user, task=task, text=d["text"], files=d["files"],
+            user=request.user,
+            task=task,
+            text=d["text"],
+            files=d["files"],
             milestone_ids=[int(m) for m in d["milestones"]],
         ),  # fmt: skip
         success=_("Progress recorded."),
@@ -259,7 +271,9 @@ def task_act(request, task: Task, action: str):
     if action not in services.ACTION_LABELS:
         raise NotFound("no such action")
     parts = services.part_of(request.user, task)
-    if not any(move.part in parts for (act, _s), move in machine.TRANSITIONS.items() if act == action):
+    if not any(
+        move.part in parts for (act, _s), move in machine.TRANSITIONS.items() if act == action
+    ):
         raise Forbidden("not this part", kind=Forbidden.VIEW_ONLY)
     form = ActForm(request.POST or None, request.FILES or None)
     if action != "request_extension":
@@ -268,8 +282,12 @@ def task_act(request, task: Task, action: str):
         request,
         form=form,
         action=lambda d: services.task_act(
-            user=request.user, task=task, action=action, text=d["text"],
-            deadline=d.get("deadline"), files=d["files"],
+            user=request.user,
+            task=task,
+            action=action,
+            text=d["text"],
+            deadline=d.get("deadline"),
+            files=d["files"],
         ),  # fmt: skip
         success=_("Done: %(action)s.") % {"action": services.ACTION_LABELS[action]},
         redirect_to=reverse("answers:task-detail", args=[task.pk]),

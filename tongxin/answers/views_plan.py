@@ -159,7 +159,9 @@ def resp_copy(request, lst: ResponsibilityList):
 
 @requires(Perm.TASK_ASSIGN, ListItem, parent_view=Perm.LIST_VIEW)
 def item_task(request, item: ListItem):
-    return _task_from(request, item, item.list.court, reverse("answers:resp-detail", args=[item.list_id]))
+    return _task_from(
+        request, item, item.list.court, reverse("answers:resp-detail", args=[item.list_id])
+    )
 
 
 def _task_from(request, source, court, back):
@@ -209,11 +211,15 @@ def tour_create(request, court):
 
 @requires(Perm.TOUR_CHANGE, TourVisit)
 def tour_edit(request, visit: TourVisit):
-    initial = {f: getattr(visit, f) for f in ("target", "planned_on", "visited_on", "team", "purpose")}
+    initial = {
+        f: getattr(visit, f) for f in ("target", "planned_on", "visited_on", "team", "purpose")
+    }
     return form_page(
         request,
         form=VisitForm(request.POST or None, court=visit.court, initial=initial),
-        action=lambda d: planning.visit_save(user=request.user, court=visit.court, visit=visit, **d),
+        action=lambda d: planning.visit_save(
+            user=request.user, court=visit.court, visit=visit, **d
+        ),
         success=_("The visit was saved."),
         redirect_to=reverse("answers:tour-detail", args=[visit.pk]),
         template="answers/form.html",
@@ -256,7 +262,10 @@ def finding_create(request, visit: TourVisit):
 @requires(Perm.TASK_ASSIGN, Finding, parent_view=Perm.TOUR_VIEW)
 def finding_task(request, finding: Finding):
     return _task_from(
-        request, finding, finding.visit.court, reverse("answers:tour-detail", args=[finding.visit_id])
+        request,
+        finding,
+        finding.visit.court,
+        reverse("answers:tour-detail", args=[finding.visit_id]),
     )
 
 
