@@ -89,7 +89,7 @@ def task_list(*, user, filters: TaskFilters, mine: str = ""):
     if mine == "responsible":
         qs = qs.filter(responsible_id=_own_id(scope) or 0)
     elif mine == "assigned":
-        qs = qs.filter(assigner_id=user.pk)
+        qs = qs.filter(assigner_id=user.pk).exclude(responsible_id=_own_id(scope) or 0)
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
     if filters.court:
@@ -110,15 +110,17 @@ def task_list(*, user, filters: TaskFilters, mine: str = ""):
 
 
 def waiting_counts(user) -> dict[str, int]:
-    """What waits for `user` now, in one query per kind of row: tasks due (theirs, being
-    worked on), tasks to verify and extensions to decide (assigned by them or in their
-    task.assign reach, never their own), opinions to triage."""
+    """What waits for `user` now, in one query per kind of row: tasks due within a week
+    (theirs, being worked on), tasks to verify and extensions to decide (assigned by them,
+    never their own), opinions awaiting triage in their opinion.triage reach."""
     scope = scope_for(user)
     own = _own_id(scope)
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=7)
     mine = Q(responsible_id=own or 0)
-    decide = (scope.q(Task, Perm.TASK_ASSIGN) | Q(assigner_id=user.pk)) & ~mine
+    # Verifying and deciding wait for whoever assigned the task (staff holding task.assign
+    # over its court may stand in for them from the task's page, but are not reminded).
+    decide = Q(assigner_id=user.pk) & ~mine
     counts = Task.objects.filter(Q(state__in=machine.LIVE) & (mine | decide)).aggregate(
         due=Count("pk", filter=mine & Q(state__in=machine.WORKING, deadline__lte=soon)),
         verify=Count("pk", filter=decide & Q(state=machine.SUBMITTED)),
