@@ -56,7 +56,9 @@ class OpinionQuery(PageQuery):
     mine: bool = Field(False, description="Only the caller's own opinions.")
 
 
-@router.get("/opinions", response={200: OpinionPage, **ERRORS}, url_name="opinion-list")
+@router.get(
+    "/answers/opinions", response={200: OpinionPage, **ERRORS}, url_name="answers-opinion-list"
+)
 def opinions(request, query: Query[OpinionQuery]):
     """Opinions in reach (one's own always; the court's with opinion.view)."""
     if query.mine:
@@ -69,7 +71,9 @@ def opinions(request, query: Query[OpinionQuery]):
 
 
 @router.get(
-    "/opinions/{opinion_id}", response={200: OpinionDetail, **ERRORS}, url_name="opinion-detail"
+    "/answers/opinions/{opinion_id}",
+    response={200: OpinionDetail, **ERRORS},
+    url_name="answers-opinion-detail",
 )
 def opinion_detail(request, opinion_id: Id):
     base = opinion_list(user=request.auth, filters=OPINIONS.filters())
@@ -131,7 +135,7 @@ class TaskQuery(PageQuery):
     )
 
 
-@router.get("/tasks", response={200: TaskPage, **ERRORS}, url_name="task-list")
+@router.get("/answers/tasks", response={200: TaskPage, **ERRORS}, url_name="answers-task-list")
 def tasks(request, query: Query[TaskQuery]):
     """Rectification tasks in reach (one's own always; the court's with task.view)."""
     if query.mine:
@@ -144,7 +148,9 @@ def tasks(request, query: Query[TaskQuery]):
     return TASKS.api_page(request.auth, query)
 
 
-@router.get("/tasks/{task_id}", response={200: TaskDetail, **ERRORS}, url_name="task-detail")
+@router.get(
+    "/answers/tasks/{task_id}", response={200: TaskDetail, **ERRORS}, url_name="answers-task-detail"
+)
 def task_detail(request, task_id: Id):
     """One task with its updates (progress, extensions, submission, verification)."""
     return scope_for(request.auth).get(
@@ -189,7 +195,11 @@ class ListQuery(PageQuery):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/responsibility-lists", response={200: ListPage, **ERRORS}, url_name="resp-list")
+@router.get(
+    "/answers/responsibility-lists",
+    response={200: ListPage, **ERRORS},
+    url_name="answers-resp-list",
+)
 def resp_lists(request, query: Query[ListQuery]):
     """Responsibility lists in reach."""
     scope = scope_for(request.auth)
@@ -202,7 +212,9 @@ def resp_lists(request, query: Query[ListQuery]):
 
 
 @router.get(
-    "/responsibility-lists/{list_id}", response={200: ListDetail, **ERRORS}, url_name="resp-detail"
+    "/answers/responsibility-lists/{list_id}",
+    response={200: ListDetail, **ERRORS},
+    url_name="answers-resp-detail",
 )
 def resp_detail(request, list_id: Id):
     return scope_for(request.auth).get(ResponsibilityList, list_id)
