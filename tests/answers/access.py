@@ -107,6 +107,21 @@ API = {
     "/api/v1/answers/tasks": (None, READ_LIST),
     "/api/v1/answers/tasks/{task_id}": (lambda w: {"task_id": _task(w).pk}, OWN_DETAIL),
     "/api/v1/answers/responsibility-lists": (None, LIST_READ),
+    # Writes, walked with an empty body: whoever may write gets the service's 400 (empty
+    # fields); the others are refused first (403 seen, 404 not).
+    "POST /api/v1/answers/opinions": (None, row(*[400] * 9)),
+    "POST /api/v1/answers/opinions/{opinion_id}/answer": (
+        lambda w: {"opinion_id": _opinion(w).pk},
+        row(400, 400, 404, 404, 403, 403, 403, 404, 404),
+    ),
+    "POST /api/v1/answers/tasks/{task_id}/updates": (
+        lambda w: {"task_id": _task(w).pk},
+        row(403, 403, 404, 404, 400, 403, 403, 404, 404),
+    ),
+    "POST /api/v1/answers/tasks/{task_id}/actions/{action}": (
+        lambda w: {"task_id": _task(w).pk, "action": "submit"},
+        row(403, 403, 404, 404, 400, 403, 403, 404, 404),
+    ),
     "/api/v1/answers/responsibility-lists/{list_id}": (
         lambda w: {"list_id": _list(w).pk},
         LIST_DETAIL,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tongxin.answers.lists import ITEMS, OPINIONS, TASKS
 from tongxin.answers.models import ListItem, Opinion, ResponsibilityList, Task
@@ -221,3 +221,101 @@ def resp_detail(request, list_id: Id):
 
 
 __all__ = ["ITEMS", "ListItem"]
+
+
+# Writes: each goes through the same service as the page (same checks, same audit). Fields
+# default to empty so that the service, after the scope, says what is missing (400).
+
+
+class OpinionIn(Schema):
+    topic: str = Field("", max_length=20, description="work, party, conduct, life or other.")
+    title: str = Field("", max_length=200)
+    body: str = Field("", max_length=20000, description="HTML; scripts are refused.")
+    hide_name: bool = False
+
+
+@router.post(
+    "/answers/opinions", response={201: OpinionDetail, **ERRORS}, url_name="answers-opinion-submit"
+)
+def opinion_submit(request, payload: OpinionIn):
+    """Submit an opinion or suggestion as the caller (who needs a staff record)."""
+    from tongxin.answers import services
+
+    made = services.opinion_submit(user=request.auth, **payload.dict())
+    return Status(201, opinion_list(user=request.auth, filters=OPINIONS.filters()).get(pk=made.pk))
+
+
+class AnswerIn(Schema):
+    answer: str = Field("", max_length=20000)
+
+
+@router.post(
+    "/answers/opinions/{opinion_id}/answer",
+    response={200: OpinionDetail, **ERRORS},
+    url_name="answers-opinion-answer",
+)
+def opinion_answer(request, opinion_id: Id, payload: AnswerIn):
+    """The final answer to an opinion (party-affairs staff)."""
+    from tongxin.answers import services
+
+    opinion = scope_for(request.auth).get(Opinion, opinion_id, Perm.OPINION_TRIAGE)
+    services.opinion_answer(user=request.auth, opinion=opinion, answer=payload.answer)
+    return opinion_list(user=request.auth, filters=OPINIONS.filters()).get(pk=opinion.pk)
+
+
+class ProgressIn(Schema):
+    text: str = Field("", max_length=20000)
+
+
+def _task_for(request, task_id, part):
+    from tongxin.answers import services
+    from tongxin.core.exceptions import Forbidden
+
+    task = scope_for(request.auth).get(Task, task_id)
+    if part not in services.part_of(request.auth, task):
+        raise Forbidden("not this part", kind=Forbidden.VIEW_ONLY)
+    return task
+
+
+@router.post(
+    "/answers/tasks/{task_id}/updates",
+    response={201: UpdateOut, **ERRORS},
+    url_name="answers-task-progress",
+)
+def task_progress(request, task_id: Id, payload: ProgressIn):
+    """A progress update (the responsible person); evidence files are added on the page."""
+    from tongxin.answers import machine, services
+
+    task = _task_for(request, task_id, machine.RESPONSIBLE)
+    return Status(201, services.task_progress(user=request.auth, task=task, text=payload.text))
+
+
+class ActIn(Schema):
+    text: str = Field("", max_length=20000, description="Reason or remarks (HTML).")
+    deadline: datetime.date | None = Field(None, description="request_extension: the new date.")
+
+
+@router.post(
+    "/answers/tasks/{task_id}/actions/{action}",
+    response={200: TaskDetail, **ERRORS},
+    url_name="answers-task-act",
+)
+def task_act(
+    request,
+    task_id: Id,
+    action: Literal[
+        "request_extension", "approve_extension", "refuse_extension", "submit", "accept",
+        "send_back", "cancel",
+    ],
+    payload: ActIn,
+):  # fmt: skip
+    """One step of the task's life (see docs/architecture.md, "Answers"): refused with 400 when
+    the task's state does not allow it or someone else moved it first."""
+    from tongxin.answers import machine, services
+
+    part = next(m.part for (a, _s), m in machine.TRANSITIONS.items() if a == action)
+    task = _task_for(request, task_id, part)
+    services.task_act(
+        user=request.auth, task=task, action=action, text=payload.text, deadline=payload.deadline
+    )
+    return Task.objects.select_related("responsible", "source_type").get(pk=task.pk)
