@@ -241,11 +241,22 @@ class ResponsibilityList(models.Model):
     class Meta:
         ordering = ["-year", "court__path", "kind", "id"]
         constraints = [
+            # One list per holder and year (partial indexes: NULLs are distinct elsewhere).
             models.UniqueConstraint(
-                fields=["court", "kind", "organisation", "cadre", "year"],
-                name="resp_list_unique",
-                nulls_distinct=False,
-            )
+                fields=["court", "kind", "year"],
+                condition=Q(organisation__isnull=True, cadre__isnull=True),
+                name="resp_list_unique_court",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=Q(organisation__isnull=False),
+                name="resp_list_unique_org",
+            ),
+            models.UniqueConstraint(
+                fields=["cadre", "year"],
+                condition=Q(cadre__isnull=False),
+                name="resp_list_unique_cadre",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -82,5 +82,5 @@ task_source(
     "answers.Finding",
     label=_("Tour guidance finding"),
     url=_finding_url,
-    court=lambda f: f.visit.court,
+    court=lambda f: f.visit.target,  # the unit visited rectifies
 )

@@ -264,7 +264,7 @@ def finding_task(request, finding: Finding):
     return _task_from(
         request,
         finding,
-        finding.visit.court,
+        finding.visit.target,
         reverse("answers:tour-detail", args=[finding.visit_id]),
     )
 
