@@ -169,8 +169,12 @@ def _showcase(*, party, branch, today, rng) -> dict:
                                 visited_on=today - datetime.timedelta(days=19))  # fmt: skip
     finding = planning.finding_add(user=party, visit=visit, text="支部“三会一课”记录不规范")
     planning.finding_add(user=party, visit=visit, text="党员学习积分未及时更新")
-    services.task_create(user=party, source=finding, title="规范“三会一课”记录", description="<p>按规范补记</p>",
-                         responsible=secretary, department=secretary.department, deadline=later)  # fmt: skip
+    fixer = Person.objects.filter(court=below, is_active=True).order_by("id").first()
+    if fixer is not None:  # the unit visited rectifies
+        services.task_create(
+            user=party, source=finding, title="规范“三会一课”记录", description="<p>按规范补记</p>",
+            responsible=fixer, department=fixer.department, deadline=later,
+        )  # fmt: skip
     planning.visit_save(user=party, court=court, target=below, team="第二巡回指导组",
                         planned_on=today + datetime.timedelta(days=30))  # fmt: skip
     return {"opinions": Opinion.objects.count(), "tasks": Task.objects.count(), "new": o_new.pk}
