@@ -56,3 +56,11 @@ def visit(world):
     )  # fmt: skip
     planning.finding_add(user=world.users["party"], visit=v, text="党建台账不完整")
     return v
+
+
+def sample_list_rows(world) -> None:
+    """A row of each answers list (tests/core/test_exports.py compares their export paths)."""
+    opinion(world)
+    task(world)
+    resp_list(world)
+    visit(world)

@@ -213,7 +213,7 @@ class ResponsibilityList(models.Model):
     organisation's, or a leading cadre's "one post, two responsibilities" (一岗双责)."""
 
     class Kind(models.TextChoices):
-        PARTY_GROUP = "party_group", _("Court Party group")
+        PARTY_GROUP = "party_group", _("Court leading Party members' group")
         ORGANISATION = "organisation", _("Grassroots organisation")
         CADRE = "cadre", _("One post, two responsibilities")
 
