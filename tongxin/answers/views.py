@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.answers import machine, services
@@ -233,6 +234,7 @@ def task_detail(request, task: Task):
         "answers/task_detail.html",
         {
             "task": task,
+            "overdue": task.state in machine.WORKING and task.deadline < timezone.localdate(),
             "actions": actions,
             "can_progress": machine.RESPONSIBLE in parts and task.state in machine.PROGRESS_STATES,
             "source": source,
