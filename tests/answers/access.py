@@ -6,7 +6,7 @@ responsible for (assigned by party-affairs staff), the branch's responsibility l
 guidance visit of the intermediate court to the basic court with one finding.
 """
 
-from tests.walk import ALL, COURT_CHANGE, row
+from tests.walk import ALL, BRANCH_CHANGE, COURT_CHANGE, row
 
 READ_LIST = row(200, 200, 403, 403, 403, 200, 200, 403, 200)
 # An object the member owns (their opinion, their task): court readers and the member.
@@ -85,6 +85,7 @@ PAGES = {
     "answers:task-act": (lambda w: {"pk": _task(w).pk, "action": "submit"}, RESPONSIBLE),
     "answers:resp-list": (None, LIST_READ),
     "answers:resp-create": (lambda w: {"court_pk": w.basic.pk}, COURT_CHANGE),
+    "answers:resp-create-org": (lambda w: {"org_pk": w.branch.pk}, BRANCH_CHANGE),
     "answers:resp-detail": (lambda w: {"pk": _list(w).pk}, LIST_DETAIL),
     "answers:resp-copy": (lambda w: {"pk": _list(w).pk}, LIST_CHANGE),
     "answers:item-create": (lambda w: {"pk": _list(w).pk}, LIST_CHANGE),

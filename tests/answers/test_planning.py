@@ -42,6 +42,24 @@ def test_a_secretary_keeps_their_branch_list_only(world, client_for):
     assert client.get(f"/answers/lists/{group.pk}/").status_code == 404
 
 
+def test_a_secretary_creates_their_branch_list(world, client_for):
+    client = client_for("secretary")
+    assert (
+        f"/answers/lists/new/org/{world.branch.pk}/"
+        in client.get("/answers/lists/").content.decode()
+    )
+    response = client.post(
+        f"/answers/lists/new/org/{world.branch.pk}/", {"year": 2027, "title": "2027年清单"}
+    )
+    assert response.status_code == 302
+    made = ResponsibilityList.objects.get(year=2027)
+    assert made.organisation == world.branch and made.kind == "organisation"
+    again = client.post(
+        f"/answers/lists/new/org/{world.branch.pk}/", {"year": 2027, "title": "重复"}
+    )
+    assert again.status_code == 200 and ResponsibilityList.objects.filter(year=2027).count() == 1
+
+
 def test_items_spawn_tasks_and_the_review_page_shows_them(world, client_for):
     lst = resp_list(world)
     item = lst.items.first()

@@ -163,6 +163,11 @@ class ItemForm(BootstrapMixin, forms.Form):
         ).order_by("name", "id")
 
 
+class OrgListForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
 class CopyForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("Year of the new list"), min_value=2000, max_value=2100)
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.attachment_download, name="attachment"),
     path("lists/", views_plan.resp_list, name="resp-list"),
     path("lists/new/<int:court_pk>/", views_plan.resp_create, name="resp-create"),
+    path("lists/new/org/<int:org_pk>/", views_plan.resp_create_org, name="resp-create-org"),
     path("lists/<int:pk>/", views_plan.resp_detail, name="resp-detail"),
     path("lists/<int:pk>/copy/", views_plan.resp_copy, name="resp-copy"),
     path("lists/<int:pk>/items/new/", views_plan.item_create, name="item-create"),

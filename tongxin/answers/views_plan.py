@@ -6,7 +6,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongxin.answers import planning, selectors, services
-from tongxin.answers.forms import CopyForm, FindingForm, ItemForm, ListForm, TaskForm, VisitForm
+from tongxin.answers.forms import (
+    CopyForm,
+    FindingForm,
+    ItemForm,
+    ListForm,
+    OrgListForm,
+    TaskForm,
+    VisitForm,
+)
 from tongxin.answers.lists import ITEMS, VISITS
 from tongxin.answers.models import (
     Finding,
@@ -20,7 +28,7 @@ from tongxin.core.access import requires
 from tongxin.core.listing import form_page
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.orgs.models import Court
+from tongxin.orgs.models import Court, PartyOrganisation
 
 
 def _tasks_of(model: str, ids) -> dict:
@@ -60,6 +68,7 @@ def resp_list(request):
             "lists": lists[:500],
             "year": year,
             "courts": _change_courts(scope, Perm.LIST_CHANGE),
+            "organisations": _change_organisations(scope),
         },
     )
 
@@ -69,6 +78,36 @@ def _change_courts(scope, perm):
     if not paths:
         return []
     return list(Court.objects.filter(path__in=paths).order_by("path")[:50])
+
+
+def _change_organisations(scope):
+    """The organisations a branch role keeps the list of (not those reached by a court grant:
+    those users create lists from the court's button)."""
+    paths = [g.org_path for g in scope.grants if g.org_path and g.role != "member"]
+    paths = [p for p in paths if p in scope.org_paths(Perm.LIST_CHANGE)]
+    return list(PartyOrganisation.objects.filter(path__in=paths).order_by("path")[:20])
+
+
+@requires(Perm.LIST_CHANGE, PartyOrganisation, pk="org_pk")
+def resp_create_org(request, organisation):
+    """A grassroots organisation's list, created by its secretary (or court staff)."""
+    created = {}
+
+    def action(d):
+        created["l"] = planning.list_create(
+            user=request.user, court=organisation.court, kind=ResponsibilityList.Kind.ORGANISATION,
+            year=d["year"], title=d["title"], organisation=organisation,
+        )  # fmt: skip
+
+    return form_page(
+        request,
+        form=OrgListForm(request.POST or None),
+        action=action,
+        success=_("The responsibility list was created."),
+        redirect_to=lambda: reverse("answers:resp-detail", args=[created["l"].pk]),
+        template="answers/form.html",
+        context={"title": _("New responsibility list"), "object": organisation},
+    )
 
 
 @requires(Perm.LIST_CHANGE, Court, pk="court_pk")
