@@ -41,6 +41,12 @@ class Perm:
     # Grant and withdraw roles no stronger than one's own grant there (`roles_within`); unlock
     # and reset the password of an account whose every grant one could have given.
     GRANT_CHANGE = "grant.change"
+    # Evaluation (tongxin.evaluation): appraisal cycles and results of the subtree (committee
+    # work: read), cycles, schemes, computing, overrides and review answers (change), and the
+    # branch's democratic evaluation, commitments and selections (branch).
+    EVAL_VIEW = "evaluation.view"
+    EVAL_CHANGE = "evaluation.change"
+    EVAL_BRANCH = "evaluation.branch"
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
@@ -56,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DUES_CHANGE,
             Perm.RULE_CHANGE,
             Perm.AUDIT_VIEW,
+            Perm.EVAL_VIEW,
+            Perm.EVAL_CHANGE,
+            Perm.EVAL_BRANCH,
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
@@ -72,6 +81,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
+            Perm.EVAL_VIEW,
+            Perm.EVAL_CHANGE,
+            Perm.EVAL_BRANCH,
             Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
         }
     ),
@@ -85,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
             Perm.DUES_CHANGE,
+            Perm.EVAL_BRANCH,
         }
     ),
     Role.BRANCH_COMMITTEE: frozenset(
@@ -92,8 +105,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # A member sees their own record and their branch (no other member's record).
     Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW}),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
+    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW, Perm.EVAL_VIEW}),
+    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW, Perm.EVAL_VIEW}),
     Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
 }
 

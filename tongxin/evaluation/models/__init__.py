@@ -1,0 +1,45 @@
+from tongxin.evaluation.models.appraisal import (
+    Computation,
+    Cycle,
+    CycleMember,
+    Override,
+    RaterAssignment,
+    RaterSheet,
+    Result,
+    ReviewRequest,
+    Scheme,
+)
+from tongxin.evaluation.models.ballots import Ballot, Poll, PollVoter, Receipt, SealedBallot
+from tongxin.evaluation.models.party import (
+    Commitment,
+    DemocraticEvaluation,
+    DemocraticGrade,
+    Nomination,
+    ProgressNote,
+    Selection,
+    SelfEvaluation,
+)
+
+__all__ = [
+    "Ballot",
+    "Commitment",
+    "Computation",
+    "Cycle",
+    "CycleMember",
+    "DemocraticEvaluation",
+    "DemocraticGrade",
+    "Nomination",
+    "Override",
+    "Poll",
+    "PollVoter",
+    "ProgressNote",
+    "RaterAssignment",
+    "RaterSheet",
+    "Receipt",
+    "Result",
+    "ReviewRequest",
+    "Scheme",
+    "SealedBallot",
+    "Selection",
+    "SelfEvaluation",
+]
