@@ -29,6 +29,8 @@ PATH_PARAMETERS = {
     "department_id": "orgs.Department",
     "organisation_id": "orgs.PartyOrganisation",
     "person_id": "people.Person",
+    "cycle_id": "evaluation.Cycle",
+    "poll_id": "evaluation.Poll",
 }
 # URL names that are not API operations: the schema, the docs, the index and the fallback.
 SERVICE_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "not-found"})
@@ -143,10 +145,12 @@ def validation_error(request, exc: ValidationError):
 
 def _register_routers() -> None:
     from tongxin.orgs.api import router as orgs_router
+    from tongxin.evaluation.api import router as evaluation_router
     from tongxin.people.api import router as people_router
 
     api.add_router("", orgs_router)
     api.add_router("", people_router)
+    api.add_router("", evaluation_router)
 
 
 _register_routers()

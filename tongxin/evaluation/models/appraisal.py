@@ -28,7 +28,9 @@ def _anyone_with(scope, perm):
     return Q() if scope.has(perm) else NOTHING
 
 
-@scoped(view=Perm.EVAL_VIEW, change=Perm.EVAL_CHANGE, rule=_anyone_with)
+# Schemes are national data (like the health thresholds): read by whoever reads cycles,
+# changed by system administrators.
+@scoped(view=Perm.EVAL_VIEW, change=Perm.RULE_CHANGE, rule=_anyone_with)
 class Scheme(models.Model):
     """A scheme as data: `definition` holds the weighted criteria tree, the rules (vetoes and
     caps), the grade thresholds and the tie-break order (grading.check_scheme). A cycle
