@@ -144,8 +144,8 @@ def validation_error(request, exc: ValidationError):
 
 
 def _register_routers() -> None:
-    from tongxin.orgs.api import router as orgs_router
     from tongxin.evaluation.api import router as evaluation_router
+    from tongxin.orgs.api import router as orgs_router
     from tongxin.people.api import router as people_router
 
     api.add_router("", orgs_router)
