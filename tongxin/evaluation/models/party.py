@@ -10,7 +10,7 @@ from tongxin.core.scoping import scoped
 
 
 class MemberGrade(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellent (member)")  # 优秀
+    EXCELLENT = "excellent", _("Excellent")  # 优秀
     QUALIFIED = "qualified", _("Qualified")  # 合格
     BASIC = "basic", _("Basically qualified")  # 基本合格
     UNQUALIFIED = "unqualified", _("Unqualified")  # 不合格
