@@ -64,8 +64,10 @@ def seed(*, scale, seed, today, log):
     _close_with_review(cycle, actor, member, today)
     _democratic(branch, today.year, secretary, rng, decide=False, skip=member)
     _selection(branch, year, actor, rng, today)
-    log(f"evaluation: cycles {year - 1} and {year} closed, democratic evaluations, "
-        "commitments, a selection in its objection period")
+    log(
+        f"evaluation: cycles {year - 1} and {year} closed, democratic evaluations, "
+        "commitments, a selection in its objection period"
+    )
 
 
 def _democratic(branch, year, secretary, rng, *, decide, skip=None):
@@ -80,7 +82,8 @@ def _democratic(branch, year, secretary, rng, *, decide, skip=None):
             continue
         content = {
             str(p.pk): rng.choices(["excellent", "qualified", "basic", "unqualified"], weights)[0]
-            for p in full if p != voter
+            for p in full
+            if p != voter
         }
         ballots.ballot_cast(poll_id=ev.poll.pk, voter=voter, content=content)
     if not decide:
@@ -96,35 +99,52 @@ def _democratic(branch, year, secretary, rng, *, decide, skip=None):
 
 def _commitments(branch, year, today, secretary, rng):
     full, _probationary = party.roster(branch)
-    texts = ["全年办结案件不少于150件", "每季度参加一次志愿服务", "带教一名新入职书记员",
-             "撰写一篇调研文章"]
+    texts = [
+        "全年办结案件不少于150件",
+        "每季度参加一次志愿服务",
+        "带教一名新入职书记员",
+        "撰写一篇调研文章",
+    ]
     states = ["evaluated", "evaluated", "accepted", "returned", "submitted", "draft"]
     for i, person in enumerate(full):
         state = states[i % len(states)]
         the_year = year if state == "evaluated" else today.year
-        rows = party.commitments_write(person=person, organisation=branch, year=the_year,
-                                       texts=texts[: 2 + i % 3])
+        rows = party.commitments_write(
+            person=person, organisation=branch, year=the_year, texts=texts[: 2 + i % 3]
+        )
         for row in rows:
             if state == "draft":
                 Commitment.objects.filter(pk=row.pk).update(status=Commitment.Status.DRAFT)
             elif state == "returned":
-                party.commitment_review(actor=secretary, commitment=row, accept=False,
-                                        note="表述笼统，请细化可衡量的目标")
+                party.commitment_review(
+                    actor=secretary,
+                    commitment=row,
+                    accept=False,
+                    note="表述笼统，请细化可衡量的目标",
+                )
             elif state in ("accepted", "evaluated"):
                 party.commitment_review(actor=secretary, commitment=row, accept=True)
                 ProgressNote.objects.create(commitment=row, quarter=1, text="按计划推进")
                 if state == "evaluated":
-                    party.commitment_evaluate(actor=secretary, commitment=row,
-                                              outcome=rng.choice(["fulfilled", "fulfilled", "partly"]),
-                                              note="群众评价良好")
+                    party.commitment_evaluate(
+                        actor=secretary,
+                        commitment=row,
+                        outcome=rng.choice(["fulfilled", "fulfilled", "partly"]),
+                        note="群众评价良好",
+                    )
 
 
 def _cycle(court, year, actor, rng, today, *, final, low):
     categories = ["judge", "assistant", "clerk", "police", "admin"]
     schemes = {s.category: s.pk for s in Scheme.objects.filter(code__startswith="default-")}
     cycle = services.cycle_create(
-        actor=actor, court=court, year=year, name="年度考核", categories=categories,
-        schemes=schemes, opens_on=datetime.date(year, 12, 1),
+        actor=actor,
+        court=court,
+        year=year,
+        name="年度考核",
+        categories=categories,
+        schemes=schemes,
+        opens_on=datetime.date(year, 12, 1),
         rating_closes_on=datetime.date(year, 12, 31),
     )
     cycle = services.cycle_open(actor=actor, cycle=cycle)
@@ -135,8 +155,15 @@ def _cycle(court, year, actor, rng, today, *, final, low):
         base = 30 if ratee == low.pk else 96 if i % 4 == 0 else 80
         for rater in rng.sample([p for p in people if p != ratee], min(6, len(people) - 1)):
             score = base if base != 80 else base + rng.randint(-8, 8)
-            rows.append(RaterAssignment(cycle=cycle, rater_id=rater, ratee_id=ratee,
-                                        group=rng.choice(GROUPS), score=Decimal(score)))
+            rows.append(
+                RaterAssignment(
+                    cycle=cycle,
+                    rater_id=rater,
+                    ratee_id=ratee,
+                    group=rng.choice(GROUPS),
+                    score=Decimal(score),
+                )
+            )
             raters.add(rater)
     RaterAssignment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     RaterSheet.objects.bulk_create([RaterSheet(cycle=cycle, rater_id=r) for r in raters])
@@ -145,8 +172,12 @@ def _cycle(court, year, actor, rng, today, *, final, low):
     if final:
         result = cycle.results.filter(person=low).first()
         if result is not None:
-            services.override_record(actor=actor, result=result, grade="incompetent",
-                                     reason="年度考核不称职（委员会审定）")
+            services.override_record(
+                actor=actor,
+                result=result,
+                grade="incompetent",
+                reason="年度考核不称职（委员会审定）",
+            )
         services.cycle_publish(actor=actor, cycle=cycle, until=today)
         services.cycle_finalize(actor=actor, cycle=cycle)
     return cycle
@@ -162,18 +193,24 @@ def _decide_ties(cycle, actor):
         for result in tied:
             grade = "excellent" if taken < limit else "competent"
             taken += grade == "excellent"
-            services.override_record(actor=actor, result=result, grade=grade,
-                                     reason="并列于名额线，经考核委员会集体研究决定")
+            services.override_record(
+                actor=actor,
+                result=result,
+                grade=grade,
+                reason="并列于名额线，经考核委员会集体研究决定",
+            )
 
 
 def _close_with_review(cycle, actor, member, today):
     services.cycle_publish(actor=actor, cycle=cycle, until=today + datetime.timedelta(days=7))
     result = cycle_results(cycle).filter(person=member).first()
     if result is not None:
-        review = services.review_request(person=member, result=result,
-                                         reason="本人认为测评分数未反映全年办案量，申请复核")
-        services.review_answer(actor=actor, review=review,
-                               answer="经复核，测评过程符合规定，维持原考核结果")
+        review = services.review_request(
+            person=member, result=result, reason="本人认为测评分数未反映全年办案量，申请复核"
+        )
+        services.review_answer(
+            actor=actor, review=review, answer="经复核，测评过程符合规定，维持原考核结果"
+        )
     services.cycle_finalize(actor=actor, cycle=cycle)
     assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.FINAL
 
@@ -182,10 +219,15 @@ def _selection(branch, year, actor, rng, today):
     selection = Selection.objects.create(court=branch.court, year=year, kind="four_strong")
     nomination = party.nominate(actor=actor, selection=selection, organisation=branch)
     full, _probationary = party.roster(branch)
-    selection = party.selection_vote_open(actor=actor, selection=selection,
-                                          voters=[p.pk for p in full])
+    selection = party.selection_vote_open(
+        actor=actor, selection=selection, voters=[p.pk for p in full]
+    )
     for voter in full:
-        ballots.ballot_cast(poll_id=selection.poll.pk, voter=voter,
-                            content={str(nomination.pk): rng.choice(["for", "for", "against"])})
-    party.selection_publish(actor=actor, selection=selection,
-                            objection_until=today + datetime.timedelta(days=5))
+        ballots.ballot_cast(
+            poll_id=selection.poll.pk,
+            voter=voter,
+            content={str(nomination.pk): rng.choice(["for", "for", "against"])},
+        )
+    party.selection_publish(
+        actor=actor, selection=selection, objection_until=today + datetime.timedelta(days=5)
+    )
