@@ -21,6 +21,7 @@ The result never depends on the order of the input (a test shuffles it).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,12 @@ TIE = "tie"  # at the quota line: the committee decides between excellent and co
 UNGRADED = "ungraded"
 
 TWO = Decimal("0.01")
+
+
+@functools.lru_cache(maxsize=4096)
+def _dec(value) -> Decimal:
+    """A scheme's number as a Decimal (weights and bounds repeat for every person: cached)."""
+    return Decimal(str(value))
 
 
 class SchemeError(ValueError):
@@ -200,7 +207,7 @@ def _raters(ratings, scoring):
         scores = ratings.get(group) or ()
         if scores:
             means[group] = sum(scores, Decimal(0)) / len(scores)
-            weights[group] = Decimal(str(weight))
+            weights[group] = _dec(weight)
     if not weights:
         return None, {}
     total = sum(weights.values())
@@ -243,7 +250,7 @@ TESTS = ("nonempty", "any_in", "gt", "eq", "true")
 def _score_nodes(nodes, person: Person, out: dict) -> Decimal | None:
     scored = []
     for node in nodes:
-        weight = Decimal(str(node["weight"]))
+        weight = _dec(node["weight"])
         if node.get("children"):
             score = _score_nodes(node["children"], person, out)
             detail = None

@@ -1,6 +1,7 @@
 """The annual appraisal: schemes, cycles, raters, computations and their results."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -197,7 +198,10 @@ class Result(models.Model):
     rank = models.PositiveIntegerField(null=True)
     criteria = models.JSONField(default=dict)
     vetoes = models.JSONField(default=list)
-    facts = models.JSONField(default=dict)  # the source records the criteria were scored on
+    # The source records (a source may answer with decimals or dates: the encoder keeps them).
+    facts = models.JSONField(
+        default=dict, encoder=DjangoJSONEncoder
+    )  # the source records the criteria were scored on
 
     class Meta:
         ordering = ["unit", "-final", "person_id"]
