@@ -8,7 +8,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_page, chromium, journey_world  # noqa: F401 (fixtures)
 from tests.e2e.test_journey import sign_in, sign_out
 from tests.evaluation.factories import cycle_make
 from tongxin.evaluation import party, services
