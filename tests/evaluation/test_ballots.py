@@ -220,3 +220,13 @@ def test_200_concurrent_voters_each_vote_once(world):
     poll = ballots.poll_close(actor=world.users["party"], poll=poll)
     assert poll.tally["ballots"] == 200 == Ballot.objects.filter(poll=poll).count()
     assert ballots.poll_recount(poll) == poll.tally
+
+
+def test_casting_logs_nothing(world, caplog):
+    import logging
+
+    poll = open_poll(world, world.members[:2])
+    with caplog.at_level(logging.DEBUG):
+        ballots.ballot_cast(poll_id=poll.pk, voter=world.members[0], content={"a": "unqualified"})
+    text = " ".join(r.getMessage() for r in caplog.records if not r.name.startswith("django.db"))
+    assert "unqualified" not in text and str(world.members[0].pk) not in text
