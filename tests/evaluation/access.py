@@ -51,7 +51,9 @@ def made(w):
         person=w.members[5], organisation=w.branch, year=2025, texts=["一", "二"]
     )
     party.commitment_review(actor=w.users["secretary"], commitment=commitments[0], accept=True)
+    selection = party.selection_create(actor=actor, court=w.basic, year=2025, kind="four_strong")
     w._evaluation = SimpleNamespace(
+        selection=selection,
         cycle=published,
         result=result,
         review=review,
@@ -100,6 +102,13 @@ PAGES = {
     "evaluation:commitment-progress": (pk("commitment"), OWN_MEMBER),
     "evaluation:commitment-review": (pk("commitment"), BRANCH),
     "evaluation:commitment-evaluate": (pk("commitment"), BRANCH),
+    "evaluation:selection-list": (None, EVAL_READ_LIST),
+    "evaluation:selection-create": (None, EVAL_CHANGE_LIST),
+    "evaluation:selection-detail": (pk("selection"), EVAL_READ),
+    "evaluation:selection-nominate": (pk("selection"), EVAL_CHANGE),
+    "evaluation:selection-vote-open": (pk("selection"), EVAL_CHANGE),
+    "evaluation:selection-publish": (pk("selection"), EVAL_CHANGE),
+    "evaluation:selection-close": (pk("selection"), EVAL_CHANGE),
 }
 
 API = {

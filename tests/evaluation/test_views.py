@@ -164,3 +164,36 @@ def test_every_form_answers_junk_without_a_server_error(world, client_for, junk)
         url = reverse(name, kwargs=builder(world) if builder else None)
         response = client.post(url, {field: junk for field in FORM_FIELDS})
         assert response.status_code < 500, (name, response.status_code)
+
+
+def test_selection_pages_from_nomination_to_honours(world, client_for):
+    from tongxin.evaluation.models import Nomination, Selection
+
+    client = client_for("party")
+    response = client.post(
+        reverse("evaluation:selection-create"),
+        {"court": world.basic.pk, "year": 2025, "kind": "four_strong"},
+    )
+    selection = Selection.objects.get()
+    assert response.status_code == 302
+    detail = reverse("evaluation:selection-detail", args=[selection.pk])
+    client.post(
+        reverse("evaluation:selection-nominate", args=[selection.pk]),
+        {"organisation": world.branch.pk},
+    )
+    nomination = Nomination.objects.get()
+    assert "secretary" in client.get(detail).content.decode()
+    client.post(reverse("evaluation:selection-vote-open", args=[selection.pk]))
+    selection.refresh_from_db()
+    assert selection.status == "voting"
+    until = datetime.date.today() + datetime.timedelta(days=3)
+    client.post(
+        reverse("evaluation:selection-publish", args=[selection.pk]), {"until": until.isoformat()}
+    )
+    selection.refresh_from_db()
+    assert selection.status == "objection" and selection.objection_until == until
+    response = client.post(
+        reverse("evaluation:selection-close", args=[selection.pk]), {"honoured": [nomination.pk]}
+    )
+    assert response.status_code == 200  # refused: the objection period has not ended
+    assert "not ended" in response.content.decode()

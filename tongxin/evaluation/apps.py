@@ -23,6 +23,11 @@ class EvaluationConfig(AppConfig):
                     lambda scope: scope.has(Perm.EVAL_VIEW),
                 ),
                 entry(
+                    _("Selections"),
+                    "evaluation:selection-list",
+                    lambda scope: scope.has(Perm.EVAL_VIEW),
+                ),
+                entry(
                     _("Democratic evaluation"),
                     "evaluation:democratic-list",
                     lambda scope: scope.has(Perm.EVAL_BRANCH),

@@ -199,3 +199,48 @@ class ProgressForm(Form):
 class EvaluateForm(Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Commitment.Outcome.choices)
     note = forms.CharField(label=_("Evaluation"), widget=TEXT, required=False, max_length=2000)
+
+
+class SelectionForm(Form):
+    court = forms.ModelChoiceField(label=_("Court"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tongxin.evaluation.models import Selection
+        from tongxin.orgs.models import Court
+
+        self.fields["court"].queryset = (
+            scope_for(user).visible(Court, Perm.EVAL_CHANGE).order_by("path")
+        )
+        self.fields["kind"].choices = Selection.Kind.choices
+        self.fields["year"].initial = datetime.date.today().year
+
+
+class NominateForm(Form):
+    organisation = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False)
+    person = forms.ModelChoiceField(label=_("Member"), queryset=None, required=False)
+
+    def __init__(self, *args, selection, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tongxin.orgs.models import PartyOrganisation
+
+        path = selection.court.path
+        self.fields["organisation"].queryset = PartyOrganisation.objects.filter(
+            court__path__startswith=path, kind="branch", is_active=True
+        ).order_by("path")
+        self.fields["person"].queryset = Person.objects.filter(
+            court__path__startswith=path, is_active=True, political_status="full"
+        ).order_by("name")
+
+
+class HonoursForm(forms.Form):
+    def __init__(self, *args, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["honoured"] = forms.MultipleChoiceField(
+            label=_("Honoured"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(n.pk, str(n.organisation or n.person)) for n in nominations],
+        )

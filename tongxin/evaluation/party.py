@@ -230,6 +230,17 @@ def commitment_evaluate(*, actor, commitment: Commitment, outcome: str, note: st
 # Selections ----------------------------------------------------------------------------
 
 
+def selection_create(*, actor, court, year: int, kind: str) -> Selection:
+    if kind not in Selection.Kind.values:
+        raise ApplicationError(_("Choose a kind of selection."))
+    with transaction.atomic():
+        row = Selection.objects.create(court=court, year=year, kind=kind)
+        _audit(
+            actor, "evaluation.selection.created", row, {"year": year, "kind": kind}, court=court
+        )
+    return row
+
+
 def checklist_for(selection: Selection, *, organisation=None, person=None) -> dict:
     """The criteria checklist filled from the product's own records."""
     from tongxin.evaluation.sources import fetch_all

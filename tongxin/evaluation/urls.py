@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongxin.evaluation import views, views_party
+from tongxin.evaluation import views, views_party, views_selection
 
 app_name = "evaluation"
 
@@ -51,4 +51,21 @@ urlpatterns = [
         views_party.commitment_evaluate,
         name="commitment-evaluate",
     ),
+    path("selections/", views_selection.selection_list, name="selection-list"),
+    path("selections/new/", views_selection.selection_create, name="selection-create"),
+    path("selections/<int:pk>/", views_selection.selection_detail, name="selection-detail"),
+    path(
+        "selections/<int:pk>/nominate/",
+        views_selection.selection_nominate,
+        name="selection-nominate",
+    ),
+    path(
+        "selections/<int:pk>/ballot/open/",
+        views_selection.selection_vote_open,
+        name="selection-vote-open",
+    ),
+    path(
+        "selections/<int:pk>/publish/", views_selection.selection_publish, name="selection-publish"
+    ),
+    path("selections/<int:pk>/honours/", views_selection.selection_close, name="selection-close"),
 ]
