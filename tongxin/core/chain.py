@@ -189,6 +189,8 @@ def audit_rows(batch: int = 5_000) -> Iterator[tuple]:
                 row = dict(zip(AUDIT_COLUMNS, values, strict=True))
                 if isinstance(row["at"], str):
                     row["at"] = datetime.datetime.fromisoformat(row["at"])
+                if timezone.is_naive(row["at"]):  # SQLite keeps UTC without a zone
+                    row["at"] = row["at"].replace(tzinfo=datetime.UTC)
                 yield chain, seq, prev, digest, audit_data(row), row["at"]
 
 
@@ -344,9 +346,7 @@ def verify(
 def verify_audit(exported: Iterable[dict] = (), *, collect_days: bool = False) -> Report:
     """Verify every chain of the audit log, and that no entry sits outside a chain."""
     exported = [item for item in exported if item["chain"].startswith(AUDIT_PREFIX)]
-    report = verify(
-        audit_rows(), heads(AUDIT_PREFIX), exported, collect_days=collect_days
-    )
+    report = verify(audit_rows(), heads(AUDIT_PREFIX), exported, collect_days=collect_days)
     for entry_id in audit_unlinked()[:1]:
         report.breaks.append(
             Break("audit", None, f"entry id {entry_id} is in no chain (written around the log)")

@@ -41,9 +41,19 @@ class Perm:
     # Grant and withdraw roles no stronger than one's own grant there (`roles_within`); unlock
     # and reset the password of an account whose every grant one could have given.
     GRANT_CHANGE = "grant.change"
+    # The interference register (three provisions): every staff member records; the
+    # discipline inspection and trial management offices read their court subtree; court
+    # leaders read the courts whose office named them (`discipline.RegisterReader`).
+    REGISTER_RECORD = "register.record"
+    REGISTER_VIEW = "register.view"
+    REGISTER_LEADER = "register.leader"
+    REGISTER_MANAGE = "register.manage"  # name the leaders who read; export head hashes
+    DISCIPLINE_VIEW = "discipline.view"  # discipline records, supervision checks, warning education
+    DISCIPLINE_CHANGE = "discipline.change"
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
+RECORD = {Perm.REGISTER_RECORD}  # every staff member records what they were asked
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
@@ -59,7 +69,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
+            Perm.DISCIPLINE_VIEW,
         }
+        | RECORD
     ),
     Role.PARTY_AFFAIRS: frozenset(
         READ
@@ -73,7 +85,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
+            Perm.DISCIPLINE_VIEW,
         }
+        | RECORD
     ),
     # Organisation-scoped roles: they see their organisation subtree and its members.
     Role.BRANCH_SECRETARY: frozenset(
@@ -86,16 +100,38 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DUES_VIEW,
             Perm.DUES_CHANGE,
         }
+        | RECORD
     ),
     Role.BRANCH_COMMITTEE: frozenset(
-        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW}
+        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW} | RECORD
     ),
     # A member sees their own record and their branch (no other member's record).
-    Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW}),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
-    Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
+    Role.MEMBER: frozenset(RECORD),
+    Role.COURT_LEADER: frozenset(
+        READ | RECORD | {Perm.DUES_VIEW, Perm.REGISTER_LEADER, Perm.DISCIPLINE_VIEW}
+    ),
+    Role.DISCIPLINE: frozenset(
+        READ
+        | RECORD
+        | {
+            Perm.AUDIT_VIEW,
+            Perm.REGISTER_VIEW,
+            Perm.REGISTER_MANAGE,
+            Perm.DISCIPLINE_VIEW,
+            Perm.DISCIPLINE_CHANGE,
+        }
+    ),
+    Role.TRIAL_MANAGEMENT: frozenset(
+        {Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW, Perm.REGISTER_VIEW} | RECORD
+    ),
 }
+
+# Permissions of the discipline office and the registers it keeps: administrators give the
+# roles that carry them (discipline inspection, trial management, court leader) without
+# holding them, since they may not read the interference register themselves.
+NOT_HELD_BY_GRANTORS = frozenset(
+    {Perm.REGISTER_VIEW, Perm.REGISTER_LEADER, Perm.REGISTER_MANAGE, Perm.DISCIPLINE_CHANGE}
+)
 
 # Roles granted on a Party organisation rather than a court.
 ORGANISATION_ROLES = frozenset({Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE, Role.MEMBER})
@@ -112,7 +148,7 @@ def roles_within(role: str) -> list[str]:
     own = ROLE_PERMISSIONS.get(role, frozenset())
     if Perm.GRANT_CHANGE not in own:
         return []
-    return [other for other in Role.values if ROLE_PERMISSIONS[other] <= own]
+    return [other for other in Role.values if ROLE_PERMISSIONS[other] - NOT_HELD_BY_GRANTORS <= own]
 
 
 def write_counterpart(perm: str) -> str:
@@ -121,4 +157,5 @@ def write_counterpart(perm: str) -> str:
         Perm.COURT_CHANGE: Perm.COURT_VIEW,
         Perm.ORG_CHANGE: Perm.ORG_VIEW,
         Perm.PERSON_CHANGE: Perm.PERSON_VIEW,
+        Perm.DISCIPLINE_CHANGE: Perm.DISCIPLINE_VIEW,
     }.get(perm, perm)

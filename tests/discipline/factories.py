@@ -1,0 +1,63 @@
+"""Register entries through the service (the only way they are written), and the tools the
+tampering tests use to get around the triggers as an attacker with database access would."""
+
+import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from tongxin.discipline.register import entry_record
+
+
+def values(**changes) -> dict:
+    data = {
+        "kind": "leading_cadre",
+        "person_name": "王某",
+        "person_unit": "某区政府",
+        "person_post": "副区长",
+        "relation": "当事人的亲戚",
+        "channel": "phone",
+        "occurred_on": timezone.localdate() - datetime.timedelta(days=1),
+        "case_number": "(2026)苏0102民初123号",
+        "asked": "询问案件进展",
+        "done": "告知不得过问，已记录",
+        "affects_case": False,
+    }
+    data.update(changes)
+    return data
+
+
+def record(user, **changes):
+    return entry_record(actor=user, values=values(**changes))
+
+
+TABLES = {
+    "register": ("discipline_registerentry", ["discipline_register_no_update",
+                 "discipline_register_no_delete"], "discipline_register_no_change"),
+    "audit": ("core_auditentry", ["core_auditentry_no_update"], "core_auditentry_no_update"),
+    "link": ("core_auditlink", ["core_auditlink_no_update"], "core_auditlink_no_update"),
+}
+
+
+def raw(sql: str, params=(), *, bypass: str | None = None) -> None:
+    """Run SQL as an attacker would: with the table's triggers disabled (PostgreSQL) or
+    dropped and re-created (SQLite)."""
+    with connection.cursor() as cursor:
+        if bypass is None:
+            cursor.execute(sql, params)
+            return
+        table, sqlite_triggers, pg_trigger = TABLES[bypass]
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {pg_trigger}")
+            cursor.execute(sql, params)
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {pg_trigger}")
+            return
+        saved = []
+        for name in sqlite_triggers:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+            saved.append(cursor.fetchone()[0])
+            cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute(sql, params)
+        for statement in saved:
+            cursor.execute(statement)
