@@ -32,8 +32,11 @@ def record(user, **changes):
 
 
 TABLES = {
-    "register": ("discipline_registerentry", ["discipline_register_no_update",
-                 "discipline_register_no_delete"], "discipline_register_no_change"),
+    "register": (
+        "discipline_registerentry",
+        ["discipline_register_no_update", "discipline_register_no_delete"],
+        "discipline_register_no_change",
+    ),
     "audit": ("core_auditentry", ["core_auditentry_no_update"], "core_auditentry_no_update"),
     "link": ("core_auditlink", ["core_auditlink_no_update"], "core_auditlink_no_update"),
 }

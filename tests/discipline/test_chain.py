@@ -2,11 +2,10 @@
 
 import datetime
 import json
-import subprocess
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from tests.discipline.factories import raw, record
 from tongxin.core.chain import verify_audit
@@ -63,8 +62,11 @@ def _broken(report, seq):
 
 
 def test_an_edit_is_found(chain):
-    raw("UPDATE discipline_registerentry SET asked = 'nothing' WHERE id = %s", [chain[2].pk],
-        bypass="register")
+    raw(
+        "UPDATE discipline_registerentry SET asked = 'nothing' WHERE id = %s",
+        [chain[2].pk],
+        bypass="register",
+    )
     _broken(verify_register(), 3)
     code, out = verify_exit()
     assert code == 1 and "#3" in out and "edited" in out
@@ -78,10 +80,16 @@ def test_a_delete_is_found(chain):
 def test_a_reorder_is_found(chain):
     a, b = chain[1], chain[2]
     raw("UPDATE discipline_registerentry SET seq = -1 WHERE id = %s", [a.pk], bypass="register")
-    raw("UPDATE discipline_registerentry SET seq = %s WHERE id = %s", [a.seq, b.pk],
-        bypass="register")
-    raw("UPDATE discipline_registerentry SET seq = %s WHERE id = %s", [b.seq, a.pk],
-        bypass="register")
+    raw(
+        "UPDATE discipline_registerentry SET seq = %s WHERE id = %s",
+        [a.seq, b.pk],
+        bypass="register",
+    )
+    raw(
+        "UPDATE discipline_registerentry SET seq = %s WHERE id = %s",
+        [b.seq, a.pk],
+        bypass="register",
+    )
     _broken(verify_register(), 2)
 
 
@@ -102,7 +110,7 @@ def test_a_truncated_tail_is_found_by_the_head_and_the_exported_heads(chain, tmp
 
 def test_a_forged_back_dated_insert_is_found(chain):
     from tongxin.core.chain import link_hash
-    from tongxin.discipline.chain import chain_name, entry_data, FIELDS
+    from tongxin.discipline.chain import FIELDS, chain_name, entry_data
 
     first = chain[0]
     # Make room after #1 and insert a forged #2 dated a year back, linked to #1.

@@ -29,6 +29,7 @@ PATH_PARAMETERS = {
     "department_id": "orgs.Department",
     "organisation_id": "orgs.PartyOrganisation",
     "person_id": "people.Person",
+    "entry_id": "discipline.RegisterEntry",
 }
 # URL names that are not API operations: the schema, the docs, the index and the fallback.
 SERVICE_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "not-found"})
@@ -147,6 +148,9 @@ def _register_routers() -> None:
 
     api.add_router("", orgs_router)
     api.add_router("", people_router)
+    from tongxin.discipline.api import router as discipline_router
+
+    api.add_router("", discipline_router)
 
 
 _register_routers()

@@ -27,6 +27,14 @@ from tongxin.discipline.models import Kind, RegisterEntry
 from tongxin.discipline.rules import entry_problems, normalise_case_number
 
 HIDDEN = "discipline:"
+
+
+class Permanent(ApplicationError):
+    """An attempt to edit or delete a register entry (HTTP 405 through the API)."""
+
+    status_code = 405
+
+
 FIELDS = (
     "kind",
     "person_name",
@@ -135,7 +143,7 @@ def change_refused(*, actor, entry: RegisterEntry | None, how: str, court=None):
             court=entry.court if entry is not None else court,
             after={"attempt": how},
         )
-    raise ApplicationError(
+    raise Permanent(
         _("Register entries are permanent: they cannot be edited or deleted. Add a correction.")
     )
 

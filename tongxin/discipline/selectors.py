@@ -112,7 +112,9 @@ def quarterly_summary(*, user, court, year: int, quarter: int) -> list[SummaryRo
         Court.objects.filter(path__startswith=court.path, is_active=True).order_by("path")
     )
     base = scope_for(user).visible(RegisterEntry).filter(court_path__startswith=court.path)
-    rows = {c.pk: SummaryRow(court=c, depth=c.path.count(".") - court.path.count(".")) for c in courts}
+    rows = {
+        c.pk: SummaryRow(court=c, depth=c.path.count(".") - court.path.count(".")) for c in courts
+    }
     for item in (
         base.filter(occurred_on__range=(start, end))
         .values("court_id", "kind")

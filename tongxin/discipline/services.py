@@ -40,7 +40,8 @@ def _not_future(values: dict, field: str) -> None:
     day = values.get(field)
     if day is not None and day > timezone.localdate():
         raise ApplicationError(
-            _("The date cannot lie in the future."), extra={field: [_("The date cannot lie in the future.")]}
+            _("The date cannot lie in the future."),
+            extra={field: [_("The date cannot lie in the future.")]},
         )
 
 
@@ -62,7 +63,12 @@ def reader_add(*, actor, court_code: str, username: str) -> RegisterReader:
     from tongxin.accounts.models import RoleGrant
     from tongxin.orgs.models import Court
 
-    court = scope_for(actor).visible(Court, Perm.REGISTER_MANAGE).filter(code=court_code.strip()).first()
+    court = (
+        scope_for(actor)
+        .visible(Court, Perm.REGISTER_MANAGE)
+        .filter(code=court_code.strip())
+        .first()
+    )
     if court is None:
         raise ApplicationError(
             _("No court with this code within your reach."),

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from tongxin.core.access import requires
 from tongxin.core.permissions import Perm
 from tongxin.discipline.models import Kind
-from tongxin.discipline.selectors import quarter_bounds, quarter_of, quarterly_summary, summary_courts
+from tongxin.discipline.selectors import (
+    quarter_bounds,
+    quarter_of,
+    quarterly_summary,
+    summary_courts,
+)
 from tongxin.lib.excel import download_response, sheets_response
 from tongxin.lib.pdf import PDF, pdf_file
 
@@ -47,7 +52,11 @@ def summary(request):
     court = (courts.filter(code=code).first() if code else None) or courts.first()
     if code and court is not None and court.code != code:
         errors.append(_("No court with this code within your reach."))
-    rows = quarterly_summary(user=request.user, court=court, year=year, quarter=quarter) if court else []
+    rows = (
+        quarterly_summary(user=request.user, court=court, year=year, quarter=quarter)
+        if court
+        else []
+    )
     start, end = quarter_bounds(year, quarter)
     context = {
         "court": court,
@@ -73,7 +82,13 @@ def summary(request):
 def _table(context) -> tuple[list[str], list[list]]:
     headers = [_("Court code"), _("Court")]
     headers += [str(label) for _value, label in context["kinds"]]
-    headers += [_("Total"), _("Immediate reports"), _("Corrections"), _("Report"), _("Quarters without an entry")]
+    headers += [
+        _("Total"),
+        _("Immediate reports"),
+        _("Corrections"),
+        _("Report"),
+        _("Quarters without an entry"),
+    ]
     rows = []
     for row in context["rows"]:
         rows.append(

@@ -46,9 +46,14 @@ def entry_create(request):
     )
 
 
-@requires(Perm.REGISTER_VIEW, RegisterEntry)
-def entry_detail(request, entry: RegisterEntry):
+@requires(Perm.REGISTER_RECORD)
+def entry_detail(request, pk: int):
+    """Every staff member holds register.record; whether this entry is theirs to read (their
+    own, or the offices' subtree) is the register's rule (scope.py): 404 otherwise."""
     scope = scope_for(request.user)
+    entry = scope.get(
+        RegisterEntry, pk, queryset=RegisterEntry.objects.select_related("court", "correction_of")
+    )
     corrections = entry.corrections.order_by("seq")
     return render(
         request,
@@ -56,8 +61,7 @@ def entry_detail(request, entry: RegisterEntry):
         {
             "entry": entry,
             "corrections": corrections,
-            "can_correct": entry.recorder_id == request.user.pk
-            and scope.has(Perm.REGISTER_RECORD),
+            "can_correct": entry.recorder_id == request.user.pk and scope.has(Perm.REGISTER_RECORD),
         },
     )
 
@@ -89,9 +93,7 @@ def entry_correct(request, entry: RegisterEntry):
 @requires(Perm.REGISTER_MANAGE)
 def reader_list(request):
     scope = scope_for(request.user)
-    readers = (
-        scope.visible(RegisterReader).select_related("court", "user").order_by("court__path")
-    )
+    readers = scope.visible(RegisterReader).select_related("court", "user").order_by("court__path")
     form = ReaderForm(request.POST or None)
     if request.method == "POST":
         return form_page(
@@ -130,11 +132,12 @@ def heads_download(request):
     from tongxin.discipline.heads import day_heads, dumps
     from tongxin.orgs.models import Court
 
-    courts = scope_for(request.user).visible(Court, Perm.REGISTER_MANAGE).values_list("pk", flat=True)
+    courts = (
+        scope_for(request.user).visible(Court, Perm.REGISTER_MANAGE).values_list("pk", flat=True)
+    )
     chains = {chain_name(pk) for pk in courts}
     text = dumps(day_heads(audit=False, chains=chains))
     name = f"register-heads-{timezone.localdate():%Y%m%d}.json"
     return download_response(
         io.BytesIO(text.encode()), filename=name, content_type="application/json"
     )
-

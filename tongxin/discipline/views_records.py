@@ -120,7 +120,10 @@ def session_create(request):
         success=_("The session is saved: record who attended."),
         redirect_to=lambda: reverse("discipline:session-detail", args=[created["session"].pk]),
         template="discipline/simple_form.html",
-        context={"title": _("New warning-education session"), "back": reverse("discipline:session-list")},
+        context={
+            "title": _("New warning-education session"),
+            "back": reverse("discipline:session-list"),
+        },
     )
 
 
