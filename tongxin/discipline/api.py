@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from pydantic import StringConstraints
 from pydantic import ValidationError as PydanticError
@@ -155,7 +155,7 @@ def entry_list(request, query: Query[EntryQuery]):
 def entry_create(request, payload: EntryIn):
     """Record an inquiry in the caller's court (the court of their staff record)."""
     scope_for(request.auth).require(Perm.REGISTER_RECORD)
-    return 201, register.entry_record(actor=request.auth, values=payload.dict())
+    return Status(201, register.entry_record(actor=request.auth, values=payload.dict()))
 
 
 @router.get(
@@ -174,7 +174,9 @@ def entry_correct(request, entry_id: Id):
     """Correct one's own entry: a new entry naming it (the body as for recording)."""
     entry = scope_for(request.auth).get(RegisterEntry, entry_id, Perm.REGISTER_RECORD)
     payload = _body(request, EntryIn)
-    return 201, register.entry_correct(actor=request.auth, entry=entry, values=payload.dict())
+    return Status(
+        201, register.entry_correct(actor=request.auth, entry=entry, values=payload.dict())
+    )
 
 
 def _refuse(request, entry_id: int, how: str):
