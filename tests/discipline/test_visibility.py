@@ -29,9 +29,22 @@ READS = {"member", "discipline", "trial"}
 
 
 @pytest.mark.parametrize(
-    "role", ["admin", "party", "secretary", "committee", "member", "leader", "discipline", "trial", "outsider"]
+    "role",
+    [
+        "admin",
+        "party",
+        "secretary",
+        "committee",
+        "member",
+        "leader",
+        "discipline",
+        "trial",
+        "outsider",
+    ],
 )
-def test_list_export_search_and_api_show_the_entry_to_its_readers_only(entry, client_for, role, world):
+def test_list_export_search_and_api_show_the_entry_to_its_readers_only(
+    entry, client_for, role, world
+):
     client = client_for(role)
     sees = role in READS
     page = client.get("/discipline/register/?q=来访").content.decode()  # the search
