@@ -176,13 +176,15 @@ def test_api_edits_and_deletes_are_refused_and_audited(world, method):
 
 
 def test_immediate_report_notifies_the_discipline_office(world):
-    pytest.importorskip("tongxin.inbox.services")
-    from tongxin.inbox.models import Notice  # noqa: F401 - the inbox app's model
+    from tongxin.inbox.models import Notice
 
+    record(world.users["member"])
+    assert not Notice.objects.exists()
     entry = record(world.users["member"], affects_case=True)
-    from tongxin.inbox.models import Notice as N
-
-    assert N.objects.filter(user=world.users["discipline"], event_key__contains=str(entry.seq))
+    notice = Notice.objects.get()
+    assert notice.user == world.users["discipline"]
+    assert notice.event_key == f"discipline.immediate:{world.basic.pk}:{entry.seq}"
+    assert notice.url == f"/discipline/register/{entry.pk}/"
 
 
 def test_office_users_are_the_discipline_grants_above_the_court(world):

@@ -164,11 +164,9 @@ def office_users(court) -> list:
 def immediate_report(entry: RegisterEntry) -> int:
     """Notify the discipline office at once of an inquiry that affects a case. Uses the
     inbox (tongxin.inbox.services.notify); one notice per entry and user."""
-    try:
-        from tongxin.inbox.services import notify
-    except ImportError:  # the inbox app is not installed
-        return 0
     from django.contrib.auth import get_user_model
+
+    from tongxin.inbox.services import notify
 
     users = get_user_model().objects.filter(pk__in=office_users(entry.court), is_active=True)
     count = 0
@@ -181,6 +179,7 @@ def immediate_report(entry: RegisterEntry) -> int:
             ),
             body=Kind(entry.kind).label,
             url=f"/discipline/register/{entry.pk}/",
+            kind="discipline",
         )
         count += 1
     return count
