@@ -14,7 +14,7 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.models import AuditEntry
 from tongxin.discipline.chain import verify_register
 from tongxin.discipline.models import RegisterEntry
-from tongxin.discipline.register import entry_correct, entry_record
+from tongxin.discipline.register import entry_correct
 from tongxin.discipline.rules import case_number_problem
 
 

@@ -29,8 +29,8 @@ def test_summary_counts_by_kind_with_zero_reports(world):
     today = timezone.localdate()
     first = record(world.users["member"], kind="internal", occurred_on=today)
     record(world.users["member"], kind="contact", occurred_on=today, affects_case=True)
-    from tongxin.discipline.register import entry_correct
     from tests.discipline.factories import values
+    from tongxin.discipline.register import entry_correct
 
     entry_correct(actor=world.users["member"], entry=first, values=values(occurred_on=today))
     year, quarter = quarter_of(today)
