@@ -71,7 +71,9 @@ def _fill(entries: int, courts: int) -> float:
     save_with_path(root)
     nodes = []
     for i in range(courts):
-        court = Court(code=f"测{i:04d}", name_zh=f"测试{i}法院", parent=root, province="测", level="basic")
+        court = Court(
+            code=f"测{i:04d}", name_zh=f"测试{i}法院", parent=root, province="测", level="basic"
+        )
         save_with_path(court)
         nodes.append(court)
     columns = ["seq", "prev_hash", "hash", *FIELDS]
