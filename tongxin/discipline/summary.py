@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.core.access import requires
+from tongxin.core.listing import text_param
 from tongxin.core.permissions import Perm
 from tongxin.discipline.models import Kind
 from tongxin.discipline.selectors import (
@@ -48,7 +49,7 @@ def _period(request) -> tuple[int, int, list[str]]:
 def summary(request):
     courts = summary_courts(request.user)
     year, quarter, errors = _period(request)
-    code = (request.GET.get("court") or "").strip()[:20]
+    code = text_param(request.GET, "court", 20).strip()
     court = (courts.filter(code=code).first() if code else None) or courts.first()
     if code and court is not None and court.code != code:
         errors.append(_("No court with this code within your reach."))
