@@ -64,3 +64,37 @@ def raw(sql: str, params=(), *, bypass: str | None = None) -> None:
         cursor.execute(sql, params)
         for statement in saved:
             cursor.execute(statement)
+
+
+def export_samples(world) -> dict:
+    """A row for each discipline list (tests/core/test_exports.py), and who reads it: the
+    register is read by the discipline office, not by the administrator the test uses."""
+    from tongxin.discipline.models import (
+        Attendance,
+        DisciplineRecord,
+        EducationSession,
+        Finding,
+        SupervisionCheck,
+    )
+    from tongxin.discipline.register import entry_correct
+
+    entry = record(world.users["member"], affects_case=True)
+    entry_correct(actor=world.users["member"], entry=entry, values=values(done="已报告"))
+    DisciplineRecord.objects.create(
+        person=world.members[3],
+        court=world.basic,
+        sanction="warning",
+        decided_on=datetime.date(2025, 1, 5),
+        period_months=6,
+        ends_on=datetime.date(2025, 7, 5),
+        reason="违反规定",
+    )
+    check = SupervisionCheck.objects.create(
+        court=world.basic, area="gifts", checked_on=datetime.date(2026, 1, 5), subject="节日检查"
+    )
+    Finding.objects.create(supervision=check, description="收受礼品")
+    session = EducationSession.objects.create(
+        court=world.basic, held_on=datetime.date(2026, 1, 6), title="警示教育"
+    )
+    Attendance.objects.create(session=session, person=world.members[2], present=False)
+    return {"discipline.entries": world.users["discipline"]}
