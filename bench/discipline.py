@@ -128,7 +128,7 @@ def _select() -> int:
 
     columns = ", ".join(("seq", "prev_hash", "hash", *FIELDS))
     count = 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(
             f"SELECT {columns} FROM {RegisterEntry._meta.db_table} ORDER BY court_id, seq"
         )

@@ -176,7 +176,7 @@ def audit_rows(batch: int = 5_000) -> Iterator[tuple]:
         "FROM core_auditlink l LEFT JOIN core_auditentry e ON e.id = l.entry_id "
         "ORDER BY l.chain, l.seq"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.chunked_cursor() as cursor:  # server-side on PostgreSQL
         cursor.execute(sql)
         while True:
             rows = cursor.fetchmany(batch)

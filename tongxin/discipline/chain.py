@@ -80,7 +80,7 @@ def register_rows(batch: int = 5_000) -> Iterator[tuple]:
 
     table = RegisterEntry._meta.db_table
     columns = ", ".join(("seq", "prev_hash", "hash", *FIELDS))
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.chunked_cursor() as cursor:  # server-side on PostgreSQL
         cursor.execute(f"SELECT {columns} FROM {table} ORDER BY court_id, seq")
         while True:
             rows = cursor.fetchmany(batch)
