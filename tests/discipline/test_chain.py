@@ -140,12 +140,6 @@ def test_audit_entries_are_chained(chain):
     assert verify_audit().ok
 
 
-def _audit_target(world):
-    from tongxin.orgs.services import court_save
-
-    return court_save
-
-
 def test_audit_edit_delete_insert_and_truncate_are_found(chain, world):
     entries = list(AuditEntry.objects.order_by("id"))
     victim = entries[len(entries) // 2]
@@ -201,3 +195,24 @@ def test_audit_reorder_is_found(chain):
     raw("UPDATE core_auditlink SET entry_id = %s WHERE id = %s", [a.entry_id, b.pk], bypass="link")
     raw("UPDATE core_auditlink SET entry_id = %s WHERE id = %s", [b.entry_id, a.pk], bypass="link")
     assert not verify_audit().ok
+
+
+def test_export_command_writes_heads_that_verify(chain, tmp_path):
+    path = tmp_path / "heads.json"
+    call_command("export_register_heads", "--out", str(path), stdout=__import__("io").StringIO())
+    heads = json.loads(path.read_text(encoding="utf-8"))
+    register = [h for h in heads if h["chain"].startswith("register:")]
+    assert register == [
+        {
+            "chain": f"register:{chain[0].court_id}",
+            "day": register[0]["day"],
+            "seq": 5,
+            "hash": chain[-1].hash,
+        }
+    ]
+    assert any(h["chain"].startswith("audit:") for h in heads)
+    code, out = verify_exit("--heads", str(path))
+    assert code == 0, out
+    path.write_text("not json", encoding="utf-8")
+    with pytest.raises(Exception, match="cannot read"):
+        call_command("verify_register", "--heads", str(path))
