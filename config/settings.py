@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "tongxin.transfer",
     "tongxin.answers",
     "tongxin.evaluation",
+    "tongxin.discipline",
     "tongxin.dashboards",
     "tongxin.inbox",
     "tongxin.api",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("evaluation/", include("tongxin.evaluation.urls")),
     path("inbox/", include("tongxin.inbox.urls")),
     path("answers/", include("tongxin.answers.urls")),
+    path("discipline/", include("tongxin.discipline.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -34,6 +34,7 @@ PATH_PARAMETERS = {
     "list_id": "answers.ResponsibilityList",
     "cycle_id": "evaluation.Cycle",
     "poll_id": "evaluation.Poll",
+    "entry_id": "discipline.RegisterEntry",
 }
 # URL names that are not API operations: the schema, the docs, the index and the fallback.
 SERVICE_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "not-found"})

@@ -12,7 +12,9 @@ class AuditEntry(models.Model):
     """One change made through a service: who, when, which object, before and after.
 
     Append-only: the model refuses updates and deletes, and a database trigger (migration
-    0003_audit_append_only) refuses UPDATE statements, so not even a raw query can rewrite history.
+    0003_audit_append_only) refuses UPDATE statements. Each entry is also a link of its
+    court's hash chain (`AuditLink`, core/chain.py): a raw DELETE, INSERT or an UPDATE with
+    the trigger disabled is found by `manage.py verify_register`.
     The court path is copied at write time so "this court and everything below" is one
     indexed prefix query without a join.
     """
@@ -61,7 +63,15 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ApplicationError(_("The audit log cannot be changed."))
-        super().save(*args, **kwargs)
+        from django.db import transaction
+
+        from tongxin.core.chain import audit_begin, audit_link
+
+        # The entry and its link in its court's hash chain (core/chain.py), or neither.
+        with transaction.atomic():
+            head = audit_begin(self)
+            super().save(*args, **kwargs)
+            audit_link(self, head)
 
     def delete(self, *args, **kwargs):
         raise ApplicationError(_("The audit log cannot be changed."))
@@ -338,3 +348,41 @@ class AuditChange(models.Model):
     @property
     def changes(self) -> list[tuple[str, object, object]]:
         return field_changes(_model_of(self.object_type), self.before, self.after)
+
+
+class ChainHead(models.Model):
+    """The head of one hash chain (`core.chain`): its last sequence number and hash.
+
+    The one mutable row of a chain: a writer locks it (`select_for_update`; SQLite's write
+    transaction), links its entry to `hash` and moves it on. Verification compares it with
+    the chain's last link, so a raw DELETE of the tail that leaves the head behind is found.
+    Not scoped to any reader: no page lists it (verification and exports read it).
+    """
+
+    name = models.CharField(max_length=300, unique=True)  # "audit:<court path>", "register:<id>"
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.seq}"
+
+
+class AuditLink(models.Model):
+    """The link of one audit entry in its court's chain: the SHA-256 of (chain, sequence
+    number, previous hash, canonical entry). Written with the entry (`AuditEntry.save`);
+    append-only like the log (a trigger refuses UPDATE). The entry id is a plain number, not
+    a foreign key, so a deleted entry leaves its link behind for `verify` to name."""
+
+    entry_id = models.BigIntegerField(unique=True)
+    chain = models.CharField(max_length=300)
+    seq = models.BigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_link_chain_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq}"

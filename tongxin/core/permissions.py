@@ -58,12 +58,22 @@ class Perm:
     EVAL_VIEW = "evaluation.view"
     EVAL_CHANGE = "evaluation.change"
     EVAL_BRANCH = "evaluation.branch"
+    # The interference register (three provisions): every staff member records; the
+    # discipline inspection and trial management offices read their court subtree; court
+    # leaders read the courts whose office named them (`discipline.RegisterReader`).
+    REGISTER_RECORD = "register.record"
+    REGISTER_VIEW = "register.view"
+    REGISTER_LEADER = "register.leader"
+    REGISTER_MANAGE = "register.manage"  # name the leaders who read; export head hashes
+    DISCIPLINE_VIEW = "discipline.view"  # discipline records, supervision checks, warning education
+    DISCIPLINE_CHANGE = "discipline.change"
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
 # Reading the answers app's registers of a court subtree (court leaders, discipline too).
 ANSWERS_READ = {Perm.OPINION_VIEW, Perm.TASK_VIEW, Perm.LIST_VIEW, Perm.TOUR_VIEW}
 ANSWERS_CHANGE = {Perm.OPINION_TRIAGE, Perm.TASK_ASSIGN, Perm.LIST_CHANGE, Perm.TOUR_CHANGE}
+RECORD = {Perm.REGISTER_RECORD}  # every staff member records what they were asked
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
@@ -82,9 +92,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
+            Perm.DISCIPLINE_VIEW,
         }
         | ANSWERS_READ
         | ANSWERS_CHANGE
+        | RECORD
     ),
     Role.PARTY_AFFAIRS: frozenset(
         READ
@@ -101,9 +113,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.EVAL_CHANGE,
             Perm.EVAL_BRANCH,
             Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
+            Perm.DISCIPLINE_VIEW,
         }
         | ANSWERS_READ
         | ANSWERS_CHANGE
+        | RECORD
     ),
     # Organisation-scoped roles: they see their organisation subtree and its members.
     Role.BRANCH_SECRETARY: frozenset(
@@ -119,16 +133,43 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.LIST_CHANGE,
             Perm.EVAL_BRANCH,
         }
+        | RECORD
     ),
     Role.BRANCH_COMMITTEE: frozenset(
-        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW, Perm.LIST_VIEW}
+        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW, Perm.LIST_VIEW} | RECORD
     ),
     # A member sees their own record and their branch (no other member's record).
-    Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW, Perm.EVAL_VIEW} | ANSWERS_READ),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW, Perm.EVAL_VIEW} | ANSWERS_READ),
-    Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
+    Role.MEMBER: frozenset(RECORD),
+    Role.COURT_LEADER: frozenset(
+        READ
+        | RECORD
+        | ANSWERS_READ
+        | {Perm.DUES_VIEW, Perm.EVAL_VIEW, Perm.REGISTER_LEADER, Perm.DISCIPLINE_VIEW}
+    ),
+    Role.DISCIPLINE: frozenset(
+        READ
+        | RECORD
+        | ANSWERS_READ
+        | {
+            Perm.AUDIT_VIEW,
+            Perm.EVAL_VIEW,
+            Perm.REGISTER_VIEW,
+            Perm.REGISTER_MANAGE,
+            Perm.DISCIPLINE_VIEW,
+            Perm.DISCIPLINE_CHANGE,
+        }
+    ),
+    Role.TRIAL_MANAGEMENT: frozenset(
+        {Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW, Perm.REGISTER_VIEW} | RECORD
+    ),
 }
+
+# Permissions of the discipline office and the registers it keeps: administrators give the
+# roles that carry them (discipline inspection, trial management, court leader) without
+# holding them, since they may not read the interference register themselves.
+NOT_HELD_BY_GRANTORS = frozenset(
+    {Perm.REGISTER_VIEW, Perm.REGISTER_LEADER, Perm.REGISTER_MANAGE, Perm.DISCIPLINE_CHANGE}
+)
 
 # Roles granted on a Party organisation rather than a court.
 ORGANISATION_ROLES = frozenset({Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE, Role.MEMBER})
@@ -145,7 +186,7 @@ def roles_within(role: str) -> list[str]:
     own = ROLE_PERMISSIONS.get(role, frozenset())
     if Perm.GRANT_CHANGE not in own:
         return []
-    return [other for other in Role.values if ROLE_PERMISSIONS[other] <= own]
+    return [other for other in Role.values if ROLE_PERMISSIONS[other] - NOT_HELD_BY_GRANTORS <= own]
 
 
 def write_counterpart(perm: str) -> str:
@@ -154,4 +195,5 @@ def write_counterpart(perm: str) -> str:
         Perm.COURT_CHANGE: Perm.COURT_VIEW,
         Perm.ORG_CHANGE: Perm.ORG_VIEW,
         Perm.PERSON_CHANGE: Perm.PERSON_VIEW,
+        Perm.DISCIPLINE_CHANGE: Perm.DISCIPLINE_VIEW,
     }.get(perm, perm)

@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisciplineConfig(AppConfig):
+    name = "tongxin.discipline"
+    label = "discipline"
+
+    def ready(self):
+        from tongxin.core.extensions import entry, menu
+        from tongxin.core.permissions import Perm
+
+        menu(
+            key="discipline",
+            label=_("Discipline"),
+            order=50,
+            entries=[
+                entry(
+                    _("Record an inquiry"),
+                    "discipline:entry-create",
+                    lambda scope: scope.has(Perm.REGISTER_RECORD),
+                ),
+                entry(
+                    _("Interference register"),
+                    "discipline:entry-list",
+                    lambda scope: scope.has(Perm.REGISTER_RECORD),
+                ),
+                entry(
+                    _("Quarterly summary"),
+                    "discipline:summary",
+                    lambda scope: scope.has(Perm.REGISTER_VIEW) or scope.has(Perm.REGISTER_LEADER),
+                ),
+                entry(
+                    _("Discipline records"),
+                    "discipline:record-list",
+                    lambda scope: scope.has(Perm.DISCIPLINE_VIEW),
+                ),
+                entry(
+                    _("Supervision checks"),
+                    "discipline:check-list",
+                    lambda scope: scope.has(Perm.DISCIPLINE_VIEW),
+                ),
+                entry(
+                    _("Warning education"),
+                    "discipline:session-list",
+                    lambda scope: scope.has(Perm.DISCIPLINE_VIEW),
+                ),
+            ],
+        )
