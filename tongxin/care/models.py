@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tongxin.care.scope import confidential, help_narrow
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scoped
-from tongxin.care.scope import confidential, help_narrow
 
 TALK_RULE, TALK_NARROW = confidential("talker")
 VISIT_RULE, VISIT_NARROW = confidential("visitor")

@@ -136,9 +136,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # A member sees their own record and their branch (no other member's record).
     Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(
-        READ | {Perm.DUES_VIEW, Perm.HELP_VIEW, Perm.CONTACT_VIEW}
-    ),
+    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW, Perm.HELP_VIEW, Perm.CONTACT_VIEW}),
     Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
     Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
 }
