@@ -68,3 +68,9 @@ def help_narrow(scope: Scope, perm: str) -> Q:
         if g.court_path and g.role in HELP_ROLES and role_has(g.role, perm)
     ]
     return Q(court__path__in=paths) if paths else NOTHING
+
+
+def reads_confidential(scope: Scope, obj) -> bool:
+    """Whether the user may read what was said in this talk or visit. Not `scope.can`: the
+    person talked with reads it without holding `talk.summary` through any grant."""
+    return scope.visible(type(obj), Perm.TALK_SUMMARY).filter(pk=obj.pk).exists()

@@ -13,7 +13,7 @@ from tongxin.care.coverage import branch_coverage, coverage_figures
 from tongxin.care.forms import HelpForm, HomeVisitForm, TalkForm
 from tongxin.care.lists import HELP, TALKS, VISITS
 from tongxin.care.models import HelpRecord, HomeVisit, Talk
-from tongxin.care.scope import HELP_ROLES
+from tongxin.care.scope import HELP_ROLES, reads_confidential
 from tongxin.core.access import requires
 from tongxin.core.listing import form_page, text_param
 from tongxin.core.paging import keyset_page
@@ -146,7 +146,7 @@ def talk_detail(request, talk: Talk):
         "care/talk_detail.html",
         {
             "talk": talk,
-            "confidential": scope_for(request.user).can(Perm.TALK_SUMMARY, talk),
+            "confidential": reads_confidential(scope_for(request.user), talk),
         },
     )
 
@@ -189,7 +189,7 @@ def visit_detail(request, visit: HomeVisit):
         "care/visit_detail.html",
         {
             "visit": visit,
-            "confidential": scope_for(request.user).can(Perm.TALK_SUMMARY, visit),
+            "confidential": reads_confidential(scope_for(request.user), visit),
         },
     )
 
