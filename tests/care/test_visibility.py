@@ -18,9 +18,9 @@ from tests.factories import (
     grant,
 )
 from tongxin.accounts.services import api_token_create
+from tongxin.care.models import HelpRecord, Talk
 from tongxin.core.permissions import Perm, Role
 from tongxin.core.scoping import scope_for
-from tongxin.care.models import HelpRecord, Talk
 
 SECRET = "confidential words"
 HARDSHIP = "secret hardship"
