@@ -166,6 +166,34 @@ def coverage_figures(organisations, year: int, today: datetime.date) -> dict[int
     return out
 
 
+def coverage_organisations(*, user, court: str = ""):
+    """The organisations whose coverage the user sees (`talk.view`), in tree order;
+    `court`: a court code, that court and those below."""
+    from tongxin.core.permissions import Perm
+    from tongxin.core.scoping import scope_for
+    from tongxin.orgs.models import Court
+
+    organisations = (
+        scope_for(user)
+        .visible(PartyOrganisation, Perm.TALK_VIEW)
+        .filter(kind__in=PartyOrganisation.ELECTED_KINDS, is_active=True)
+        .select_related("court")
+        .order_by("path")
+    )
+    if court:
+        target = Court.objects.filter(code=court).only("path").first()
+        if target is None:
+            return organisations.none()
+        organisations = organisations.filter(court__path__startswith=target.path)
+    return organisations
+
+
+def coverage_totals(organisations, year: int, today: datetime.date) -> tuple[int, int]:
+    """(pairs due, pairs held) over every organisation of a queryset: three queries."""
+    figures = coverage_figures(organisations.order_by().values("pk"), year, today)
+    return sum(f.due for f in figures.values()), sum(f.done for f in figures.values())
+
+
 def person_year_facts(person_ids, year: int, today: datetime.date | None = None) -> dict:
     """For the evaluation app: per person, `talk_coverage` (for a committee member on the
     year's day: the share of their organisation's other members they talked with that year;

@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.care import services
-from tongxin.care.coverage import branch_coverage, coverage_figures
+from tongxin.care.coverage import (
+    branch_coverage,
+    coverage_figures,
+    coverage_organisations,
+    coverage_totals,
+)
 from tongxin.care.forms import HelpForm, HomeVisitForm, TalkForm
 from tongxin.care.lists import HELP, TALKS, VISITS
 from tongxin.care.models import HelpRecord, HomeVisit, Talk
@@ -43,30 +48,15 @@ def _years():
 def coverage_list(request):
     """The branches in reach with their coverage of the year (a page at a time) and the
     figures of everything in reach (three queries for the whole scope)."""
-    scope = scope_for(request.user)
     year, today = _year(request), timezone.localdate()
-    organisations = (
-        scope.visible(PartyOrganisation, Perm.TALK_VIEW)
-        .filter(kind__in=PartyOrganisation.ELECTED_KINDS, is_active=True)
-        .select_related("court")
-        .order_by("path")
-    )
     court = text_param(request.GET, "court", 20)
-    if court:
-        target = Court.objects.filter(code=court).only("path").first()
-        organisations = (
-            organisations.filter(court__path__startswith=target.path)
-            if target
-            else organisations.none()
-        )
+    organisations = coverage_organisations(user=request.user, court=court)
     query = f"year={year}" + (f"&court={court}" if court else "")
     page = keyset_page(organisations, request.GET, per_page=settings.PAGE_SIZE, query=query)
     figures = coverage_figures([o.pk for o in page.object_list], year, today)
     for organisation in page.object_list:
         organisation.coverage = figures.get(organisation.pk)
-    totals = coverage_figures(organisations.order_by().values("pk"), year, today)
-    due = sum(f.due for f in totals.values())
-    done = sum(f.done for f in totals.values())
+    due, done = coverage_totals(organisations, year, today)
     return render(
         request,
         "care/coverage_list.html",
