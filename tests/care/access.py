@@ -23,6 +23,7 @@ HELP_ONE = row(404, 200, 404, 404, 404, 200, 404, 404, 404)
 CONTACT_LIST = row(200, 200, 200, 200, 403, 200, 403, 403, 200)
 CONTACT_ONE = row(200, 200, 200, 200, 404, 200, 404, 404, 404)
 CONTACT_CREATE = row(200, 200, 404, 404, 404, 403, 403, 403, 404)
+WRITE = row(400, 400, 400, 400, 403, 403, 403, 403, 404)
 CONTACT_VISIT = row(200, 200, 403, 403, 404, 403, 404, 404, 404)
 
 PAGES = {
@@ -54,6 +55,16 @@ API = {
     "/api/v1/care/contacts/{contact_id}": (
         lambda w: {"contact_id": care_world(w).contact.pk},
         CONTACT_ONE,
+    ),
+    # Writes, walked with an empty body: the access check first (404/403), then the service
+    # says what is missing (400).
+    "POST /api/v1/care/branches/{organisation_id}/talks": (
+        lambda w: {"organisation_id": w.branch.pk},
+        WRITE,
+    ),
+    "POST /api/v1/care/branches/{organisation_id}/visits": (
+        lambda w: {"organisation_id": w.branch.pk},
+        WRITE,
     ),
     "/api/v1/care/coverage/{organisation_id}": (
         lambda w: {"organisation_id": w.branch.pk},

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from tongxin.api.common import ERRORS, CourtCode, Id, PageOut, PageQuery, Text
+from tongxin.api.common import ERRORS, CourtCode, ErrorOut, Id, PageOut, PageQuery, Text
+from tongxin.care import services
 from tongxin.care.coverage import branch_coverage
 from tongxin.care.lists import CONTACTS, HELP, TALKS, VISITS
 from tongxin.care.models import ContactPoint, HelpRecord, HomeVisit, Talk
@@ -18,6 +20,7 @@ from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.api import CourtRef, OrganisationRef
 from tongxin.orgs.models import PartyOrganisation
+from tongxin.people.models import Person
 
 router = Router(tags=["care"])
 
@@ -237,3 +240,77 @@ def coverage_detail(request, organisation_id: Id, year: int | None = None):
             for row in coverage.rows
         ],
     }
+
+
+# Writes ------------------------------------------------------------------------------------
+# Every body field is optional in the schema: the service checks them all at once and says
+# which are missing or wrong (400 with `extra` by field), after the access check (404/403).
+
+
+class TalkIn(Schema):
+    talker_id: Id | None = Field(None, description="The committee member (person id).")
+    person_id: Id | None = Field(None, description="The member talked with (person id).")
+    held_on: datetime.date | None = None
+    kind: Literal[tuple(Talk.Kind.values)] = "routine"
+    summary: str = Field("", max_length=20000, description="HTML; sanitised, no script.")
+    follow_up: str = Field("", max_length=5000)
+
+
+class VisitIn(Schema):
+    visitor_id: Id | None = None
+    person_id: Id | None = None
+    visited_on: datetime.date | None = None
+    purpose: str = Field("", max_length=200)
+    notes: str = Field("", max_length=20000)
+    follow_up: str = Field("", max_length=5000)
+
+
+class CreatedOut(Schema):
+    id: int
+
+
+def _person(pk):
+    return Person.objects.filter(pk=pk).first() if pk else None
+
+
+@router.post(
+    "/care/branches/{organisation_id}/talks",
+    response={201: CreatedOut, 400: ErrorOut, **ERRORS},
+    url_name="talk-create",
+)
+def talk_create(request, organisation_id: Id, body: TalkIn):
+    """Record a talk of the branch (its committee); the summary is then readable only by the
+    committee and the two people."""
+    organisation = scope_for(request.auth).get(PartyOrganisation, organisation_id, Perm.TALK_CHANGE)
+    talk = services.talk_record(
+        actor=request.auth,
+        organisation=organisation,
+        talker=_person(body.talker_id),
+        person=_person(body.person_id),
+        held_on=body.held_on,
+        kind=body.kind,
+        summary=body.summary,
+        follow_up=body.follow_up,
+    )
+    return Status(201, {"id": talk.pk})
+
+
+@router.post(
+    "/care/branches/{organisation_id}/visits",
+    response={201: CreatedOut, 400: ErrorOut, **ERRORS},
+    url_name="visit-create",
+)
+def visit_create(request, organisation_id: Id, body: VisitIn):
+    """Record a home visit of the branch (its committee)."""
+    organisation = scope_for(request.auth).get(PartyOrganisation, organisation_id, Perm.TALK_CHANGE)
+    visit = services.home_visit_record(
+        actor=request.auth,
+        organisation=organisation,
+        visitor=_person(body.visitor_id),
+        person=_person(body.person_id),
+        visited_on=body.visited_on,
+        purpose=body.purpose,
+        notes=body.notes,
+        follow_up=body.follow_up,
+    )
+    return Status(201, {"id": visit.pk})
