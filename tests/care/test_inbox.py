@@ -4,6 +4,7 @@ import datetime
 
 from tests.care.factories import TalkFactory
 from tongxin.care.inbox import coverage_gaps, talks_due
+from tongxin.core.scoping import scope_for
 from tongxin.inbox.registry import reminder_sources, waiting_sources
 
 
@@ -14,6 +15,7 @@ def test_care_declares_its_sources():
 
 def test_a_committee_member_sees_the_talks_still_due(world, django_assert_max_num_queries):
     user = world.users["committee"]  # members[1], organisation committee member
+    scope_for(user)  # a request has loaded the grants already
     with django_assert_max_num_queries(3):
         (item,) = talks_due(user)
     assert item.count == 9 and item.url == f"/care/coverage/{world.branch.pk}/"
@@ -25,6 +27,10 @@ def test_a_committee_member_sees_the_talks_still_due(world, django_assert_max_nu
     )
     assert talks_due(user)[0].count == 8
     assert talks_due(world.users["member"]) == []  # no committee post
+    admin = world.users["admin"]
+    scope_for(admin)
+    with django_assert_max_num_queries(0):  # no branch role: the header pays nothing
+        assert talks_due(admin) == []
 
 
 def test_the_reminder_comes_in_the_fourth_quarter_once_a_year(world):

@@ -70,9 +70,16 @@ def _committee_posts(today: datetime.date, **where) -> list[tuple[int, int]]:
 
 @waiting_source("care.talks")
 def talks_due(user) -> list[Waiting]:
-    """Members of the user's branch they have not talked with this year (four queries)."""
+    """Members of the user's branch they have not talked with this year (three queries), for
+    users with a branch role that records talks: other users cost no query (the grants are
+    loaded once per request already), which keeps every page's header as cheap as before."""
     from django.utils import timezone
 
+    from tongxin.core.permissions import Perm
+    from tongxin.core.scoping import scope_for
+
+    if not scope_for(user).org_paths(Perm.TALK_CHANGE):
+        return []
     today = timezone.localdate()
     posts = _committee_posts(today, person__user_id=user.pk)
     out = []
