@@ -71,3 +71,12 @@ API = {
         COVERAGE,
     ),
 }
+
+
+# For tests/core/test_exports.py: who reads each care list, and how to give it rows.
+LIST_READERS = {
+    "care.talks": ("admin", care_world),
+    "care.visits": ("admin", care_world),
+    "care.help": ("party", care_world),  # an administrator never reaches help records
+    "care.contacts": ("admin", care_world),
+}

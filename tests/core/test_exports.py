@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tests.factories import MembershipFactory, PersonFactory
+from tests.walk import collect
 from tongxin.accounts.models import Profile, RoleGrant
 from tongxin.core import exports
 from tongxin.core.listing import LISTS, list_get
@@ -181,9 +182,15 @@ def test_the_fast_rows_equal_the_columns_values_for_every_list(world, language):
         sent_on=datetime.date(2026, 3, 1),
     )
     list_get("people.people")
-    user = world.users["admin"]
+    # A list whose rows an administrator does not reach (narrow registers) or that needs
+    # rows the world lacks names its reader and how to make rows (tests/<app>/access.py).
+    readers = collect("LIST_READERS")
     with translation.override(language):
         for name in sorted(LISTS):
+            role, prepare = readers.get(name, ("admin", None))
+            if prepare is not None:
+                prepare(world)
+            user = world.users[role]
             definition = LISTS[name]
             columns = definition.columns()
             assert all(column.field is not None for column in columns), name

@@ -193,7 +193,7 @@ def help_detail(request, help_id: Id):
 
 @router.get("/care/contacts", response={200: ContactPage, **ERRORS}, url_name="contact-list")
 def contact_list(request, query: Query[ContactQuery]):
-    """Contact points of Party group members (court leaders) in reach."""
+    """Contact points of leading Party members' group members (court leaders) in reach."""
     scope_for(request.auth).require(Perm.CONTACT_VIEW)
     return CONTACTS.api_page(request.auth, query)
 

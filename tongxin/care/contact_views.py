@@ -1,4 +1,4 @@
-"""Pages of the contact points of Party group members and their visits."""
+"""Pages of the contact points of leading Party members' group members and their visits."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Demo data of the care app (`seed_demo`, after courts, organisations and people): talks
-with coverage gaps, home visits, help records, Party group members with contact branches and
+with coverage gaps, home visits, help records, leading Party members' group members with contact branches and
 their visits. Written in bulk from a few reads, so the national scale stays quick."""
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> None:
 
 
 def _courts(rng, today: datetime.date) -> tuple[int, int, int]:
-    """Help records, Party group members (posts in the party group where it has none) and
+    """Help records, leading Party members' group members (posts in the party group where it has none) and
     their contact branches with visits, court by court from three reads."""
     groups = dict(
         PartyOrganisation.objects.filter(kind=PartyOrganisation.Kind.PARTY_GROUP)

@@ -102,7 +102,9 @@ class HelpForm(BootstrapMixin, forms.Form):
 
 
 class ContactPointForm(BootstrapMixin, forms.Form):
-    leader = forms.ModelChoiceField(label=_("Party group member"), queryset=None)
+    leader = forms.ModelChoiceField(
+        label=_("Member of the leading Party members' group"), queryset=None
+    )
     organisation = forms.ModelChoiceField(label=_("Branch"), queryset=None)
     starts_on = forms.DateField(
         label=_("From"),

@@ -228,7 +228,11 @@ CONTACTS = ListDefinition(
         Column(
             _("Court"), lambda c: c.organisation.court.name_zh, field="organisation__court__name_zh"
         ),
-        Column(_("Party group member"), lambda c: c.leader.name, field="leader__name"),
+        Column(
+            _("Member of the leading Party members' group"),
+            lambda c: c.leader.name,
+            field="leader__name",
+        ),
         Column(_("Branch"), lambda c: c.organisation.name_zh, field="organisation__name_zh"),
         Column(_("From"), lambda c: c.starts_on, field="starts_on"),
         Column(_("Until"), lambda c: c.ends_on, field="ends_on"),

@@ -1,5 +1,5 @@
 """Care records: heart-to-heart talks and home visits of a branch, help for staff in
-difficulty, and the contact points of Party group members with their visits.
+difficulty, and the contact points of leading Party members' group members with their visits.
 
 Visibility narrower than the court is declared here, on each model (`care/scope.py`)."""
 
@@ -188,11 +188,11 @@ class HelpRecord(models.Model):
     change=Perm.CONTACT_CHANGE,
 )
 class ContactPoint(models.Model):
-    """A Party group member's contact branch (党组成员联系点)."""
+    """A member of the leading Party members' group's contact branch (党组成员联系点)."""
 
     leader = models.ForeignKey(
         "people.Person",
-        verbose_name=_("Party group member"),
+        verbose_name=_("Member of the leading Party members' group"),
         on_delete=models.PROTECT,
         related_name="contact_points",
     )
@@ -229,7 +229,7 @@ class ContactPoint(models.Model):
     change=Perm.CONTACT_CHANGE,
 )
 class ContactVisit(models.Model):
-    """A visit of a Party group member to their contact branch."""
+    """A visit of a member of the leading Party members' group to their contact branch."""
 
     contact = models.ForeignKey(
         ContactPoint,

@@ -189,7 +189,7 @@ def contact_point_create(
     starts_on: datetime.date | None,
     today: datetime.date | None = None,
 ) -> ContactPoint:
-    """Link a Party group member to a contact branch of their court."""
+    """Link a member of the leading Party members' group to a contact branch of their court."""
     today = today or timezone.localdate()
     problems = rules.date_problems("starts_on", starts_on, today)
     problems += rules.contact_problems(

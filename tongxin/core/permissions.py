@@ -53,7 +53,7 @@ class Perm:
     # Help for staff in difficulty: narrowed to grants on the record's own court.
     HELP_VIEW = "help.view"
     HELP_CHANGE = "help.change"
-    # Contact points of Party group members (court leaders) and their visits.
+    # Contact points of leading Party members' group members (court leaders) and their visits.
     CONTACT_VIEW = "contact.view"
     CONTACT_CHANGE = "contact.change"
 

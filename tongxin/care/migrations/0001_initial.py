@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('starts_on', models.DateField(verbose_name='from')),
                 ('ends_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_points', to='people.person', verbose_name='Party group member')),
+                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_points', to='people.person', verbose_name="Member of the leading Party members' group")),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_points', to='orgs.partyorganisation', verbose_name='branch')),
             ],
             options={
