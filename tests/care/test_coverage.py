@@ -158,3 +158,42 @@ def test_the_secretary_sees_coverage_change_after_a_talk(world, client_for):
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(f"/care/coverage/{world.branch.pk}/").content.decode()
     assert "1 of 36" in page
+
+
+def test_care_lists_do_not_grow_queries_with_the_data(world, client_for):
+    from tests.care.factories import HelpFactory, HomeVisitFactory, care_world
+    from tongxin.care.models import ContactPoint
+
+    w = care_world(world)
+    pages = {
+        "committee": ("/care/talks/", "/care/visits/", "/care/contacts/"),
+        "party": ("/care/help/", "/care/contacts/", "/care/talks/?export=csv"),
+    }
+    counts = {}
+    for who, paths in pages.items():
+        client = client_for(who)
+        for path in paths:
+            client.get(path)  # the header's cached count of waiting work
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path)
+                assert response.status_code == 200
+                if response.streaming:
+                    b"".join(response.streaming_content)
+            counts[(who, path)] = len(ctx.captured_queries)
+    for n in range(6):
+        person = PersonFactory(court=w.high)
+        HelpFactory(court=w.high, person=person)
+        HomeVisitFactory(organisation=w.branch, visitor=w.members[n % 4], person=w.members[8])
+        TalkFactory(organisation=w.branch, talker=w.members[n % 4], person=w.members[7])
+        ContactPoint.objects.create(
+            leader=PersonFactory(court=w.basic),
+            organisation=w.branch,
+            starts_on=datetime.date(2025, 1, 1),
+        )
+    for (who, path), count in counts.items():
+        client = client_for(who)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert len(ctx.captured_queries) <= count, (who, path)
