@@ -30,6 +30,7 @@ PAGES = {
     "care:coverage-list": (None, TALK_LIST),
     "care:coverage-detail": (lambda w: {"pk": w.branch.pk}, COVERAGE),
     "care:talk-list": (None, TALK_LIST),
+    "care:my-talks": (None, row(*[200] * 9)),  # one's own: everyone signed in
     "care:talk-detail": (lambda w: {"pk": care_world(w).talk.pk}, TALK),
     "care:talk-create": (lambda w: {"pk": w.branch.pk}, RECORD),
     "care:visit-list": (None, TALK_LIST),

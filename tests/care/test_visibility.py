@@ -195,3 +195,11 @@ def test_party_affairs_staff_above_do_not_read_a_lower_courts_help(world):
     grant(own, Role.PARTY_AFFAIRS, court=world.basic)
     assert _reads_help(own, record)["page"]
     assert HelpRecord.objects.count() == 1
+
+
+def test_a_member_finds_the_talks_held_with_them(world):
+    w = care_world(world)
+    page = _client(w.users["member"]).get("/care/mine/").content.decode()
+    assert f"/care/talks/{w.talk.pk}/" in page and f"/care/visits/{w.visit.pk}/" in page
+    other = _client(_plain_member(w)).get("/care/mine/").content.decode()
+    assert f"/care/talks/{w.talk.pk}/" not in other

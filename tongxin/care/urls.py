@@ -8,6 +8,7 @@ urlpatterns = [
     path("coverage/", views.coverage_list, name="coverage-list"),
     path("coverage/<int:pk>/", views.coverage_detail, name="coverage-detail"),
     path("talks/", views.talk_list, name="talk-list"),
+    path("mine/", views.my_talks, name="my-talks"),
     path("talks/<int:pk>/", views.talk_detail, name="talk-detail"),
     path("branches/<int:pk>/talks/new/", views.talk_create, name="talk-create"),
     path("visits/", views.visit_list, name="visit-list"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -241,3 +242,23 @@ def help_create(request):
 @requires(Perm.HELP_VIEW, HelpRecord)
 def help_detail(request, record: HelpRecord):
     return render(request, "care/help_detail.html", {"record": record})
+
+
+@requires(signed_in=True)
+def my_talks(request):
+    """The talks and home visits held with the user (or by them), with what was said: the
+    person talked with reads their own records without any grant."""
+    person = own_person(scope_for(request.user))
+    talks = visits = []
+    if person is not None:
+        talks = (
+            Talk.objects.filter(Q(person=person) | Q(talker=person))
+            .select_related("organisation", "talker", "person")
+            .order_by("-held_on", "-id")[:200]
+        )
+        visits = (
+            HomeVisit.objects.filter(Q(person=person) | Q(visitor=person))
+            .select_related("organisation", "visitor", "person")
+            .order_by("-visited_on", "-id")[:200]
+        )
+    return render(request, "care/mine.html", {"talks": talks, "visits": visits})
