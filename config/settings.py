@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tongxin.people",
     "tongxin.accounts",
     "tongxin.transfer",
+    "tongxin.answers",
     "tongxin.care",
     "tongxin.dashboards",
     "tongxin.inbox",

@@ -64,3 +64,8 @@ def care_world(w):
         contact=w.contact, visited_on=datetime.date(2025, 3, 1), activities="讲党课"
     )
     return w
+
+
+def sample_list_rows(world) -> None:
+    """A row of each care list (tests/core/test_exports.py)."""
+    care_world(world)

@@ -56,9 +56,21 @@ class Perm:
     # Contact points of leading Party members' group members (court leaders) and their visits.
     CONTACT_VIEW = "contact.view"
     CONTACT_CHANGE = "contact.change"
+    # Opinions, rectification tasks, responsibility lists, tour guidance (tongxin.answers).
+    OPINION_VIEW = "opinion.view"  # the opinions of the court subtree (one's own: always)
+    OPINION_TRIAGE = "opinion.triage"  # answer, merge, turn into rectification tasks
+    TASK_VIEW = "task.view"  # the rectification tasks of the subtree (one's own: always)
+    TASK_ASSIGN = "task.assign"  # create tasks, decide extensions, verify, cancel
+    LIST_VIEW = "resp.view"  # responsibility lists and their review
+    LIST_CHANGE = "resp.change"
+    TOUR_VIEW = "tour.view"  # tour guidance visits and findings
+    TOUR_CHANGE = "tour.change"
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
+# Reading the answers app's registers of a court subtree (court leaders, discipline too).
+ANSWERS_READ = {Perm.OPINION_VIEW, Perm.TASK_VIEW, Perm.LIST_VIEW, Perm.TOUR_VIEW}
+ANSWERS_CHANGE = {Perm.OPINION_TRIAGE, Perm.TASK_ASSIGN, Perm.LIST_CHANGE, Perm.TOUR_CHANGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
@@ -84,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CONTACT_VIEW,
             Perm.CONTACT_CHANGE,
         }
+        | ANSWERS_READ
+        | ANSWERS_CHANGE
     ),
     Role.PARTY_AFFAIRS: frozenset(
         READ
@@ -107,6 +121,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CONTACT_VIEW,
             Perm.CONTACT_CHANGE,
         }
+        | ANSWERS_READ
+        | ANSWERS_CHANGE
     ),
     # Organisation-scoped roles: they see their organisation subtree and its members.
     Role.BRANCH_SECRETARY: frozenset(
@@ -122,6 +138,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TALK_SUMMARY,
             Perm.TALK_CHANGE,
             Perm.CONTACT_VIEW,
+            Perm.LIST_VIEW,  # their organisation's responsibility list
+            Perm.LIST_CHANGE,
         }
     ),
     Role.BRANCH_COMMITTEE: frozenset(
@@ -130,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PERSON_VIEW,
             Perm.HEALTH_VIEW,
             Perm.DUES_VIEW,
+            Perm.LIST_VIEW,
             Perm.TALK_VIEW,
             Perm.TALK_SUMMARY,
             Perm.TALK_CHANGE,
@@ -138,8 +157,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # A member sees their own record and their branch (no other member's record).
     Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW, Perm.HELP_VIEW, Perm.CONTACT_VIEW}),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
+    Role.COURT_LEADER: frozenset(
+        READ | {Perm.DUES_VIEW, Perm.HELP_VIEW, Perm.CONTACT_VIEW} | ANSWERS_READ
+    ),
+    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW} | ANSWERS_READ),
     Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
 }
 
