@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tongxin.answers",
     "tongxin.evaluation",
     "tongxin.discipline",
+    "tongxin.care",
     "tongxin.dashboards",
     "tongxin.inbox",
     "tongxin.api",

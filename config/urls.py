@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/", include("tongxin.inbox.urls")),
     path("answers/", include("tongxin.answers.urls")),
     path("discipline/", include("tongxin.discipline.urls")),
+    path("care/", include("tongxin.care.urls")),
     path("api/v1/", api.urls),
 ]
 

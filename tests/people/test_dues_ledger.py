@@ -207,6 +207,7 @@ def test_the_sheet_costs_the_same_queries_for_a_bigger_branch(bases, client_for)
     world = bases
     client = client_for("secretary")
     url = f"/people/dues/{world.branch.pk}/?month=2026-01"
+    client.get(url)  # the first page also fills the header's cached count of waiting work
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     for _ in range(15):

@@ -43,6 +43,19 @@ class Perm:
     # Grant and withdraw roles no stronger than one's own grant there (`roles_within`); unlock
     # and reset the password of an account whose every grant one could have given.
     GRANT_CHANGE = "grant.change"
+    # Care (tongxin.care): heart-to-heart talks and home visits of a branch. Their existence
+    # and the coverage figures are `talk.view`; what was said (summary, notes, follow-up) is
+    # `talk.summary`, further narrowed by the models to organisation grants (the branch
+    # committee) and the two people concerned, whatever role holds it (care/scope.py).
+    TALK_VIEW = "talk.view"
+    TALK_SUMMARY = "talk.summary"
+    TALK_CHANGE = "talk.change"  # record talks and home visits (the branch committee)
+    # Help for staff in difficulty: narrowed to grants on the record's own court.
+    HELP_VIEW = "help.view"
+    HELP_CHANGE = "help.change"
+    # Contact points of leading Party members' group members (court leaders) and their visits.
+    CONTACT_VIEW = "contact.view"
+    CONTACT_CHANGE = "contact.change"
     # Opinions, rectification tasks, responsibility lists, tour guidance (tongxin.answers).
     OPINION_VIEW = "opinion.view"  # the opinions of the court subtree (one's own: always)
     OPINION_TRIAGE = "opinion.triage"  # answer, merge, turn into rectification tasks
@@ -93,6 +106,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
             Perm.DISCIPLINE_VIEW,
+            # Held so that administrators may grant every role (roles_within); the care
+            # models' narrow conditions keep summaries and help records from them.
+            Perm.TALK_VIEW,
+            Perm.TALK_SUMMARY,
+            Perm.TALK_CHANGE,
+            Perm.HELP_VIEW,
+            Perm.HELP_CHANGE,
+            Perm.CONTACT_VIEW,
+            Perm.CONTACT_CHANGE,
         }
         | ANSWERS_READ
         | ANSWERS_CHANGE
@@ -114,6 +136,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.EVAL_BRANCH,
             Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
             Perm.DISCIPLINE_VIEW,
+            Perm.TALK_VIEW,  # coverage figures
+            # Held so that party-affairs staff may grant the branch roles (roles_within) and
+            # enter a paper talk record; the narrow condition keeps the summaries from them.
+            Perm.TALK_SUMMARY,
+            Perm.TALK_CHANGE,
+            Perm.HELP_VIEW,
+            Perm.HELP_CHANGE,
+            Perm.CONTACT_VIEW,
+            Perm.CONTACT_CHANGE,
         }
         | ANSWERS_READ
         | ANSWERS_CHANGE
@@ -129,6 +160,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
             Perm.DUES_CHANGE,
+            Perm.TALK_VIEW,
+            Perm.TALK_SUMMARY,
+            Perm.TALK_CHANGE,
+            Perm.CONTACT_VIEW,
             Perm.LIST_VIEW,  # their organisation's responsibility list
             Perm.LIST_CHANGE,
             Perm.EVAL_BRANCH,
@@ -136,7 +171,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | RECORD
     ),
     Role.BRANCH_COMMITTEE: frozenset(
-        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW, Perm.LIST_VIEW} | RECORD
+        {
+            Perm.ORG_VIEW,
+            Perm.PERSON_VIEW,
+            Perm.HEALTH_VIEW,
+            Perm.DUES_VIEW,
+            Perm.LIST_VIEW,
+            Perm.TALK_VIEW,
+            Perm.TALK_SUMMARY,
+            Perm.TALK_CHANGE,
+            Perm.CONTACT_VIEW,
+        }
+        | RECORD
     ),
     # A member sees their own record and their branch (no other member's record).
     Role.MEMBER: frozenset(RECORD),
@@ -144,7 +190,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         READ
         | RECORD
         | ANSWERS_READ
-        | {Perm.DUES_VIEW, Perm.EVAL_VIEW, Perm.REGISTER_LEADER, Perm.DISCIPLINE_VIEW}
+        | {
+            Perm.DUES_VIEW,
+            Perm.EVAL_VIEW,
+            Perm.REGISTER_LEADER,
+            Perm.DISCIPLINE_VIEW,
+            Perm.HELP_VIEW,
+            Perm.CONTACT_VIEW,
+        }
     ),
     Role.DISCIPLINE: frozenset(
         READ
