@@ -58,6 +58,7 @@ def _english(settings):
 def _export_files(settings, tmp_path_factory):
     """Each test its own directory of prepared export files."""
     settings.EXPORT_ROOT = tmp_path_factory.mktemp("exports")
+    settings.CASE_STORE_ROOT = tmp_path_factory.mktemp("case_store")
 
 
 @pytest.fixture

@@ -144,9 +144,11 @@ def validation_error(request, exc: ValidationError):
 def _register_routers() -> None:
     from tongxin.orgs.api import router as orgs_router
     from tongxin.people.api import router as people_router
+    from tongxin.trial.api import router as trial_router
 
     api.add_router("", orgs_router)
     api.add_router("", people_router)
+    api.add_router("", trial_router)
 
 
 _register_routers()

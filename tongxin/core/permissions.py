@@ -41,6 +41,10 @@ class Perm:
     # Grant and withdraw roles no stronger than one's own grant there (`roles_within`); unlock
     # and reset the password of an account whose every grant one could have given.
     GRANT_CHANGE = "grant.change"
+    # Trial quality (tongxin.trial): indicator values, health checks and the cases of the
+    # court subtree; a judge sees their own page and cases without it (trial.scope).
+    TRIAL_VIEW = "trial.view"
+    TRIAL_IMPORT = "trial.import"  # import case data (with import.run)
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
@@ -59,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
+            Perm.TRIAL_VIEW,
+            Perm.TRIAL_IMPORT,
         }
     ),
     Role.PARTY_AFFAIRS: frozenset(
@@ -92,9 +98,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # A member sees their own record and their branch (no other member's record).
     Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW}),
+    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW, Perm.TRIAL_VIEW}),
     Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
-    Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
+    Role.TRIAL_MANAGEMENT: frozenset(
+        {
+            Perm.COURT_VIEW,
+            Perm.PERSON_VIEW,
+            Perm.ORG_VIEW,
+            Perm.TRIAL_VIEW,
+            Perm.TRIAL_IMPORT,
+            Perm.IMPORT_RUN,
+        }
+    ),
 }
 
 # Roles granted on a Party organisation rather than a court.

@@ -99,6 +99,9 @@ class ImportKind:
     bulk: BulkImport | None = None  # bulk kind: check chunks, commit an iterator of rows
     max_rows: int | None = None  # data rows per file; None: MAX_ROWS or MAX_ROWS_CHUNKED
     order: int = 100  # position on the import page
+    # reads a file as (row number, cells) with the header as row 1; None: .xlsx only
+    # (tongxin.lib.excel.iter_rows). The case import also reads CSV and Parquet.
+    reader: Callable | None = None
 
     def __post_init__(self):
         if not _NAME.match(self.name):
@@ -123,6 +126,13 @@ class ImportKind:
         if self.max_rows:
             return self.max_rows
         return MAX_ROWS_CHUNKED if self.is_chunked else MAX_ROWS
+
+    def rows(self, handle, *, max_rows: int | None = None):
+        if self.reader is not None:
+            return self.reader(handle, max_rows=max_rows)
+        from tongxin.lib.excel import iter_rows
+
+        return iter_rows(handle, max_rows=max_rows)
 
     def field(self, name: str):
         return next(item for item in self.fields if item.name == name)

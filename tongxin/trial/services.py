@@ -1,0 +1,194 @@
+"""Writes of the trial app: cases into the store (from the import lifecycle or the command)
+and computed indicator values into the database."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+from django.db import transaction
+
+from tongxin.trial import caseno
+from tongxin.trial.compute import compute
+from tongxin.trial.indicators import Period
+from tongxin.trial.store import COLUMNS, SCHEMA, CaseStore
+
+BLOCK = 50_000  # rows per Arrow block while collecting a file's accepted rows
+
+
+def _date(text):
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def _int(value):
+    if value in (None, ""):
+        return None
+    return int(float(value))
+
+
+def _float(value):
+    return float(value) if value not in (None, "") else None
+
+
+def case_record(values: dict, *, batch_id: int) -> dict:
+    """A store row from an accepted row's clean values (court and judge resolved)."""
+    number = caseno.parse(values["case_number"])
+    kind = number.case_type
+    procedure = values.get("procedure") or caseno.ORDINARY
+    limit = _int(values.get("time_limit_days"))
+    if limit is None:
+        limit = caseno.statutory_limit(number.type_code, procedure)
+    origin = values.get("origin_case_number")
+    return {
+        "case_number": number.canonical(),
+        "year": number.year,
+        "province": number.province,
+        "court": number.court,
+        "court_id": values["_court_id"],
+        "type_code": number.type_code,
+        "category": kind.category,
+        "stage": kind.stage,
+        "filed_on": _date(values["filed_on"]),
+        "closed_on": _date(values.get("closed_on")),
+        "closing_method": values.get("closing_method") or None,
+        "judge": values["judge_staff_number"],
+        "judge_id": values["_judge_id"],
+        "department": values.get("department") or None,
+        "procedure": procedure,
+        "time_limit_days": limit,
+        "excluded_days": _int(values.get("excluded_days")) or 0,
+        "origin_case_number": caseno.canonical(origin) if origin else None,
+        "enforcement_claimed": _float(values.get("enforcement_claimed")),
+        "enforcement_recovered": _float(values.get("enforcement_recovered")),
+        "batch_id": batch_id,
+    }
+
+
+def _table(records: list[dict]) -> pa.Table:
+    return pa.Table.from_pydict(
+        {name: [r[name] for r in records] for name in COLUMNS}, schema=SCHEMA
+    )
+
+
+def store_rows(
+    rows: Iterable[dict], *, batch_id: int, total: int = 0, progress=None, store=None
+) -> dict:
+    """Write accepted rows to the case store in one atomic upsert. Progress: reading the
+    rows is the first 80%, the partition files the rest."""
+    store = store or CaseStore()
+    blocks, records, done = [], [], 0
+    for values in rows:
+        records.append(case_record(values, batch_id=batch_id))
+        done += 1
+        if len(records) >= BLOCK:
+            blocks.append(_table(records))
+            records = []
+        if progress is not None and total and done % 1000 == 0:
+            progress(int(done * 0.8))
+    if records:
+        blocks.append(_table(records))
+    if not blocks:
+        return {"inserted": 0, "updated": 0, "unchanged": 0}
+    table = pa.concat_tables(blocks)
+
+    def written(part, parts):
+        if progress is not None and total:
+            progress(int(total * (0.8 + 0.2 * part / parts)))
+
+    return store.upsert(table, on_partition=written)
+
+
+# The command's import: the lifecycle's reading and checks, without a batch -----------------
+
+
+@dataclass
+class ImportResult:
+    accepted: int = 0
+    rejected: list = field(default_factory=list)  # (row number, cells, reasons)
+    header: tuple = ()
+    counts: dict = field(default_factory=dict)
+
+
+def check_file(handle, *, chunk: int = 2_000) -> tuple[ImportResult, list[dict]]:
+    """Read and check a case file; (result with its rejects, accepted values in file order)."""
+    from tongxin.transfer.checker import read_header
+    from tongxin.trial.imports import CASES, KIND
+
+    CASES.reset()
+    result, accepted = ImportResult(), []
+    with closing(KIND.rows(handle, max_rows=KIND.row_limit)) as rows:
+        first = next(rows, None)
+        sheet = read_header(KIND, first)
+        result.header = tuple(first[1]) if first else ()
+        block: list = []
+
+        def flush():
+            good = [row for row, _cells, faults in block if not faults]
+            problems = CASES.check(good)
+            for row, cells, faults in block:
+                reasons = [f["reason"] for f in faults]
+                reasons += [
+                    f"{sheet.columns.get(name) or KIND.field(name).zh}: {reason}"
+                    for name, reason in problems.get(row.number, ())
+                ]
+                if reasons:
+                    result.rejected.append((row.number, cells, "; ".join(reasons)))
+                else:
+                    accepted.append(row.values)
+            block.clear()
+
+        for number, cells in rows:
+            row, faults = sheet.row(number, cells)
+            block.append((row, cells, faults))
+            if len(block) >= chunk:
+                flush()
+        if block:
+            flush()
+    result.accepted = len(accepted)
+    return result, accepted
+
+
+def import_file(path, *, store=None, batch_id: int = 0) -> ImportResult:
+    """Check a file and write its accepted rows (the command)."""
+    with open(path, "rb") as handle:
+        result, accepted = check_file(handle)
+    result.counts = store_rows(accepted, batch_id=batch_id, store=store)
+    return result
+
+
+# Indicators -----------------------------------------------------------------------------
+
+
+def save_indicators(period: Period, *, store=None, by_case_type: bool = True) -> int:
+    """Compute every indicator for the period and replace its stored values (one transaction)."""
+    from tongxin.trial.models import IndicatorValue
+
+    results = compute(period, store=store, by_case_type=by_case_type)
+    objects = []
+    for result in results:
+        if result.level == "judge" and result.case_type:
+            continue  # judges by case type are computed on demand
+        for code, (numerator, denominator, value) in result.values.items():
+            objects.append(
+                IndicatorValue(
+                    court_id=result.court_id,
+                    level=result.level,
+                    department=result.department[:100],
+                    judge_id=result.judge_id,
+                    period=period.key,
+                    case_type=result.case_type,
+                    code=code,
+                    numerator=numerator,
+                    denominator=denominator,
+                    value=value,
+                )
+            )
+    with transaction.atomic():
+        IndicatorValue.objects.filter(period=period.key).delete()
+        IndicatorValue.objects.bulk_create(objects, batch_size=5_000)
+    return len(objects)
+
+
