@@ -181,5 +181,6 @@ def test_declared_permissions_agree_with_the_table(role):
     assert not wrong, "\n".join(wrong)
 
 
-# Permissions a member holds for their own record and branch, not through the role table.
-MEMBER_REACH = {"person.view", "org.view"}
+# Permissions a member holds for their own record and branch, not through the role table
+# (trial.view: a judge's own health check and cases).
+MEMBER_REACH = {"person.view", "org.view", "trial.view"}

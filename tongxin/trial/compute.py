@@ -41,7 +41,8 @@ appeals AS (
     GROUP BY 1
 ),
 facts AS (
-    SELECT c.court_id, c.department, c.judge_id, c.type_code, c.closing_method,
+    SELECT c.case_number, c.court, c.court_id, c.department, c.judge, c.judge_id,
+           c.type_code, c.closing_method, c.filed_on, c.closed_on,
            c.time_limit_days, c.enforcement_claimed, c.enforcement_recovered,
            c.filed_on BETWEEN $start AND $end AS received,
            coalesce(c.closed_on BETWEEN $start AND $end, false) AS closed_in,
@@ -170,6 +171,14 @@ def compute(
             )
         )
     return results
+
+
+def facts_sql(period: Period, where: str = "") -> tuple[str, dict]:
+    """The facts relation for a period (for the drill-down and long-pending lists)."""
+    return (
+        FACTS_SQL.format(max_chain=MAX_CHAIN, where=where),
+        {"start": period.start, "end": period.end},
+    )
 
 
 def _number(value):

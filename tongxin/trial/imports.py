@@ -180,8 +180,10 @@ class CaseRows:
         key = number.canonical()
         if key in self._seen.numbers:
             found.append(
-                ("case_number", _("duplicate in the file (row %(row)d)")
-                 % {"row": self._seen.numbers[key]})
+                (
+                    "case_number",
+                    _("duplicate in the file (row %(row)d)") % {"row": self._seen.numbers[key]},
+                )
             )
         return found
 
@@ -193,7 +195,9 @@ class CaseRows:
         try:
             return store_rows(rows, batch_id=batch_id, total=total, progress=progress)
         except OSError as error:
-            raise ApplicationError(_("The case store could not be written (%s).") % error) from error
+            raise ApplicationError(
+                _("The case store could not be written (%s).") % error
+            ) from error
 
 
 CASES = CaseRows()

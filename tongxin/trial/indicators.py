@@ -206,3 +206,29 @@ def periods_of_year(year: int) -> list[str]:
         + [f"{year}Q{q}" for q in range(1, 5)]
         + [f"{year}-{m:02d}" for m in range(1, 13)]
     )
+
+
+# The cases behind each number (the drill-down): a predicate over the facts.
+BEHIND = {
+    "received": "received",
+    "closed": "closed_in",
+    "pending_at_start": "pending_start",
+    "pending_at_end": "pending_end",
+    "closure_rate": "pending_start OR received",
+    "closure_to_intake": "received OR closed_in",
+    "on_time_rate": "closed_in",
+    "mean_duration_days": "closed_in",
+    "median_duration_days": "closed_in",
+    "pending_over_12_months": "over_12",
+    "pending_over_12_months_ratio": "over_12",
+    "appeal_rate": "first_instance AND (closed_in OR appeals_in > 0)",
+    "acceptance_rate": "first_instance AND (closed_in OR appeals_in > 0)",
+    "reversal_remand_rate": "first_instance AND (closed_in OR reversed_in > 0)",
+    "reversal_to_remand_ratio": "second_instance AND closed_in "
+    "AND closing_method IN ('reversed', 'remanded')",
+    "mediation_withdrawal_rate": "closed_in AND mediable",
+    "case_to_matter_ratio": "root_in",
+    "enforcement_completion_rate": "closed_in AND enforcement",
+    "enforcement_recovery_rate": "closed_in AND enforcement",
+}
+assert set(BEHIND) == set(BY_CODE)

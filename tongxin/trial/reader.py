@@ -92,3 +92,35 @@ def read_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tup
     if kind == CSV:
         return csv_rows(handle, max_rows=max_rows)
     return iter_rows(handle, max_rows=max_rows)
+
+
+def write_rejects(path, *, header: tuple, rejected: list, fmt: str, encoding: str = "utf-8"):
+    """The rejected rows in the file's own format with a last column 原因 (the reasons), to be
+    fixed and imported again (the reason column is ignored on import)."""
+    columns = [str(name) for name in header] + ["原因"]
+    rows = [list(cells) + [""] * (len(header) - len(cells)) + [why] for _n, cells, why in rejected]
+    if fmt == PARQUET:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table(
+            {
+                name: [None if r[i] in (None, "") else str(r[i]) for r in rows]
+                for i, name in enumerate(columns)
+            }
+        )
+        pq.write_table(table, path)
+    elif fmt == XLSX:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(columns)
+        for cells in rows:
+            sheet.append(cells)
+        book.save(path)
+    else:
+        with open(path, "w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(rows)

@@ -190,5 +190,3 @@ def save_indicators(period: Period, *, store=None, by_case_type: bool = True) ->
         IndicatorValue.objects.filter(period=period.key).delete()
         IndicatorValue.objects.bulk_create(objects, batch_size=5_000)
     return len(objects)
-
-

@@ -193,9 +193,13 @@ class CaseStore:
                             f"WHERE n.{where.replace(' AND ', ' AND n.')}",
                             [year, province],
                         ).fetchone()
-                        fresh = con.execute(
-                            f"SELECT count(*) FROM _new WHERE {where}", [year, province]
-                        ).fetchone()[0] - same - changed
+                        fresh = (
+                            con.execute(
+                                f"SELECT count(*) FROM _new WHERE {where}", [year, province]
+                            ).fetchone()[0]
+                            - same
+                            - changed
+                        )
                         counts["unchanged"] += same
                         counts["updated"] += changed
                         counts["inserted"] += fresh
@@ -220,8 +224,13 @@ class CaseStore:
                         ).fetchone()[0]
                         source = f"SELECT * FROM _new WHERE {where}"
                         params = [year, province]
-                    _write(con, f"SELECT {', '.join(COLUMNS)} FROM ({source}) ORDER BY "
-                           "court, filed_on, case_number", params, target)
+                    _write(
+                        con,
+                        f"SELECT {', '.join(COLUMNS)} FROM ({source}) ORDER BY "
+                        "court, filed_on, case_number",
+                        params,
+                        target,
+                    )
                     written.append(target)
                     files[key] = target.name
                     if on_partition is not None:
