@@ -127,13 +127,6 @@ class ImportKind:
             return self.max_rows
         return MAX_ROWS_CHUNKED if self.is_chunked else MAX_ROWS
 
-    def rows(self, handle, *, max_rows: int | None = None):
-        if self.reader is not None:
-            return self.reader(handle, max_rows=max_rows)
-        from tongxin.lib.excel import iter_rows
-
-        return iter_rows(handle, max_rows=max_rows)
-
     def field(self, name: str):
         return next(item for item in self.fields if item.name == name)
 

@@ -4,6 +4,7 @@ pages (trial.view on the court subtree; a judge their own values and cases)."""
 from __future__ import annotations
 
 import datetime
+
 from ninja import Field, Query, Router, Schema
 
 from tongxin.api.common import ERRORS, Id, Text

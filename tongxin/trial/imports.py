@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.permissions import Perm
-from tongxin.trial import caseno
-from tongxin.trial.reader import read_rows
 from tongxin.transfer.formats import DATE, DECIMAL, ENUM, Field
 from tongxin.transfer.registry import ImportKind, register
+from tongxin.trial import caseno
+from tongxin.trial.reader import read_rows
 
 
 class Method(models.TextChoices):

@@ -57,3 +57,6 @@ class IndicatorValue(models.Model):
             models.Index(fields=["judge", "period"], name="trial_value_judge"),
             models.Index(fields=["period", "code"], name="trial_value_period"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.period}: {self.value}"

@@ -81,7 +81,7 @@ def parquet_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, 
             number += 1
             if max_rows is not None and number > max_rows + 1:
                 return
-            yield number, values
+            yield number, tuple(_cell(v) if type(v) is str else v for v in values)
 
 
 def read_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:

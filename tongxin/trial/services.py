@@ -79,10 +79,9 @@ def store_rows(
     """Write accepted rows to the case store in one atomic upsert. Progress: reading the
     rows is the first 80%, the partition files the rest."""
     store = store or CaseStore()
-    blocks, records, done = [], [], 0
-    for values in rows:
+    blocks, records = [], []
+    for done, values in enumerate(rows, start=1):
         records.append(case_record(values, batch_id=batch_id))
-        done += 1
         if len(records) >= BLOCK:
             blocks.append(_table(records))
             records = []
@@ -119,7 +118,7 @@ def check_file(handle, *, chunk: int = 2_000) -> tuple[ImportResult, list[dict]]
 
     CASES.reset()
     result, accepted = ImportResult(), []
-    with closing(KIND.rows(handle, max_rows=KIND.row_limit)) as rows:
+    with closing(KIND.reader(handle, max_rows=KIND.row_limit)) as rows:
         first = next(rows, None)
         sheet = read_header(KIND, first)
         result.header = tuple(first[1]) if first else ()

@@ -22,10 +22,9 @@ import fcntl
 import json
 import os
 import secrets
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
-
-import warnings
 
 import duckdb
 import pyarrow as pa
