@@ -57,7 +57,7 @@ def csv_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tupl
     handle.seek(0)
     text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
     try:
-        for number, cells in enumerate(csv.reader(text), start=1):
+        for number, cells in enumerate(_guarded(csv.reader(text), csv.Error), start=1):
             if max_rows is not None and number > max_rows + 1:
                 return
             if not any(c.strip() for c in cells):
@@ -67,21 +67,47 @@ def csv_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tupl
         text.detach()
 
 
+def _unreadable(what: str):
+    from django.utils.translation import gettext as _
+
+    from tongxin.core.exceptions import ApplicationError
+
+    return ApplicationError(_("The file could not be read as %(what)s.") % {"what": what})
+
+
 def parquet_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     handle.seek(0)
-    source = pq.ParquetFile(handle)
-    names = source.schema_arrow.names
+    try:
+        source = pq.ParquetFile(handle)
+        names = source.schema_arrow.names
+        batches = source.iter_batches(batch_size=10_000)
+    except (pa.ArrowException, OSError, ValueError):
+        raise _unreadable("Parquet") from None
     yield 1, tuple(names)
     number = 1
-    for batch in source.iter_batches(batch_size=10_000):
+    for batch in _guarded(batches, pa.ArrowException):
         columns = [column.to_pylist() for column in batch.columns]
         for values in zip(*columns, strict=True):
             number += 1
             if max_rows is not None and number > max_rows + 1:
                 return
             yield number, tuple(_cell(v) if type(v) is str else v for v in values)
+
+
+def _guarded(items, errors):
+    """The items of an iterator; a read error becomes the user's message."""
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except errors:
+            raise _unreadable("CSV" if errors is csv.Error else "Parquet") from None
+        yield item
 
 
 def read_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:

@@ -57,8 +57,6 @@ SCHEMA = pa.schema(
     ]
 )
 COLUMNS = SCHEMA.names
-# This DuckDB build warns that Arrow output of execute() copies; the copies are small here.
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
 
 
 class StoreError(Exception):
@@ -113,7 +111,7 @@ class CaseStore:
     def query_arrow(self, sql: str, params: list | None = None, **connect) -> pa.Table:
         con = self.connect(**connect)
         try:
-            return con.execute(sql, params or []).to_arrow_table()
+            return _arrow(con, sql, params or [])
         finally:
             con.close()
 
@@ -291,8 +289,15 @@ def _quote(text: str) -> str:
     return text.replace("'", "''")
 
 
+def _arrow(con, sql: str, params) -> pa.Table:
+    # This DuckDB build warns that Arrow output of execute() copies the rows (one partition).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return con.execute(sql, params).to_arrow_table()
+
+
 def _write(con, sql: str, params: list, target: Path) -> None:
-    table = con.execute(sql, params).to_arrow_table()
+    table = _arrow(con, sql, params)
     pq.write_table(table.cast(SCHEMA), target, compression="zstd", row_group_size=256_000)
 
 

@@ -12,10 +12,10 @@ def indicator(value, unit):
     if value is None:
         return "—"
     if unit == "ratio":
-        return f"{number_format(value * 100, 2)}%"
+        return f"{number_format(round(value * 100, 2), 2)}%"
     if unit == "days":
-        return number_format(value, 1)
-    return number_format(value, 0, force_grouping=True)
+        return number_format(round(value, 1), 1)
+    return number_format(round(value), 0, force_grouping=True)
 
 
 @register.filter
