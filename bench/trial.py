@@ -8,7 +8,7 @@ same run (one hand-written DuckDB query, and Polars, over the same Parquet files
 Each phase runs in a subprocess of its own so its peak memory (max RSS) is its own:
 prepare (a fresh SQLite database with courts and judges, the generated cases written as
 Parquet and as GBK CSV in the import format; not timed), import-parquet and import-csv (the
-product's import: `services.check_file` + `store_rows`, the same code as
+product's import: `services.check_file_to_table` + `store_table`, the same code as
 `manage.py import_cases`, into a fresh store each), indicators (the product's
 `compute.compute` for the year, all levels, as `compute_indicators` runs it), and the two
 references. Results: bench/results/trial-<cases>.json and .md.
@@ -112,15 +112,15 @@ def import_file(work: Path, name: str) -> dict:
     _django(work)
     import shutil
 
-    from tongxin.trial.services import check_file, store_rows
+    from tongxin.trial.services import check_file_to_table, store_table
     from tongxin.trial.store import CaseStore
 
     shutil.rmtree(work / "store", ignore_errors=True)
     started = time.perf_counter()
     with open(work / name, "rb") as handle:
-        result, accepted = check_file(handle)
+        result, table = check_file_to_table(handle, batch_id=1)
     checked = time.perf_counter()
-    counts = store_rows(accepted, batch_id=1)
+    counts = store_table(table)
     written = time.perf_counter()
     rows = result.accepted + len(result.rejected)
     return {

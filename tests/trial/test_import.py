@@ -106,14 +106,14 @@ def test_the_same_file_twice_changes_nothing_and_a_later_closing_updates(judges,
     store = CaseStore()
     path = _write(tmp_path, "cases.csv", csv_bytes(GOOD, encoding="gbk"))
     first = import_file(path)
-    assert first.counts == {"inserted": 4, "updated": 0, "unchanged": 0}
+    assert first.counts == {"inserted": 4, "updated": 0, "unchanged": 0, "years": [2024]}
     before = store.query("SELECT * FROM cases ORDER BY case_number")
     again = import_file(path, batch_id=99)
-    assert again.counts == {"inserted": 0, "updated": 0, "unchanged": 4}
+    assert again.counts == {"inserted": 0, "updated": 0, "unchanged": 4, "years": [2024]}
     assert store.query("SELECT * FROM cases ORDER BY case_number") == before
     closing = [row("(2024)苏0102民初2号", "2024-01-06", "2024-04-01", "判决")]
     later = import_file(_write(tmp_path, "later.csv", csv_bytes(closing)))
-    assert later.counts == {"inserted": 0, "updated": 1, "unchanged": 0}
+    assert later.counts == {"inserted": 0, "updated": 1, "unchanged": 0, "years": [2024]}
     assert store.count() == 4
     closed = store.query(
         "SELECT closed_on, closing_method FROM cases WHERE case_number = '(2024)苏0102民初2号'"

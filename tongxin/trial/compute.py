@@ -17,17 +17,22 @@ from tongxin.trial.store import CaseStore
 MAX_CHAIN = 12  # a chain deeper than this (or a loop of origins) is cut here
 
 FACTS_SQL = """
-WITH RECURSIVE chain(case_number, root, depth) AS (
-    SELECT case_number, case_number, 0 FROM cases
-    WHERE origin_case_number IS NULL
-       OR origin_case_number NOT IN (SELECT case_number FROM cases)
+WITH RECURSIVE present AS (
+    -- derived cases whose origin the store holds (the others start a dispute of their own)
+    SELECT d.case_number, d.origin_case_number FROM cases d
+    WHERE d.origin_case_number IS NOT NULL
+      AND d.origin_case_number IN (SELECT case_number FROM cases)
+),
+chain(case_number, root, depth) AS (
+    SELECT p.case_number, p.origin_case_number, 1 FROM present p
+    WHERE p.origin_case_number NOT IN (SELECT case_number FROM present)
     UNION ALL
-    SELECT c.case_number, chain.root, chain.depth + 1
-    FROM cases c JOIN chain ON c.origin_case_number = chain.case_number
+    SELECT p.case_number, chain.root, chain.depth + 1
+    FROM present p JOIN chain ON p.origin_case_number = chain.case_number
     WHERE chain.depth < {max_chain}
 ),
 sizes AS (
-    SELECT ch.root, count(*) AS chain_size
+    SELECT ch.root, count(*) AS derived
     FROM chain ch JOIN cases c USING (case_number)
     WHERE c.filed_on <= $end
     GROUP BY ch.root
@@ -63,11 +68,12 @@ facts AS (
                AS appeals_in,
            CASE WHEN c.stage = 'first_instance' THEN coalesce(ap.reversed_in, 0) ELSE 0 END
                AS reversed_in,
-           coalesce(sz.chain_size, 0) AS chain_size,
-           sz.root IS NOT NULL AND c.filed_on BETWEEN $start AND $end AS root_in
+           1 + coalesce(sz.derived, 0) AS chain_size,
+           pr.case_number IS NULL AND c.filed_on BETWEEN $start AND $end AS root_in
     FROM cases c
     LEFT JOIN appeals ap ON ap.case_number = c.case_number
     LEFT JOIN sizes sz ON sz.root = c.case_number
+    LEFT JOIN present pr ON pr.case_number = c.case_number
     WHERE c.filed_on <= $end {where}
 )
 """

@@ -21,7 +21,7 @@ CASES = {"small": 3_000, "province": 60_000, "national": 45_000_000}
 
 
 def _through_the_import(cases: list[dict], store: CaseStore) -> tuple[int, int]:
-    from tongxin.trial.services import check_file, store_rows
+    from tongxin.trial.services import check_file_to_table, store_table
 
     with tempfile.TemporaryFile() as handle:
         text = io.TextIOWrapper(handle, encoding="gbk", newline="")
@@ -32,8 +32,8 @@ def _through_the_import(cases: list[dict], store: CaseStore) -> tuple[int, int]:
         writer.writerows(generator.import_rows(cases))
         text.flush()
         text.detach()
-        result, accepted = check_file(handle)
-    store_rows(accepted, batch_id=0, store=store)
+        result, table = check_file_to_table(handle, batch_id=0)
+    store_table(table, store=store)
     return result.accepted, len(result.rejected)
 
 

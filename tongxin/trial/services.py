@@ -89,15 +89,13 @@ def store_rows(
             progress(int(done * 0.8))
     if records:
         blocks.append(_table(records))
-    if not blocks:
-        return {"inserted": 0, "updated": 0, "unchanged": 0}
-    table = pa.concat_tables(blocks)
 
     def written(part, parts):
         if progress is not None and total:
             progress(int(total * (0.8 + 0.2 * part / parts)))
 
-    return store.upsert(table, on_partition=written)
+    table = pa.concat_tables(blocks) if blocks else None
+    return store_table(table, store=store, on_partition=written)
 
 
 # The command's import: the lifecycle's reading and checks, without a batch -----------------
@@ -113,11 +111,36 @@ class ImportResult:
 
 def check_file(handle, *, chunk: int = 2_000) -> tuple[ImportResult, list[dict]]:
     """Read and check a case file; (result with its rejects, accepted values in file order)."""
+    accepted: list = []
+    result = _check(handle, chunk=chunk, sink=accepted.extend)
+    return result, accepted
+
+
+def check_file_to_table(handle, *, batch_id: int, chunk: int = 2_000):
+    """Read and check a case file, its accepted rows gathered as Arrow blocks in the store's
+    schema as it goes (a few hundred bytes a row, not a dict of strings): (result, table or
+    None)."""
+    blocks, records = [], []
+
+    def sink(values: list) -> None:
+        nonlocal records
+        records.extend(case_record(v, batch_id=batch_id) for v in values)
+        if len(records) >= BLOCK:
+            blocks.append(_table(records))
+            records = []
+
+    result = _check(handle, chunk=chunk, sink=sink)
+    if records:
+        blocks.append(_table(records))
+    return result, pa.concat_tables(blocks) if blocks else None
+
+
+def _check(handle, *, chunk: int, sink) -> ImportResult:
     from tongxin.transfer.checker import read_header
     from tongxin.trial.imports import CASES, KIND
 
     CASES.reset()
-    result, accepted = ImportResult(), []
+    result = ImportResult()
     with closing(KIND.reader(handle, max_rows=KIND.row_limit)) as rows:
         first = next(rows, None)
         sheet = read_header(KIND, first)
@@ -137,7 +160,12 @@ def check_file(handle, *, chunk: int = 2_000) -> tuple[ImportResult, list[dict]]
                     result.rejected.append((row.number, cells, "; ".join(reasons)))
                 else:
                     accepted.append(row.values)
+            result.accepted += len(accepted)
+            sink(accepted)
+            accepted.clear()
             block.clear()
+
+        accepted: list = []
 
         for number, cells in rows:
             row, faults = sheet.row(number, cells)
@@ -146,16 +174,24 @@ def check_file(handle, *, chunk: int = 2_000) -> tuple[ImportResult, list[dict]]
                 flush()
         if block:
             flush()
-    result.accepted = len(accepted)
-    return result, accepted
+    return result
 
 
 def import_file(path, *, store=None, batch_id: int = 0) -> ImportResult:
     """Check a file and write its accepted rows (the command)."""
     with open(path, "rb") as handle:
-        result, accepted = check_file(handle)
-    result.counts = store_rows(accepted, batch_id=batch_id, store=store)
+        result, table = check_file_to_table(handle, batch_id=batch_id)
+    result.counts = store_table(table, store=store)
     return result
+
+
+def store_table(table, *, store=None, on_partition=None) -> dict:
+    """Upsert an Arrow table of store rows; the counts and the filing years touched."""
+    if table is None:
+        return {"inserted": 0, "updated": 0, "unchanged": 0, "years": []}
+    counts = (store or CaseStore()).upsert(table, on_partition=on_partition)
+    counts["years"] = sorted({int(y) for y in table.column("year").unique().to_pylist()})
+    return counts
 
 
 # Indicators -----------------------------------------------------------------------------

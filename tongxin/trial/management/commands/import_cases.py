@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tongxin.core.exceptions import ApplicationError
 from tongxin.trial.reader import detect_encoding, file_format, write_rejects
-from tongxin.trial.services import check_file, store_rows
+from tongxin.trial.services import check_file_to_table, store_table
 
 
 class Command(BaseCommand):
@@ -32,10 +32,10 @@ class Command(BaseCommand):
                 fmt = file_format(handle)
                 encoding = detect_encoding(handle.read(1 << 20)) if fmt == "csv" else "utf-8"
                 try:
-                    result, accepted = check_file(handle)
+                    result, table = check_file_to_table(handle, batch_id=0)
                 except ApplicationError as error:
                     raise CommandError(f"{name}: {error.message}") from None
-            counts = store_rows(accepted, batch_id=0)
+            counts = store_table(table)
             seconds = time.perf_counter() - started
             self.stdout.write(
                 f"{name}: {result.accepted} accepted ({counts['inserted']} new, "
