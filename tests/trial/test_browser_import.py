@@ -85,20 +85,3 @@ def test_junk_files_are_refused_without_a_500(world, judges, client_for, setting
     response = upload(client_for("trial"), "cases", SimpleUploadedFile("junk.csv", data))
     assert response.status_code in (200, 302)
     assert CaseStore().count() == 0
-
-
-def test_a_committed_import_queues_the_years_indicators(
-    world, judges, client_for, settings, django_capture_on_commit_callbacks
-):
-    from tongxin.trial.models import IndicatorValue
-
-    settings.IMPORT_INLINE_ROWS = 500
-    client = client_for("trial")
-    batch = _preview(client, csv_bytes(ROWS))
-    assert not IndicatorValue.objects.exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        commit(client, batch)
-    value = IndicatorValue.objects.get(
-        court=world.basic, period="2024", level="court", case_type="", code="received"
-    )
-    assert value.value == 3

@@ -8,7 +8,7 @@ from tongxin.trial.indicators import period, periods_of_year
 @task()
 def compute_indicators_task(key: str, all_of_year: bool = False) -> int:
     """Compute and store the indicators of a period (`compute_indicators`), or of a year, its
-    quarters and months; queued after each case import for the years it touched."""
+    quarters and months (for a scheduler; the import does not queue it yet)."""
     from tongxin.trial.services import save_indicators
 
     keys = periods_of_year(int(key)) if all_of_year else [key]
