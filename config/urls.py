@@ -11,6 +11,7 @@ urlpatterns = [
     path("transfer/", include("tongxin.transfer.urls")),
     path("trial/", include("tongxin.trial.urls")),
     path("inbox/", include("tongxin.inbox.urls")),
+    path("answers/", include("tongxin.answers.urls")),
     path("api/v1/", api.urls),
 ]
 

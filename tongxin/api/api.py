@@ -29,6 +29,9 @@ PATH_PARAMETERS = {
     "department_id": "orgs.Department",
     "organisation_id": "orgs.PartyOrganisation",
     "person_id": "people.Person",
+    "opinion_id": "answers.Opinion",
+    "task_id": "answers.Task",
+    "list_id": "answers.ResponsibilityList",
 }
 # URL names that are not API operations: the schema, the docs, the index and the fallback.
 SERVICE_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "not-found"})

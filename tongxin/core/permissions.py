@@ -43,6 +43,15 @@ class Perm:
     # Grant and withdraw roles no stronger than one's own grant there (`roles_within`); unlock
     # and reset the password of an account whose every grant one could have given.
     GRANT_CHANGE = "grant.change"
+    # Opinions, rectification tasks, responsibility lists, tour guidance (tongxin.answers).
+    OPINION_VIEW = "opinion.view"  # the opinions of the court subtree (one's own: always)
+    OPINION_TRIAGE = "opinion.triage"  # answer, merge, turn into rectification tasks
+    TASK_VIEW = "task.view"  # the rectification tasks of the subtree (one's own: always)
+    TASK_ASSIGN = "task.assign"  # create tasks, decide extensions, verify, cancel
+    LIST_VIEW = "resp.view"  # responsibility lists and their review
+    LIST_CHANGE = "resp.change"
+    TOUR_VIEW = "tour.view"  # tour guidance visits and findings
+    TOUR_CHANGE = "tour.change"
     # Trial quality (tongxin.trial): indicator values, health checks and the cases of the
     # court subtree; a judge sees their own page and cases without it (trial.scope).
     TRIAL_VIEW = "trial.view"
@@ -50,6 +59,9 @@ class Perm:
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
+# Reading the answers app's registers of a court subtree (court leaders, discipline too).
+ANSWERS_READ = {Perm.OPINION_VIEW, Perm.TASK_VIEW, Perm.LIST_VIEW, Perm.TOUR_VIEW}
+ANSWERS_CHANGE = {Perm.OPINION_TRIAGE, Perm.TASK_ASSIGN, Perm.LIST_CHANGE, Perm.TOUR_CHANGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
@@ -68,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TRIAL_VIEW,
             Perm.TRIAL_IMPORT,
         }
+        | ANSWERS_READ
+        | ANSWERS_CHANGE
     ),
     Role.PARTY_AFFAIRS: frozenset(
         READ
@@ -82,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
         }
+        | ANSWERS_READ
+        | ANSWERS_CHANGE
     ),
     # Organisation-scoped roles: they see their organisation subtree and its members.
     Role.BRANCH_SECRETARY: frozenset(
@@ -93,15 +109,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
             Perm.DUES_CHANGE,
+            Perm.LIST_VIEW,  # their organisation's responsibility list
+            Perm.LIST_CHANGE,
         }
     ),
     Role.BRANCH_COMMITTEE: frozenset(
-        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW}
+        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW, Perm.LIST_VIEW}
     ),
     # A member sees their own record and their branch (no other member's record).
     Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW, Perm.TRIAL_VIEW}),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
+    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW, Perm.TRIAL_VIEW} | ANSWERS_READ),
+    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW} | ANSWERS_READ),
     Role.TRIAL_MANAGEMENT: frozenset(
         {
             Perm.COURT_VIEW,
