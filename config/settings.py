@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "tongxin.discipline",
     "tongxin.care",
     "tongxin.dashboards",
+    "tongxin.trial",
     "tongxin.inbox",
     "tongxin.api",
 ]
@@ -226,6 +227,8 @@ IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 60)
 EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20_000)
 EXPORT_ROOT = Path(env_str("EXPORT_ROOT") or BASE_DIR / "var" / "exports")
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+# The trial app's Parquet case store (tongxin/trial/store.py): partitioned by year and province.
+CASE_STORE_ROOT = Path(env_str("CASE_STORE_ROOT") or BASE_DIR / "var" / "case_store")
 EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 60)
 # The cache carries task progress between the worker and the web process (never the database:
 # the worker's write transaction would hide it). Several app servers need a shared location

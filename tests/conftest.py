@@ -66,6 +66,7 @@ def _waiting_uncached(monkeypatch):
 def _export_files(settings, tmp_path_factory):
     """Each test its own directory of prepared export files."""
     settings.EXPORT_ROOT = tmp_path_factory.mktemp("exports")
+    settings.CASE_STORE_ROOT = tmp_path_factory.mktemp("case_store")
 
 
 @pytest.fixture

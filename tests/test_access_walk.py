@@ -182,5 +182,6 @@ def test_declared_permissions_agree_with_the_table(role):
 
 
 # Permissions a member holds for their own record and branch, not through the role table
-# (talk.view: the talks and home visits held with them, care/scope.py).
-MEMBER_REACH = {"person.view", "org.view", "talk.view"}
+# (talk.view: the talks and home visits held with them, care/scope.py; trial.view: a judge's
+# own health check and cases).
+MEMBER_REACH = {"person.view", "org.view", "talk.view", "trial.view"}

@@ -27,8 +27,9 @@ BRANCH_CHANGE = row(200, 200, 200, 403, 403, 403, 403, 403, 404)
 # Change pages of a person in the branch (a member may not see another member's record).
 PERSON_CHANGE = row(200, 200, 200, 403, 404, 403, 403, 403, 404)
 ADMIN_ONLY = row(200, 403, 403, 403, 403, 403, 403, 403, 403)
-IMPORTERS = row(200, 200, 403, 403, 403, 403, 403, 403, 200)
-OWN_BATCH = row(404, 200, 403, 403, 403, 403, 403, 403, 404)
+# The trial management office imports cases (import.run with trial.import).
+IMPORTERS = row(200, 200, 403, 403, 403, 403, 403, 200, 200)
+OWN_BATCH = row(404, 200, 403, 403, 403, 403, 403, 404, 404)
 
 
 COURT_READ_LIST = row(200, 200, 403, 403, 403, 200, 200, 200, 200)

@@ -8,7 +8,8 @@ from tests.walk import IMPORTERS, OWN_BATCH
 # route name → (path kwargs builder, expected statuses for GET)
 PAGES = {
     "transfer:import-start": (None, IMPORTERS),
-    "transfer:import-template": (lambda w: {"kind": "people"}, IMPORTERS),
+    # The trial management office imports cases, not people: that kind is not theirs (404).
+    "transfer:import-template": (lambda w: {"kind": "people"}, {**IMPORTERS, "trial": 404}),
     # A pending import belongs to its uploader (party) alone: other importers get 404.
     "transfer:import-detail": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
     "transfer:import-commit": (

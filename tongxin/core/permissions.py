@@ -80,6 +80,10 @@ class Perm:
     REGISTER_MANAGE = "register.manage"  # name the leaders who read; export head hashes
     DISCIPLINE_VIEW = "discipline.view"  # discipline records, supervision checks, warning education
     DISCIPLINE_CHANGE = "discipline.change"
+    # Trial quality (tongxin.trial): indicator values, health checks and the cases of the
+    # court subtree; a judge sees their own page and cases without it (trial.scope).
+    TRIAL_VIEW = "trial.view"
+    TRIAL_IMPORT = "trial.import"  # import case data (with import.run)
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
@@ -115,6 +119,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.HELP_CHANGE,
             Perm.CONTACT_VIEW,
             Perm.CONTACT_CHANGE,
+            Perm.TRIAL_VIEW,
+            Perm.TRIAL_IMPORT,
         }
         | ANSWERS_READ
         | ANSWERS_CHANGE
@@ -192,6 +198,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | ANSWERS_READ
         | {
             Perm.DUES_VIEW,
+            Perm.TRIAL_VIEW,
             Perm.EVAL_VIEW,
             Perm.REGISTER_LEADER,
             Perm.DISCIPLINE_VIEW,
@@ -213,7 +220,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.TRIAL_MANAGEMENT: frozenset(
-        {Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW, Perm.REGISTER_VIEW} | RECORD
+        {
+            Perm.COURT_VIEW,
+            Perm.PERSON_VIEW,
+            Perm.ORG_VIEW,
+            Perm.REGISTER_VIEW,
+            Perm.TRIAL_VIEW,
+            Perm.TRIAL_IMPORT,
+            Perm.IMPORT_RUN,
+        }
+        | RECORD
     ),
 }
 
@@ -221,7 +237,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # roles that carry them (discipline inspection, trial management, court leader) without
 # holding them, since they may not read the interference register themselves.
 NOT_HELD_BY_GRANTORS = frozenset(
-    {Perm.REGISTER_VIEW, Perm.REGISTER_LEADER, Perm.REGISTER_MANAGE, Perm.DISCIPLINE_CHANGE}
+    {
+        Perm.REGISTER_VIEW,
+        Perm.REGISTER_LEADER,
+        Perm.REGISTER_MANAGE,
+        Perm.DISCIPLINE_CHANGE,
+        Perm.TRIAL_VIEW,  # party-affairs staff administer the trial office without case data
+        Perm.TRIAL_IMPORT,
+    }
 )
 
 # Roles granted on a Party organisation rather than a court.
@@ -239,6 +262,8 @@ def roles_within(role: str) -> list[str]:
     own = ROLE_PERMISSIONS.get(role, frozenset())
     if Perm.GRANT_CHANGE not in own:
         return []
+    # Administrators and party-affairs staff give the roles of the discipline office, the
+    # trial management office and court leaders without reading those registers themselves.
     return [other for other in Role.values if ROLE_PERMISSIONS[other] - NOT_HELD_BY_GRANTORS <= own]
 
 

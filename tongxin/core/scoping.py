@@ -118,6 +118,8 @@ def scoped(
 
 def reach_of(model) -> Reach:
     model = getattr(model, "model", model)  # a queryset names its model
+    if model in _REACH:  # a proxy model may declare a reach of its own (trial.Judge)
+        return _REACH[model]
     model = model._meta.concrete_model
     try:
         return _REACH[model]

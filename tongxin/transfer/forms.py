@@ -28,6 +28,10 @@ class UploadForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         """`kinds`: the registered import kinds this user may run."""
         super().__init__(*args, **kwargs)
+        if any(kind.reader is not None for kind in kinds):
+            # A kind with its own reader (cases: CSV and Parquet too) widens the file chooser.
+            self.fields["file"].label = _("File (.xlsx; case data also .csv or .parquet)")
+            self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv,.parquet"
         self.fields["kind"].choices = [(kind.name, kind.label) for kind in kinds]
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
 

@@ -99,6 +99,9 @@ class ImportKind:
     bulk: BulkImport | None = None  # bulk kind: check chunks, commit an iterator of rows
     max_rows: int | None = None  # data rows per file; None: MAX_ROWS or MAX_ROWS_CHUNKED
     order: int = 100  # position on the import page
+    # reads a file as (row number, cells) with the header as row 1; None: .xlsx only
+    # (tongxin.lib.excel.iter_rows). The case import also reads CSV and Parquet.
+    reader: Callable | None = None
 
     def __post_init__(self):
         if not _NAME.match(self.name):

@@ -375,7 +375,7 @@ def _bulk_problem(kind, sheet, row: Row, name: str, reason: str) -> dict:
 
 def _sheet(kind, handle):
     """(header, the data rows' iterator) of an uploaded workbook, read as a stream."""
-    rows = iter_rows(handle, max_rows=kind.row_limit + 1)
+    rows = (kind.reader or iter_rows)(handle, max_rows=kind.row_limit + 1)
     return read_header(kind, next(rows, None)), rows
 
 
@@ -418,7 +418,7 @@ def import_upload(*, actor, kind: str, upload) -> ImportBatch:
     inline = settings.IMPORT_INLINE_ROWS
     try:
         # The header and at most inline + 1 data rows: enough to tell a small file.
-        with closing(iter_rows(upload, max_rows=inline + 1)) as rows:
+        with closing((import_kind.reader or iter_rows)(upload, max_rows=inline + 1)) as rows:
             sheet = read_header(import_kind, next(rows, None))
             data_rows = sum(1 for _row in rows)
     except WorkbookError as error:

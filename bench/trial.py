@@ -1,0 +1,289 @@
+"""Trial-quality benchmark: case import rate and peak memory, and the indicator computation
+for every court, department and judge for a year as a ratio to references measured in the
+same run (one hand-written DuckDB query, and Polars, over the same Parquet files).
+
+    .venv/bin/python bench/trial.py --cases 1000000
+    .venv/bin/python bench/trial.py --cases 45000000 --no-csv      # national (the integrator)
+
+Each phase runs in a subprocess of its own so its peak memory (max RSS) is its own:
+prepare (a fresh SQLite database with courts and judges, the generated cases written as
+Parquet and as GBK CSV in the import format; not timed), import-parquet and import-csv (the
+product's import: `services.check_file_to_table` + `store_table`, the same code as
+`manage.py import_cases`, into a fresh store each), indicators (the product's
+`compute.compute` for the year, all levels, as `compute_indicators` runs it), and the two
+references. Results: bench/results/trial-<cases>.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+CASES_PER_COURT = 13_000  # 45 M cases over ~3,500 courts
+JUDGES_PER_COURT = 36  # ~128,000 judges
+
+
+def _django(work: Path):
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ["CASE_STORE_ROOT"] = str(work / "store")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# Phases (each in its own process) ---------------------------------------------------------
+
+
+def prepare(work: Path, cases: int, csv: bool) -> dict:
+    _django(work)
+    from django.core.management import call_command
+
+    from tongxin.orgs.models import Court
+    from tongxin.people.models import Person
+    from tongxin.trial import generator
+
+    call_command("migrate", verbosity=0)
+    provinces = "京津冀晋辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔云陕甘青宁新"
+    basics = max(2, cases // CASES_PER_COURT)
+    courts, made = [], 0
+    for index in range(max(1, basics // 10)):
+        province = provinces[index % len(provinces)]
+        inter = f"{province}{index // len(provinces) + 1:02d}"
+        courts.append(Court(code=inter, name_zh=inter, level="intermediate", path=f"{inter}/"))
+        for b in range(10):
+            if made >= basics:
+                break
+            code = f"{inter}{b + 1:02d}"
+            courts.append(Court(code=code, name_zh=code, level="basic", path=f"{inter}/{code}/"))
+            made += 1
+    Court.objects.bulk_create(courts, batch_size=2000)
+    saved = {c.code: c for c in Court.objects.all()}
+    people = []
+    for court in saved.values():
+        for j in range(JUDGES_PER_COURT if court.level == "basic" else JUDGES_PER_COURT // 2):
+            people.append(
+                Person(
+                    court=court,
+                    name=f"法官{j}",
+                    gender="m",
+                    staff_number=f"{court.pk:05d}{j:04d}",
+                    category="judge",
+                )
+            )
+    Person.objects.bulk_create(people, batch_size=5000)
+    gen = generator.from_database()
+    for court in gen.courts.values():  # appeals go to the intermediate court
+        if court.level == "basic":
+            object.__setattr__(court, "parent", court.code[:3])
+    started = time.perf_counter()
+    generated = generator.write_parquet(
+        work / "cases.parquet", gen.generate(year=2024, cases=cases)
+    )
+    info = {"generated": generated, "courts": len(saved), "judges": len(people)}
+    info["generate_seconds"] = time.perf_counter() - started
+    if csv:
+        gen = generator.from_database()
+        for court in gen.courts.values():
+            if court.level == "basic":
+                object.__setattr__(court, "parent", court.code[:3])
+        generator.write_csv(
+            work / "cases.csv", gen.generate(year=2024, cases=cases), encoding="gbk"
+        )
+    return info
+
+
+def import_file(work: Path, name: str) -> dict:
+    _django(work)
+    import shutil
+
+    from tongxin.trial.services import check_file_to_table, store_table
+    from tongxin.trial.store import CaseStore
+
+    shutil.rmtree(work / "store", ignore_errors=True)
+    started = time.perf_counter()
+    with open(work / name, "rb") as handle:
+        result, table = check_file_to_table(handle, batch_id=1)
+    checked = time.perf_counter()
+    counts = store_table(table)
+    written = time.perf_counter()
+    rows = result.accepted + len(result.rejected)
+    return {
+        "rows": rows,
+        "rejected": len(result.rejected),
+        "check_seconds": checked - started,
+        "write_seconds": written - checked,
+        "seconds": written - started,
+        "rows_per_second": rows / (written - started),
+        "inserted": counts["inserted"],
+        "stored": CaseStore().count(),
+    }
+
+
+def indicators(work: Path) -> dict:
+    _django(work)
+    from tongxin.trial.compute import compute
+    from tongxin.trial.indicators import period
+
+    started = time.perf_counter()
+    results = compute(period("2024"))
+    return {"seconds": time.perf_counter() - started, "rows": len(results)}
+
+
+# The hand-written reference: the same base counts per court, department and judge, in one
+# statement without the product's machinery (no dispute chains, no appeals join).
+REFERENCE_SQL = """
+SELECT court_id, department, judge_id,
+  count(*) FILTER (WHERE filed_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') AS received,
+  count(*) FILTER (WHERE closed_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') AS closed,
+  count(*) FILTER (WHERE filed_on < DATE '2024-01-01'
+                   AND (closed_on IS NULL OR closed_on >= DATE '2024-01-01')) AS pending_start,
+  count(*) FILTER (WHERE closed_on IS NULL OR closed_on > DATE '2024-12-31') AS pending_end,
+  count(*) FILTER (WHERE closed_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'
+                   AND date_diff('day', filed_on, closed_on) - excluded_days <= time_limit_days)
+                   AS on_time,
+  avg(date_diff('day', filed_on, closed_on))
+      FILTER (WHERE closed_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') AS mean_days,
+  median(date_diff('day', filed_on, closed_on))
+      FILTER (WHERE closed_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') AS median_days
+FROM cases
+GROUP BY GROUPING SETS ((court_id), (court_id, department), (court_id, judge_id))
+"""
+
+
+def reference_duckdb(work: Path) -> dict:
+    _django(work)
+    from tongxin.trial.store import CaseStore
+
+    con = CaseStore().connect()
+    started = time.perf_counter()
+    rows = con.execute(REFERENCE_SQL).fetchall()
+    return {"seconds": time.perf_counter() - started, "rows": len(rows)}
+
+
+def reference_polars(work: Path) -> dict:
+    _django(work)
+    import datetime
+
+    import polars as pl
+
+    from tongxin.trial.store import CaseStore
+
+    files = CaseStore().files()
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
+    started = time.perf_counter()
+    cases = pl.scan_parquet(files).with_columns(
+        received=pl.col("filed_on").is_between(start, end),
+        closed=pl.col("closed_on").is_between(start, end).fill_null(False),
+        pending_start=(pl.col("filed_on") < start)
+        & (pl.col("closed_on").is_null() | (pl.col("closed_on") >= start)),
+        pending_end=pl.col("closed_on").is_null() | (pl.col("closed_on") > end),
+        days=(pl.col("closed_on") - pl.col("filed_on")).dt.total_days(),
+    )
+    aggs = [
+        pl.col("received").sum(),
+        pl.col("closed").sum(),
+        pl.col("pending_start").sum(),
+        pl.col("pending_end").sum(),
+        (pl.col("closed") & (pl.col("days") - pl.col("excluded_days") <= pl.col("time_limit_days")))
+        .sum()
+        .alias("on_time"),  # fmt: skip
+        pl.col("days").filter(pl.col("closed")).mean().alias("mean_days"),
+        pl.col("days").filter(pl.col("closed")).median().alias("median_days"),
+    ]
+    frames = pl.collect_all(
+        [
+            cases.group_by(keys).agg(aggs)
+            for keys in (["court_id"], ["court_id", "department"], ["court_id", "judge_id"])
+        ]  # fmt: skip
+    )
+    return {"seconds": time.perf_counter() - started, "rows": sum(f.height for f in frames)}
+
+
+PHASES = {
+    "import-parquet": lambda work, args: import_file(work, "cases.parquet"),
+    "import-csv": lambda work, args: import_file(work, "cases.csv"),
+    "indicators": lambda work, args: indicators(work),
+    "reference-duckdb": lambda work, args: reference_duckdb(work),
+    "reference-polars": lambda work, args: reference_polars(work),
+}
+
+
+def _phase(args, name: str) -> dict:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            name,
+            "--work",
+            str(args.work),
+            "--cases",
+            str(args.cases),
+        ]
+        + (["--no-csv"] if args.no_csv else []),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--no-csv", action="store_true", help="skip the GBK CSV import")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each computation")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        if args.phase == "prepare":
+            result = prepare(args.work, args.cases, not args.no_csv)
+        else:
+            result = PHASES[args.phase](args.work, args)
+        result["peak_mb"] = _peak_mb()
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory(prefix="trial_bench_") as work:
+        args.work = Path(work)
+        report = {"cases": args.cases, "cpus": os.cpu_count()}
+        report["prepare"] = _phase(args, "prepare")
+        print("prepared", report["prepare"], flush=True)
+        if not args.no_csv:
+            report["import-csv"] = _phase(args, "import-csv")
+            print("import-csv", report["import-csv"], flush=True)
+        report["import-parquet"] = _phase(args, "import-parquet")  # leaves the store
+        print("import-parquet", report["import-parquet"], flush=True)
+        for name in ("indicators", "reference-duckdb", "reference-polars"):
+            runs = [_phase(args, name) for _ in range(args.repeat)]
+            best = min(runs, key=lambda r: r["seconds"])
+            best["runs"] = [round(r["seconds"], 3) for r in runs]
+            report[name] = best
+            print(name, best, flush=True)
+        reference = min(
+            report["reference-duckdb"]["seconds"], report["reference-polars"]["seconds"]
+        )
+        report["ratio_to_best_reference"] = report["indicators"]["seconds"] / reference
+        print("ratio", round(report["ratio_to_best_reference"], 2))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"trial-{args.cases}.json").write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Reading case files: .xlsx (the import app's reader), CSV in UTF-8, UTF-8 with BOM, GBK or
+GB18030 (detected), and Parquet. Every reader yields (row number, cell values) with the
+header as row 1, the shape `tongxin.lib.excel.iter_rows` gives, so the import lifecycle
+reads any of them the same way (`ImportKind.reader`)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+
+from tongxin.lib.excel import OLE_MAGIC, ZIP_MAGIC, iter_rows
+
+PARQUET_MAGIC = b"PAR1"
+XLSX, CSV, PARQUET = "xlsx", "csv", "parquet"
+_PROBE = 1 << 20  # bytes read to decide the encoding
+
+
+def file_format(handle) -> str:
+    handle.seek(0)
+    head = handle.read(8)
+    handle.seek(0)
+    if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
+        return XLSX
+    if head.startswith(PARQUET_MAGIC):
+        return PARQUET
+    return CSV
+
+
+def detect_encoding(head: bytes) -> str:
+    """utf-8-sig (BOM), utf-8, or gb18030 (a superset of GBK): the first that decodes the
+    file's first megabyte (a multi-byte character cut at the end is allowed)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            decoder.decode(head, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "gb18030"
+
+
+def _cell(text: str):
+    # Excel serial dates written to CSV (45356): a number without a leading zero; staff numbers
+    # with leading zeros stay text, and any other number reads back as the same text.
+    if text.isdigit() and len(text) == 5 and text[0] != "0":
+        return int(text)
+    return text
+
+
+def csv_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:
+    handle.seek(0)
+    encoding = detect_encoding(handle.read(_PROBE))
+    handle.seek(0)
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    try:
+        for number, cells in enumerate(_guarded(csv.reader(text), csv.Error), start=1):
+            if max_rows is not None and number > max_rows + 1:
+                return
+            if not any(c.strip() for c in cells):
+                continue
+            yield number, tuple(_cell(c.strip()) for c in cells)
+    finally:
+        text.detach()
+
+
+def _unreadable(what: str):
+    from django.utils.translation import gettext as _
+
+    from tongxin.core.exceptions import ApplicationError
+
+    return ApplicationError(_("The file could not be read as %(what)s.") % {"what": what})
+
+
+def parquet_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    handle.seek(0)
+    try:
+        source = pq.ParquetFile(handle)
+        names = source.schema_arrow.names
+        batches = source.iter_batches(batch_size=10_000)
+    except (pa.ArrowException, OSError, ValueError):
+        raise _unreadable("Parquet") from None
+    yield 1, tuple(names)
+    number = 1
+    for batch in _guarded(batches, pa.ArrowException):
+        columns = [column.to_pylist() for column in batch.columns]
+        for values in zip(*columns, strict=True):
+            number += 1
+            if max_rows is not None and number > max_rows + 1:
+                return
+            yield number, tuple(_cell(v) if type(v) is str else v for v in values)
+
+
+def _guarded(items, errors):
+    """The items of an iterator; a read error becomes the user's message."""
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except errors:
+            raise _unreadable("CSV" if errors is csv.Error else "Parquet") from None
+        yield item
+
+
+def read_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tuple]]:
+    """The rows of a case file of any accepted format (see the module docstring)."""
+    kind = file_format(handle)
+    if kind == PARQUET:
+        return parquet_rows(handle, max_rows=max_rows)
+    if kind == CSV:
+        return csv_rows(handle, max_rows=max_rows)
+    return iter_rows(handle, max_rows=max_rows)
+
+
+def write_rejects(path, *, header: tuple, rejected: list, fmt: str, encoding: str = "utf-8"):
+    """The rejected rows in the file's own format with a last column 原因 (the reasons), to be
+    fixed and imported again (the reason column is ignored on import)."""
+    columns = [str(name) for name in header] + ["原因"]
+    rows = [list(cells) + [""] * (len(header) - len(cells)) + [why] for _n, cells, why in rejected]
+    if fmt == PARQUET:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table(
+            {
+                name: [None if r[i] in (None, "") else str(r[i]) for r in rows]
+                for i, name in enumerate(columns)
+            }
+        )
+        pq.write_table(table, path)
+    elif fmt == XLSX:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(columns)
+        for cells in rows:
+            sheet.append(cells)
+        book.save(path)
+    else:
+        with open(path, "w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(rows)

@@ -1,0 +1,305 @@
+"""The case store: Parquet files partitioned by filing year and province, read with DuckDB.
+
+This is the one module that imports `duckdb`. Layout under CASE_STORE_ROOT:
+
+    cases/year=2024/province=京/part-<token>.parquet   one current file per partition
+    manifest.json                                       {"version": n, "files": {...}}
+
+Readers read the files the manifest names (never a directory listing), so a write is atomic:
+`upsert` writes each touched partition's new file (old rows minus the replaced case numbers,
+plus the new rows) next to the old one, then replaces the manifest with `os.replace` (atomic
+on POSIX), then deletes the files it superseded. A write that fails before the manifest swap
+removes its new files and leaves the store as it was; a crash leaves only unreferenced files
+(`sweep` removes them). Writers take an exclusive file lock. The hive-style directory names
+let any engine that reads partitioned Parquet (DuckDB, Spark, Trino, Polars) prune by year and
+province; see docs/architecture.md, "The case store beyond one machine".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.conf import settings
+
+SCHEMA = pa.schema(
+    [
+        ("case_number", pa.string()),
+        ("year", pa.int16()),
+        ("province", pa.string()),
+        ("court", pa.string()),
+        ("court_id", pa.int64()),
+        ("type_code", pa.string()),
+        ("category", pa.string()),
+        ("stage", pa.string()),
+        ("filed_on", pa.date32()),
+        ("closed_on", pa.date32()),
+        ("closing_method", pa.string()),
+        ("judge", pa.string()),
+        ("judge_id", pa.int64()),
+        ("department", pa.string()),
+        ("procedure", pa.string()),
+        ("time_limit_days", pa.int32()),
+        ("excluded_days", pa.int32()),
+        ("origin_case_number", pa.string()),
+        ("enforcement_claimed", pa.float64()),
+        ("enforcement_recovered", pa.float64()),
+        ("batch_id", pa.int64()),
+    ]
+)
+COLUMNS = SCHEMA.names
+
+
+class StoreError(Exception):
+    pass
+
+
+class CaseStore:
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root or settings.CASE_STORE_ROOT)
+
+    # Reading ----------------------------------------------------------------------------
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    def manifest(self) -> dict:
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"version": 0, "files": {}}
+
+    def files(self, *, years: Iterable[int] | None = None) -> list[str]:
+        wanted = {f"year={y}" for y in years} if years is not None else None
+        return [
+            str(self.root / "cases" / part / name)
+            for part, name in sorted(self.manifest()["files"].items())
+            if wanted is None or part.split("/")[0] in wanted
+        ]
+
+    def connect(self, *, years: Iterable[int] | None = None, threads: int | None = None):
+        """A DuckDB connection with the view `cases` over the current files."""
+        con = duckdb.connect()
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        files = self.files(years=years)
+        if files:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            con.execute(f"CREATE VIEW cases AS SELECT * FROM read_parquet([{listed}])")
+        else:
+            con.register("_empty", SCHEMA.empty_table())
+            con.execute("CREATE VIEW cases AS SELECT * FROM _empty")
+        return con
+
+    def query(self, sql: str, params: list | None = None, **connect) -> list[tuple]:
+        con = self.connect(**connect)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def query_arrow(self, sql: str, params: list | None = None, **connect) -> pa.Table:
+        con = self.connect(**connect)
+        try:
+            return _arrow(con, sql, params or [])
+        finally:
+            con.close()
+
+    def count(self) -> int:
+        return self.query("SELECT count(*) FROM cases")[0][0]
+
+    def existing(self, numbers: list[str]) -> set[str]:
+        """Which of these case numbers the store holds."""
+        if not numbers or not self.files():
+            return set()
+        con = self.connect()
+        try:
+            con.register("_wanted", pa.table({"n": pa.array(numbers, pa.string())}))
+            rows = con.execute(
+                "SELECT case_number FROM cases WHERE case_number IN (SELECT n FROM _wanted)"
+            ).fetchall()
+            return {row[0] for row in rows}
+        finally:
+            con.close()
+
+    # Writing ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def upsert(self, table: pa.Table, *, on_partition=None) -> dict:
+        """Insert or replace (by case number; the last row of a number wins) the rows of an
+        Arrow table with SCHEMA, atomically. Returns {"inserted", "updated", "unchanged"}.
+        `on_partition(done, total)` is called after each partition file is written."""
+        table = table.select(COLUMNS).cast(SCHEMA)
+        with self._locked():
+            manifest = self.manifest()
+            con = duckdb.connect()
+            written: list[Path] = []
+            try:
+                con.register("_raw", table)
+                # The last row of each case number in the file wins.
+                con.execute(
+                    "CREATE TEMP TABLE _new AS SELECT * EXCLUDE (_r) FROM ("
+                    " SELECT *, row_number() OVER (PARTITION BY case_number"
+                    "  ORDER BY _i DESC) AS _r FROM (SELECT *, row_number() OVER () AS _i"
+                    "  FROM _raw)) WHERE _r = 1"
+                )
+                con.execute("ALTER TABLE _new DROP COLUMN _i")
+                parts = con.execute(
+                    "SELECT DISTINCT year, province FROM _new ORDER BY 1, 2"
+                ).fetchall()
+                counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+                files = dict(manifest["files"])
+                token = secrets.token_hex(6)
+                for done, (year, province) in enumerate(parts, start=1):
+                    key = f"year={year}/province={province}"
+                    old = files.get(key)
+                    target = self.root / "cases" / key / f"part-{token}.parquet"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    where = "year = ? AND province = ?"
+                    if old:
+                        old_path = str(self.root / "cases" / key / old)
+                        con.execute(
+                            f"CREATE OR REPLACE TEMP VIEW _old AS SELECT * FROM "
+                            f"read_parquet('{_quote(old_path)}')"
+                        )
+                        new_cols = ", ".join(f"n.{c}" for c in COLUMNS if c != "batch_id")
+                        old_cols = ", ".join(f"o.{c}" for c in COLUMNS if c != "batch_id")
+                        same, changed = con.execute(
+                            f"SELECT count(*) FILTER (WHERE ({new_cols}) IS NOT DISTINCT FROM "
+                            f"({old_cols})), count(*) FILTER (WHERE ({new_cols}) IS DISTINCT "
+                            f"FROM ({old_cols})) FROM _new n JOIN _old o USING (case_number) "
+                            f"WHERE n.{where.replace(' AND ', ' AND n.')}",
+                            [year, province],
+                        ).fetchone()
+                        fresh = (
+                            con.execute(
+                                f"SELECT count(*) FROM _new WHERE {where}", [year, province]
+                            ).fetchone()[0]
+                            - same
+                            - changed
+                        )
+                        counts["unchanged"] += same
+                        counts["updated"] += changed
+                        counts["inserted"] += fresh
+                        if not changed and not fresh:
+                            continue
+                        # Unchanged rows keep their old version (and batch) so a second run
+                        # of the same file leaves the store's content as it was.
+                        source = (
+                            "SELECT * FROM _old WHERE case_number NOT IN (SELECT case_number "
+                            f"FROM _new WHERE {where}) UNION ALL SELECT * FROM _new n WHERE "
+                            f"{where} AND NOT EXISTS (SELECT 1 FROM _old o WHERE o.case_number"
+                            f" = n.case_number AND ({old_cols}) IS NOT DISTINCT FROM "
+                            f"({new_cols})) UNION ALL SELECT * FROM _old o WHERE EXISTS ("
+                            f"SELECT 1 FROM _new n WHERE n.{where.replace(' AND ', ' AND n.')}"
+                            f" AND o.case_number = n.case_number AND ({old_cols}) IS NOT "
+                            f"DISTINCT FROM ({new_cols}))"
+                        )
+                        params = [year, province] * 3
+                    else:
+                        counts["inserted"] += con.execute(
+                            f"SELECT count(*) FROM _new WHERE {where}", [year, province]
+                        ).fetchone()[0]
+                        source = f"SELECT * FROM _new WHERE {where}"
+                        params = [year, province]
+                    _write(
+                        con,
+                        f"SELECT {', '.join(COLUMNS)} FROM ({source}) ORDER BY "
+                        "court, filed_on, case_number",
+                        params,
+                        target,
+                    )
+                    written.append(target)
+                    files[key] = target.name
+                    if on_partition is not None:
+                        on_partition(done, len(parts))
+                if written:
+                    self._publish(manifest, files)
+            except BaseException:
+                for path in written:
+                    path.unlink(missing_ok=True)
+                raise
+            finally:
+                con.close()
+        return counts
+
+    def _publish(self, manifest: dict, files: dict) -> None:
+        staged = self.root / f".manifest-{secrets.token_hex(4)}.json"
+        staged.write_text(
+            json.dumps({"version": manifest["version"] + 1, "files": files}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        os.replace(staged, self.manifest_path)
+        for key, name in manifest["files"].items():
+            if files.get(key) != name:
+                (self.root / "cases" / key / name).unlink(missing_ok=True)
+
+    def write_partitions(self, tables: Iterable[pa.Table]) -> int:
+        """Write whole partitions directly (the national demo and the bench: no upsert).
+        Each table holds one (year, province); it replaces that partition."""
+        total = 0
+        with self._locked():
+            manifest = self.manifest()
+            files = dict(manifest["files"])
+            token = secrets.token_hex(6)
+            for table in tables:
+                table = table.select(COLUMNS).cast(SCHEMA)
+                year = table.column("year")[0].as_py()
+                province = table.column("province")[0].as_py()
+                key = f"year={year}/province={province}"
+                target = self.root / "cases" / key / f"part-{token}.parquet"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(table, target, compression="zstd", row_group_size=256_000)
+                files[key] = target.name
+                total += table.num_rows
+            self._publish(manifest, files)
+        return total
+
+    def sweep(self) -> int:
+        """Delete files no manifest names (left by a crash between write and publish)."""
+        current = {str(Path(p)) for p in self.files()}
+        removed = 0
+        for path in (self.root / "cases").rglob("*.parquet"):
+            if str(path) not in current:
+                path.unlink()
+                removed += 1
+        return removed
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _arrow(con, sql: str, params) -> pa.Table:
+    # This DuckDB build warns that Arrow output of execute() copies the rows (one partition).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return con.execute(sql, params).to_arrow_table()
+
+
+def _write(con, sql: str, params: list, target: Path) -> None:
+    table = _arrow(con, sql, params)
+    pq.write_table(table.cast(SCHEMA), target, compression="zstd", row_group_size=256_000)
+
+
+def store() -> CaseStore:
+    return CaseStore()
