@@ -92,6 +92,53 @@ def _days(value) -> int | None:
     return int(text)
 
 
+# The reasons of a rejected row, one rule in one place: the per-row check (CaseRows) and the
+# set-based check of large files (tongxin/trial/fastimport.py) compute the same facts and turn
+# them into (field, message) here.
+
+
+def invalid_case_number() -> tuple[str, str]:
+    return ("case_number", _("not a valid case number"))
+
+
+def problem_reasons(
+    *,
+    unknown_court: str | None = None,
+    unknown_judge: bool = False,
+    closed_before_filed: bool = False,
+    filed_in_future: bool = False,
+    closed_without_method: bool = False,
+    method_without_closing: bool = False,
+    bad_days=(),
+    bad_origin: bool = False,
+    duplicate_of: int | None = None,
+) -> list[tuple[str, str]]:
+    """The (field, message) pairs of a row whose case number parsed, in the order shown."""
+    found = []
+    if unknown_court is not None:
+        found.append(("case_number", _("unknown court code %(code)s") % {"code": unknown_court}))
+    elif unknown_judge:
+        found.append(("judge_staff_number", _("no judge with this staff number in the court")))
+    if closed_before_filed:
+        found.append(("closed_on", _("closed before it was filed")))
+    if filed_in_future:
+        found.append(("filed_on", _("filed in the future")))
+    if closed_without_method:
+        found.append(("closing_method", _("a closed case needs its closing method")))
+    if method_without_closing:
+        found.append(("closed_on", _("a closing method without a closing date")))
+    for name in ("time_limit_days", "excluded_days"):
+        if name in bad_days:
+            found.append((name, _("not a whole number of days")))
+    if bad_origin:
+        found.append(("origin_case_number", _("not a valid case number")))
+    if duplicate_of is not None:
+        found.append(
+            ("case_number", _("duplicate in the file (row %(row)d)") % {"row": duplicate_of})
+        )
+    return found
+
+
 class _Seen(threading.local):
     """The case numbers seen so far in the file being checked (duplicates in the file): the
     lifecycle checks a file's chunks in order, in one thread; a chunk starting at or before
@@ -128,7 +175,7 @@ class CaseRows:
             try:
                 parsed[row.number] = caseno.parse(row.values["case_number"])
             except caseno.CaseNumberError:
-                problems[row.number] = [("case_number", _("not a valid case number"))]
+                problems[row.number] = [invalid_case_number()]
         codes = {number.court for number in parsed.values()}
         courts = dict(Court.objects.filter(code__in=codes).values_list("code", "pk"))
         staff = {(r.values.get("judge_staff_number") or "") for r in rows}
@@ -154,38 +201,29 @@ class CaseRows:
         return problems
 
     def _row_problems(self, row, number, courts, judges) -> list:
-        values, found = row.values, []
+        values = row.values
         court_id = courts.get(number.court)
-        if court_id is None:
-            found.append(("case_number", _("unknown court code %(code)s") % {"code": number.court}))
-        elif (court_id, values.get("judge_staff_number")) not in judges:
-            found.append(("judge_staff_number", _("no judge with this staff number in the court")))
         filed, closed = values.get("filed_on"), values.get("closed_on")
-        if filed and closed and closed < filed:
-            found.append(("closed_on", _("closed before it was filed")))
-        if filed and filed > datetime.date.today().isoformat():
-            found.append(("filed_on", _("filed in the future")))
-        if closed and not values.get("closing_method"):
-            found.append(("closing_method", _("a closed case needs its closing method")))
-        if values.get("closing_method") and not closed:
-            found.append(("closed_on", _("a closing method without a closing date")))
+        bad_days = []
         for name in ("time_limit_days", "excluded_days"):
             try:
                 _days(values.get(name))
             except ValueError:
-                found.append((name, _("not a whole number of days")))
+                bad_days.append(name)
         origin = values.get("origin_case_number")
-        if origin and caseno.canonical(origin) is None:
-            found.append(("origin_case_number", _("not a valid case number")))
         key = number.canonical()
-        if key in self._seen.numbers:
-            found.append(
-                (
-                    "case_number",
-                    _("duplicate in the file (row %(row)d)") % {"row": self._seen.numbers[key]},
-                )
-            )
-        return found
+        return problem_reasons(
+            unknown_court=number.court if court_id is None else None,
+            unknown_judge=court_id is not None
+            and (court_id, values.get("judge_staff_number")) not in judges,
+            closed_before_filed=bool(filed and closed and closed < filed),
+            filed_in_future=bool(filed and filed > datetime.date.today().isoformat()),
+            closed_without_method=bool(closed and not values.get("closing_method")),
+            method_without_closing=bool(values.get("closing_method") and not closed),
+            bad_days=bad_days,
+            bad_origin=bool(origin and caseno.canonical(origin) is None),
+            duplicate_of=self._seen.numbers.get(key),
+        )
 
     # Committing ----------------------------------------------------------------------------
 

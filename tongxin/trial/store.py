@@ -144,17 +144,26 @@ class CaseStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def upsert(self, table: pa.Table, *, on_partition=None) -> dict:
+    def upsert(self, table: pa.Table | Path, *, on_partition=None) -> dict:
         """Insert or replace (by case number; the last row of a number wins) the rows of an
-        Arrow table with SCHEMA, atomically. Returns {"inserted", "updated", "unchanged"}.
-        `on_partition(done, total)` is called after each partition file is written."""
-        table = table.select(COLUMNS).cast(SCHEMA)
+        Arrow table with SCHEMA (or of a Parquet file with SCHEMA's columns: the set-based
+        import, which DuckDB reads and spills without holding it in memory), atomically.
+        Returns {"inserted", "updated", "unchanged"}. `on_partition(done, total)` is called
+        after each partition file is written."""
+        if isinstance(table, pa.Table):
+            table = table.select(COLUMNS).cast(SCHEMA)
         with self._locked():
             manifest = self.manifest()
-            con = duckdb.connect()
+            con = memory_connection()
             written: list[Path] = []
             try:
-                con.register("_raw", table)
+                if isinstance(table, pa.Table):
+                    con.register("_raw", table)
+                else:
+                    con.execute(
+                        f"CREATE TEMP VIEW _raw AS SELECT {', '.join(COLUMNS)} FROM "
+                        f"read_parquet('{_quote(str(table))}')"
+                    )
                 # The last row of each case number in the file wins.
                 con.execute(
                     "CREATE TEMP TABLE _new AS SELECT * EXCLUDE (_r) FROM ("
@@ -283,6 +292,17 @@ class CaseStore:
                 path.unlink()
                 removed += 1
         return removed
+
+
+def memory_connection(*, spill_to: Path | str | None = None, memory_limit: str | None = None):
+    """A DuckDB connection of its own (the set-based import's checks and the store's writes),
+    spilling to `spill_to` past `memory_limit`."""
+    con = duckdb.connect()
+    if spill_to is not None:
+        con.execute(f"SET temp_directory = '{_quote(str(spill_to))}'")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
+    return con
 
 
 def _quote(text: str) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tongxin.core.exceptions import ApplicationError
+from tongxin.trial.fastimport import FAST_MIN_ROWS, import_parquet, parquet_rows_count
 from tongxin.trial.reader import detect_encoding, file_format, write_rejects
 from tongxin.trial.services import check_file_to_table, store_table
 
@@ -20,8 +21,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+")
         parser.add_argument("--no-rejects-file", action="store_true")
+        parser.add_argument(
+            "--path",
+            choices=("auto", "fast", "per-row"),
+            default="auto",
+            help="auto: Parquet files of at least "
+            f"{FAST_MIN_ROWS:,} rows are checked set-based in DuckDB "
+            "(tongxin/trial/fastimport.py), others row by row; the result is the same.",
+        )
 
-    def handle(self, *args, files, no_rejects_file: bool, **options):
+    def handle(self, *args, files, no_rejects_file: bool, path: str = "auto", **options):
+        choice = path
         failed = False
         for name in files:
             path = Path(name)
@@ -31,16 +41,26 @@ class Command(BaseCommand):
             with open(path, "rb") as handle:
                 fmt = file_format(handle)
                 encoding = detect_encoding(handle.read(1 << 20)) if fmt == "csv" else "utf-8"
+                fast = fmt == "parquet" and (
+                    choice == "fast"
+                    or (choice == "auto" and parquet_rows_count(path) >= FAST_MIN_ROWS)
+                )
                 try:
-                    result, table = check_file_to_table(handle, batch_id=0)
+                    if fast:
+                        result = import_parquet(path)
+                        counts = result.counts
+                    else:
+                        result, table = check_file_to_table(handle, batch_id=0)
                 except ApplicationError as error:
                     raise CommandError(f"{name}: {error.message}") from None
-            counts = store_table(table)
+            if not fast:
+                counts = store_table(table)
             seconds = time.perf_counter() - started
             self.stdout.write(
                 f"{name}: {result.accepted} accepted ({counts['inserted']} new, "
                 f"{counts['updated']} updated, {counts['unchanged']} unchanged), "
                 f"{len(result.rejected)} rejected, {seconds:.1f} s"
+                + (" (set-based)" if fast else "")
             )
             if result.rejected:
                 failed = True

@@ -1,0 +1,134 @@
+"""The set-based import of large Parquet files gives what the per-row import gives: the same
+accepted rows (store rows) and the same (row, reasons) rejects, on a file with every reason."""
+
+import io
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from django.core.management import call_command
+
+from tests.trial.files import HEADER, parquet_bytes, row
+from tongxin.trial import fastimport
+from tongxin.trial.services import check_file_to_table, import_file
+from tongxin.trial.store import COLUMNS, CaseStore, memory_connection
+
+LONG = "(2024)苏0102民初" + "1" * 60 + "号"
+ROWS = [
+    row("(2024)苏0102民初1号", "2024-01-05", "2024-03-01", "调解"),
+    row("（２０２４）苏0102民初2号", "2024/1/6", procedure="简易"),
+    row(" (2024)苏0102执3号 ", "2024年2月1日", "2024-05-01", "执行完毕", claimed="1,000", recovered="800.5"),
+    row("(2024)苏01民终1号", "45356", "2024-06-01", "改判", judge="I001", origin="（2024）苏0102民初1号"),
+    row("【2024】苏 0102 民初 0020 号", "20240107", limit="30", excluded="5"),
+    row("garbage", "2024-01-06"),
+    row("", "2024-01-06"),
+    row("(2024)苏0102民初0号", "2024-01-06"),
+    row("(2024)苏9999民初3号", "2024-01-06"),
+    row("(2024)苏0102民初4号", "2024-01-06", judge="X9"),
+    row("(2024)苏0102民初5号", "2024-01-06", judge="I001"),
+    row("(2024)苏0102民初6号", "2024-01-06", "2024-01-01", "判决"),
+    row("(2024)苏0102民初7号", "2024-01-06", "2024-02-01"),
+    row("(2024)苏0102民初8号", "2024-01-06", method="判决"),
+    row("(2024)苏0102民初9号", "昨天"),
+    row("(2024)苏0102民初10号", "2024-01-06", "2024-02-01", "宣告"),
+    row("(2024)苏0102民初11号", "2024-01-06", excluded="十天", limit="99999"),
+    row("(2024)苏0102民初12号", "2024-01-06", origin="(2023)乱码"),
+    row("(2024)苏0102民初13号", "2099-01-06"),
+    row("(2024)苏0102民初1号", "2024-01-05"),
+    row("(2024)苏0102民初1号", "2024-01-05", "2024-01-01"),
+    row(LONG, "2024-01-06"),
+    row("(2024)苏0102民初14号", "2024-01-06", claimed="many"),
+    row("(2024)苏0102民初15号", "2024-13-45", "2024-01-01", "宣告", judge="X9"),
+    row("(2024)苏0102民初16号", "2024-01-06", "2024-01-02", "判决", judge="X9", origin="x"),
+    row("(2024)苏0102民初17号", "2024-01-06", judge="J002", dept="", limit="7.0"),
+    row("(2024)苏0102民初17号", "2024-01-06", judge="J003"),
+    row("'(2024)苏0102民初18号", "2024-01-06"),
+]  # fmt: skip
+
+
+def _both(tmp_path, data):
+    result, table = check_file_to_table(io.BytesIO(data), batch_id=7)
+    path = tmp_path / "cases.parquet"
+    path.write_bytes(data)
+    con = memory_connection()
+    try:
+        fast, accepted, _years = fastimport.check_parquet(path, con=con, batch_id=7)
+    finally:
+        con.close()
+    fast_table = pq.read_table(accepted) if accepted else None
+    return result, table, fast, fast_table
+
+
+def _rows(table):
+    return table.select(COLUMNS).to_pylist() if table is not None else []
+
+
+def test_both_paths_accept_and_reject_the_same_rows_for_the_same_reasons(judges, tmp_path):
+    result, table, fast, fast_table = _both(tmp_path, parquet_bytes(ROWS))
+    rejects = [(number, why) for number, _cells, why in result.rejected]
+    assert len(rejects) >= 20 and result.accepted == 6  # the file exercises every reason
+    assert [(number, why) for number, _cells, why in fast.rejected] == rejects
+    assert [cells for _n, cells, _w in fast.rejected] == [c for _n, c, _w in result.rejected]
+    assert fast.accepted == result.accepted
+    assert _rows(fast_table) == _rows(table)
+
+
+def test_typed_parquet_columns_give_the_same_result(judges, tmp_path):
+    import datetime
+
+    table = pa.table(
+        {
+            "Case_Number": ["(2024)苏0102民初1号", "(2024)苏0102民初2号", None],
+            "filed_on": [datetime.date(2024, 1, 5), None, datetime.date(2024, 1, 7)],
+            "judge_staff_number": ["J001", "J001", "J001"],
+            "time_limit_days": [30.0, None, 2.5],
+        }
+    )
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    result, rows, fast, fast_rows = _both(tmp_path, sink.getvalue())
+    assert [(n, w) for n, _c, w in fast.rejected] == [(n, w) for n, _c, w in result.rejected]
+    assert result.rejected and result.accepted
+    assert _rows(fast_rows) == _rows(rows)
+
+
+def test_a_missing_column_refuses_the_file_in_both(judges, tmp_path):
+    from tongxin.core.exceptions import ApplicationError
+
+    path = tmp_path / "short.parquet"
+    path.write_bytes(parquet_bytes([r[:4] for r in ROWS], header=HEADER[:4]))
+    with pytest.raises(ApplicationError, match="承办法官"):
+        fastimport.check_parquet(path, con=memory_connection())
+
+
+def test_the_fast_import_is_idempotent_and_updates(judges, tmp_path, settings):
+    settings.CASE_STORE_ROOT = str(tmp_path / "store")
+    path = tmp_path / "a.parquet"
+    path.write_bytes(parquet_bytes(ROWS[:5]))
+    first = fastimport.import_parquet(path)
+    assert first.counts["inserted"] == 5
+    again = fastimport.import_parquet(path, batch_id=3)
+    assert again.counts == {"inserted": 0, "updated": 0, "unchanged": 5, "years": [2024]}
+    changed = [row("(2024)苏0102民初2号", "2024-01-06", "2024-02-01", "判决")]
+    path.write_bytes(parquet_bytes(changed))
+    later = fastimport.import_parquet(path)
+    assert later.counts["updated"] == 1
+    store = CaseStore()
+    assert store.count() == 5
+    assert store.query("SELECT closing_method FROM cases WHERE case_number = ?",
+                       ["(2024)苏0102民初2号"]) == [("judgment",)]  # fmt: skip
+    # the per-row path sees the store the same way
+    assert import_file(path).counts["unchanged"] == 1
+
+
+def test_the_command_takes_the_fast_path_and_writes_rejects(judges, tmp_path, settings):
+    settings.CASE_STORE_ROOT = str(tmp_path / "store")
+    path = tmp_path / "big.parquet"
+    path.write_bytes(parquet_bytes(ROWS))
+    out = io.StringIO()
+    call_command("import_cases", str(path), "--path", "fast", stdout=out)
+    assert "set-based" in out.getvalue() and "6 accepted" in out.getvalue()
+    rejects = pq.read_table(tmp_path / "big.rejects.parquet").to_pylist()
+    assert len(rejects) == len(ROWS) - 6
+    assert "unknown court code 苏9999" in " ".join(r["原因"] for r in rejects)
+    assert CaseStore().count() == 6
