@@ -135,6 +135,42 @@ def import_file(work: Path, name: str) -> dict:
     }
 
 
+def import_fast(work: Path, name: str) -> dict:
+    """The set-based import (`fastimport.import_parquet`, what `import_cases` runs for large
+    Parquet files) into a fresh store."""
+    _django(work)
+    import shutil
+
+    from tongxin.trial.fastimport import import_parquet
+    from tongxin.trial.store import CaseStore
+
+    shutil.rmtree(work / "store", ignore_errors=True)
+    started = time.perf_counter()
+    result = import_parquet(work / name, batch_id=1)
+    seconds = time.perf_counter() - started
+    rows = result.accepted + len(result.rejected)
+    return {
+        "rows": rows,
+        "rejected": len(result.rejected),
+        "seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "inserted": result.counts["inserted"],
+        "stored": CaseStore().count(),
+    }
+
+
+def read_duckdb(work: Path, name: str) -> dict:
+    """Baseline: DuckDB reading every column of the same file into a table of its own."""
+    _django(work)
+    from tongxin.trial.store import memory_connection
+
+    con = memory_connection()
+    started = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_parquet('{work / name}')")
+    rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
 def indicators(work: Path) -> dict:
     _django(work)
     from tongxin.trial.compute import compute
@@ -218,6 +254,8 @@ def reference_polars(work: Path) -> dict:
 PHASES = {
     "import-parquet": lambda work, args: import_file(work, "cases.parquet"),
     "import-csv": lambda work, args: import_file(work, "cases.csv"),
+    "import-parquet-fast": lambda work, args: import_fast(work, "cases.parquet"),
+    "read-parquet-duckdb": lambda work, args: read_duckdb(work, "cases.parquet"),
     "indicators": lambda work, args: indicators(work),
     "reference-duckdb": lambda work, args: reference_duckdb(work),
     "reference-polars": lambda work, args: reference_polars(work),
@@ -249,6 +287,12 @@ def main(argv=None) -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--no-csv", action="store_true", help="skip the GBK CSV import")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each computation")
+    parser.add_argument(
+        "--skip-per-row", action="store_true", help="skip the per-row imports (slow)"
+    )
+    parser.add_argument(
+        "--import-only", action="store_true", help="skip the indicators and references"
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -265,11 +309,25 @@ def main(argv=None) -> None:
         report = {"cases": args.cases, "cpus": os.cpu_count()}
         report["prepare"] = _phase(args, "prepare")
         print("prepared", report["prepare"], flush=True)
-        if not args.no_csv:
+        if not args.no_csv and not args.skip_per_row:
             report["import-csv"] = _phase(args, "import-csv")
             print("import-csv", report["import-csv"], flush=True)
-        report["import-parquet"] = _phase(args, "import-parquet")  # leaves the store
-        print("import-parquet", report["import-parquet"], flush=True)
+        if not args.skip_per_row:
+            report["import-parquet"] = _phase(args, "import-parquet")
+            print("import-parquet", report["import-parquet"], flush=True)
+        for name in ("read-parquet-duckdb", "import-parquet-fast"):  # the last leaves the store
+            runs = [_phase(args, name) for _ in range(args.repeat)]
+            report[name] = min(runs, key=lambda r: r["seconds"])
+            report[name]["runs"] = [round(r["seconds"], 3) for r in runs]
+            print(name, report[name], flush=True)
+        report["fast_import_ratio_to_read"] = (
+            report["import-parquet-fast"]["seconds"] / report["read-parquet-duckdb"]["seconds"]
+        )
+        if args.import_only:
+            RESULTS.mkdir(exist_ok=True)
+            out = RESULTS / f"trial-import-{args.cases}.json"
+            out.write_text(json.dumps(report, indent=1))
+            return
         for name in ("indicators", "reference-duckdb", "reference-polars"):
             runs = [_phase(args, name) for _ in range(args.repeat)]
             best = min(runs, key=lambda r: r["seconds"])

@@ -242,7 +242,7 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         return exprs.get(name, "NULL")
 
     con.execute(
-        "CREATE TEMP TABLE checked AS SELECT r._row, "
+        "CREATE TEMP VIEW checked AS SELECT r._row, "
         f"{value('case_number')} AS num, {value('filed_on')} AS filed_on, "
         f"{value('closed_on')} AS closed_on, {value('closing_method')} AS method, "
         f"{value('judge_staff_number')} AS judge, {value('department')} AS department, "
@@ -255,7 +255,7 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         f"({' OR '.join(faults) or 'false'}) AS faulty FROM raw r {' '.join(joins)}"
     )
     con.execute(
-        "CREATE TEMP TABLE facts AS SELECT *, "
+        "CREATE TEMP VIEW facts AS SELECT *, "
         " coalesce(ok AND NOT faulty AND NOT unknown_court AND NOT unknown_judge AND NOT "
         "  closed_before AND NOT future AND NOT no_method AND NOT no_closed AND NOT tl_bad "
         "  AND NOT ex_bad AND NOT bad_origin, false) AS clean FROM ("
@@ -267,8 +267,11 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         "  closed_on IS NOT NULL AND method IS NULL AS no_method,"
         "  method IS NOT NULL AND closed_on IS NULL AS no_closed,"
         "  coalesce(origin IS NOT NULL AND NOT parses(origin), false) AS bad_origin"
-        " FROM (SELECT *, coalesce(p.year <> '' AND TRY_CAST(p.serial AS BIGINT) <> 0, false) AS ok,"
-        "   canon(num) AS key FROM (SELECT *, parts(num) AS p FROM checked)) c"
+        " FROM (SELECT *,"
+        "   CASE WHEN ok THEN '(' || p.year || ')' || p.court || p.special || p.type || "
+        "   CAST(TRY_CAST(p.serial AS BIGINT) AS VARCHAR) || '号' || p.suffix END AS key"
+        "  FROM (SELECT *, coalesce(p.year <> '' AND TRY_CAST(p.serial AS BIGINT) <> 0, false)"
+        "   AS ok FROM (SELECT *, parts(num) AS p FROM checked))) c"
         " LEFT JOIN courts k ON c.ok AND k.code = c.p.court"
         " LEFT JOIN judges j ON j.court_id = k.court_id AND j.staff = c.judge)"
     )
