@@ -90,7 +90,7 @@ COURTS = st.one_of(
     st.builds(
         lambda p, digits: p + digits,
         st.sampled_from(list(caseno.PROVINCES)),
-        st.one_of(st.just(""), st.from_regex(r"\d{2}", fullmatch=True), st.from_regex(r"\d{4}", fullmatch=True)),
+        st.one_of(st.just(""), st.from_regex(r"[0-9]{2}", fullmatch=True), st.from_regex(r"[0-9]{4}", fullmatch=True)),
     ),
 )  # fmt: skip
 WIDE = str.maketrans("0123456789()", "０１２３４５６７８９（）")

@@ -60,7 +60,8 @@ def _both(tmp_path, data):
 
 
 def _rows(table):
-    return table.select(COLUMNS).to_pylist() if table is not None else []
+    rows = table.select(COLUMNS).to_pylist() if table is not None else []
+    return sorted(rows, key=lambda r: r["case_number"])  # the store orders them itself
 
 
 def test_both_paths_accept_and_reject_the_same_rows_for_the_same_reasons(judges, tmp_path):

@@ -46,7 +46,12 @@ def case_types() -> dict[str, CaseType]:
 
 # Python's \s (str.isspace) spelled out, and ASCII digits only: the same pattern text runs in
 # Python's re and in DuckDB's RE2 (the set-based import, tongxin/trial/fastimport.py).
-SPACES = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+SPACE_CHARS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(code) for code in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+SPACES = "[" + SPACE_CHARS + "]"
 WIDE_FROM, WIDE_TO = "０１２３４５６７８９（）［］－", "0123456789()[]-"
 GROUPS = ("year", "court", "special", "type", "serial", "suffix")  # in pattern order
 _WIDE = str.maketrans(WIDE_FROM, WIDE_TO)

@@ -36,6 +36,7 @@ from tongxin.trial.store import CaseStore, memory_connection
 
 FAST_MIN_ROWS = 100_000  # the command's choice: smaller Parquet files take the per-row path
 _SQL_TEXT = ("case_number", "origin_case_number")  # parsed in SQL (one value per row)
+_AMOUNTS = ("enforcement_claimed", "enforcement_recovered")
 
 
 def parquet_rows_count(path) -> int:
@@ -53,7 +54,13 @@ def _ident(text: str) -> str:
 def _text_sql(column: str) -> str:
     """`cells._text` of a text cell in SQL: stripped, a leading ' before = + - @ dropped,
     '' as NULL."""
-    stripped = f"regexp_replace({column}, {_lit('^' + caseno.SPACES + '+|' + caseno.SPACES + '+$')}, '', 'g')"
+    ends = _lit("^" + caseno.SPACES + "|" + caseno.SPACES + "$")
+    # The guards are cheap regular expressions; trim() and translate() with many characters
+    # are not, and few values need them.
+    stripped = (
+        f"CASE WHEN regexp_matches({column}, {ends}) THEN "
+        f"trim({column}, {_lit(caseno.SPACE_CHARS)}) ELSE {column} END"
+    )
     return (
         f"nullif(CASE WHEN substr({stripped}, 1, 1) = '''' AND substr({stripped}, 2, 1) IN "
         f"('=', '+', '-', '@') THEN substr({stripped}, 2) ELSE {stripped} END, '')"
@@ -62,9 +69,11 @@ def _text_sql(column: str) -> str:
 
 def _macros(con) -> None:
     pattern = _lit(caseno.pattern_source())
+    # translate() deletes the characters of its second argument beyond the third's length.
+    odd = _lit("[" + caseno.SPACE_CHARS + caseno.WIDE_FROM + "]")
     squeeze = (
-        f"regexp_replace(translate(s, {_lit(caseno.WIDE_FROM)}, {_lit(caseno.WIDE_TO)}), "
-        f"{_lit(caseno.SPACES + '+')}, '', 'g')"
+        f"CASE WHEN regexp_matches(s, {odd}) THEN translate(s, "
+        f"{_lit(caseno.WIDE_FROM + caseno.SPACE_CHARS)}, {_lit(caseno.WIDE_TO)}) ELSE s END"
     )
     names = "[" + ", ".join(_lit(g) for g in caseno.GROUPS) + "]"
     con.execute(f"CREATE MACRO squeeze(s) AS {squeeze}")
@@ -134,13 +143,14 @@ def _reference_tables(con) -> None:
     con.execute("CREATE TEMP TABLE case_types AS SELECT * FROM _types_src")
 
 
-def _value_map(con, name: str, field, words, column: str, index: int) -> str:
+def _value_map(con, name: str, field, words, column: str, index: int, where="") -> str:
     """A table `_map<index>` (v: the raw value, c: the clean value in the store's type, bad:
     the cell is unreadable, bad_days) from the column's distinct values, cleaned in Python."""
     from tongxin.transfer.formats.cells import CellError, clean
     from tongxin.trial.imports import _days
 
-    distinct = con.sql(f"SELECT DISTINCT {column} AS v FROM raw r").to_arrow_table()
+    where = f" WHERE NOT coalesce({where}, false)" if where else ""
+    distinct = con.sql(f"SELECT DISTINCT {column} AS v FROM raw r{where}").to_arrow_table()
     raw_type = distinct.schema.field("v").type
     values = distinct.column("v").to_pylist()
     cleaned, bad, bad_days = [], [], []
@@ -200,10 +210,16 @@ def _columns(con, names, sheet) -> tuple[dict, list, list]:
             exprs[name] = text
             faults.append(f"coalesce(length({text}) > {field.max_length}, false)")
             continue
-        table = _value_map(con, name, field, sheet._words.get(name), column, position)
+        simple = ""
+        if name in _AMOUNTS and types.get(names[index]) == "VARCHAR":
+            # Most amounts are plain (12 or 12.5): their value in SQL; the rest in Python.
+            simple = f"regexp_matches({column}, '^[0-9]{{1,8}}(\\.[0-9]{{1,2}})?$')"
+        table = _value_map(con, name, field, sheet._words.get(name), column, position, simple)
         joins.append(f"LEFT JOIN {table} ON {column} IS NOT DISTINCT FROM {table}.v")
         exprs[name] = f"{table}.c"
-        faults.append(f"{table}.bad")
+        faults.append(f"coalesce({table}.bad, false)")
+        if simple:
+            exprs[name] = f"CASE WHEN {simple} THEN CAST({column} AS DOUBLE) ELSE {table}.c END"
         if name in ("time_limit_days", "excluded_days"):
             exprs[name + "_bad"] = f"{table}.bad_days"
     return exprs, faults, joins
@@ -242,7 +258,7 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         return exprs.get(name, "NULL")
 
     con.execute(
-        "CREATE TEMP VIEW checked AS SELECT r._row, "
+        "CREATE TEMP TABLE checked AS SELECT r._row, "
         f"{value('case_number')} AS num, {value('filed_on')} AS filed_on, "
         f"{value('closed_on')} AS closed_on, {value('closing_method')} AS method, "
         f"{value('judge_staff_number')} AS judge, {value('department')} AS department, "
@@ -254,6 +270,11 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         f"{value('enforcement_recovered')} AS recovered, "
         f"({' OR '.join(faults) or 'false'}) AS faulty FROM raw r {' '.join(joins)}"
     )
+    # Materialised: DuckDB inlines a view's expressions wherever a column is used.
+    con.execute(
+        "CREATE TEMP TABLE parsed AS SELECT *, parts(num) AS p, parts(origin) AS op FROM checked"
+    )
+    con.execute("DROP TABLE checked")
     con.execute(
         "CREATE TEMP VIEW facts AS SELECT *, "
         " coalesce(ok AND NOT faulty AND NOT unknown_court AND NOT unknown_judge AND NOT "
@@ -266,12 +287,15 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         f"  coalesce(filed_on > DATE '{today.isoformat()}', false) AS future,"
         "  closed_on IS NOT NULL AND method IS NULL AS no_method,"
         "  method IS NOT NULL AND closed_on IS NULL AS no_closed,"
-        "  coalesce(origin IS NOT NULL AND NOT parses(origin), false) AS bad_origin"
+        "  coalesce(origin IS NOT NULL AND origin_key IS NULL, false) AS bad_origin"
         " FROM (SELECT *,"
         "   CASE WHEN ok THEN '(' || p.year || ')' || p.court || p.special || p.type || "
-        "   CAST(TRY_CAST(p.serial AS BIGINT) AS VARCHAR) || '号' || p.suffix END AS key"
+        "   CAST(TRY_CAST(p.serial AS BIGINT) AS VARCHAR) || '号' || p.suffix END AS key,"
+        "   CASE WHEN op.year <> '' AND TRY_CAST(op.serial AS BIGINT) <> 0 THEN '(' || op.year"
+        "   || ')' || op.court || op.special || op.type || CAST(TRY_CAST(op.serial AS BIGINT)"
+        "   AS VARCHAR) || '号' || op.suffix END AS origin_key"
         "  FROM (SELECT *, coalesce(p.year <> '' AND TRY_CAST(p.serial AS BIGINT) <> 0, false)"
-        "   AS ok FROM (SELECT *, parts(num) AS p FROM checked))) c"
+        "   AS ok FROM parsed)) c"
         " LEFT JOIN courts k ON c.ok AND k.code = c.p.court"
         " LEFT JOIN judges j ON j.court_id = k.court_id AND j.staff = c.judge)"
     )
@@ -293,11 +317,11 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         "closed_on, method AS closing_method, judge, judge_id, department, "
         "coalesce(d.procedure, 'ordinary') AS procedure, CAST(coalesce(tl, t.limit_days) AS "
         "INTEGER) AS time_limit_days, CAST(coalesce(ex, 0) AS INTEGER) AS excluded_days, "
-        "canon(origin) AS origin_case_number, CAST(claimed AS DOUBLE) AS enforcement_claimed, "
+        "origin_key AS origin_case_number, CAST(claimed AS DOUBLE) AS enforcement_claimed, "
         "CAST(recovered AS DOUBLE) AS enforcement_recovered, "
         f"CAST({int(batch_id)} AS BIGINT) AS batch_id FROM decided d JOIN case_types t ON "
-        "t.code = p.type AND t.procedure = coalesce(d.procedure, 'ordinary') WHERE accepted "
-        f"ORDER BY _row) TO {_lit(str(target))} (FORMAT parquet)"
+        "t.code = p.type AND t.procedure = coalesce(d.procedure, 'ordinary') WHERE accepted"
+        f") TO {_lit(str(target))} (FORMAT parquet)"
     )
     years = [
         int(y) for (y,) in con.execute(

@@ -164,14 +164,12 @@ class CaseStore:
                         f"CREATE TEMP VIEW _raw AS SELECT {', '.join(COLUMNS)} FROM "
                         f"read_parquet('{_quote(str(table))}')"
                     )
-                # The last row of each case number in the file wins.
-                con.execute(
-                    "CREATE TEMP TABLE _new AS SELECT * EXCLUDE (_r) FROM ("
-                    " SELECT *, row_number() OVER (PARTITION BY case_number"
-                    "  ORDER BY _i DESC) AS _r FROM (SELECT *, row_number() OVER () AS _i"
-                    "  FROM _raw)) WHERE _r = 1"
-                )
-                con.execute("ALTER TABLE _new DROP COLUMN _i")
+                # The last row of each case number in the file wins (the set-based import
+                # gives each number once: no ordering to keep).
+                if not isinstance(table, pa.Table):
+                    con.execute("CREATE TEMP TABLE _new AS SELECT * FROM _raw")
+                else:
+                    self._last_of_each(con)
                 parts = con.execute(
                     "SELECT DISTINCT year, province FROM _new ORDER BY 1, 2"
                 ).fetchall()
@@ -250,6 +248,16 @@ class CaseStore:
             finally:
                 con.close()
         return counts
+
+    @staticmethod
+    def _last_of_each(con) -> None:
+        con.execute(
+            "CREATE TEMP TABLE _new AS SELECT * EXCLUDE (_r) FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY case_number"
+            "  ORDER BY _i DESC) AS _r FROM (SELECT *, row_number() OVER () AS _i"
+            "  FROM _raw)) WHERE _r = 1"
+        )
+        con.execute("ALTER TABLE _new DROP COLUMN _i")
 
     def _publish(self, manifest: dict, files: dict) -> None:
         staged = self.root / f".manifest-{secrets.token_hex(4)}.json"
