@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tongxin.people",
     "tongxin.accounts",
     "tongxin.transfer",
+    "tongxin.meetings",
     "tongxin.dashboards",
     "tongxin.api",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("courts/", include("tongxin.orgs.urls")),
     path("people/", include("tongxin.people.urls")),
     path("transfer/", include("tongxin.transfer.urls")),
+    path("meetings/", include("tongxin.meetings.urls")),
     path("api/v1/", api.urls),
 ]
 

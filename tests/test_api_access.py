@@ -30,7 +30,8 @@ def _token_client(user) -> Client:
 def test_every_api_route_has_expectations(db):
     routes = {route.path for route in api_routes()}
     assert routes == set(API), "API routes and the rows in tests/<app>/access.py differ"
-    assert {route.method for route in api_routes()} == {"GET"}
+    # Writes (meetings) are walked by their own tests; the walk reads every route with GET.
+    assert {route.method for route in api_routes()} <= {"GET", "POST", "PATCH", "PUT"}
 
 
 @pytest.mark.parametrize("role", ROLES)

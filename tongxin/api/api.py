@@ -29,6 +29,7 @@ PATH_PARAMETERS = {
     "department_id": "orgs.Department",
     "organisation_id": "orgs.PartyOrganisation",
     "person_id": "people.Person",
+    "meeting_id": "meetings.Meeting",
 }
 # URL names that are not API operations: the schema, the docs, the index and the fallback.
 SERVICE_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "not-found"})
@@ -143,10 +144,12 @@ def validation_error(request, exc: ValidationError):
 
 def _register_routers() -> None:
     from tongxin.orgs.api import router as orgs_router
+    from tongxin.meetings.api import router as meetings_router
     from tongxin.people.api import router as people_router
 
     api.add_router("", orgs_router)
     api.add_router("", people_router)
+    api.add_router("", meetings_router)
 
 
 _register_routers()

@@ -41,9 +41,17 @@ class Perm:
     # Grant and withdraw roles no stronger than one's own grant there (`roles_within`); unlock
     # and reset the password of an account whose every grant one could have given.
     GRANT_CHANGE = "grant.change"
+    # Organisational life (tongxin.meetings): meetings of the organisations in reach, their
+    # recording, the compliance heat map and reports, and the compliance rules of a subtree.
+    MEETING_VIEW = "meeting.view"
+    MEETING_CHANGE = "meeting.change"
+    COMPLIANCE_VIEW = "compliance.view"
+    MEETING_RULE_CHANGE = "meeting_rule.change"
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
+MEETINGS_READ = {Perm.MEETING_VIEW, Perm.COMPLIANCE_VIEW}
+MEETINGS_CHANGE = MEETINGS_READ | {Perm.MEETING_CHANGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
@@ -59,7 +67,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
+            Perm.MEETING_RULE_CHANGE,
         }
+        | MEETINGS_CHANGE
     ),
     Role.PARTY_AFFAIRS: frozenset(
         READ
@@ -73,7 +83,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
+            Perm.MEETING_RULE_CHANGE,  # for their subtree, from a date on
         }
+        | MEETINGS_CHANGE
     ),
     # Organisation-scoped roles: they see their organisation subtree and its members.
     Role.BRANCH_SECRETARY: frozenset(
@@ -86,14 +98,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DUES_VIEW,
             Perm.DUES_CHANGE,
         }
+        | MEETINGS_CHANGE
     ),
     Role.BRANCH_COMMITTEE: frozenset(
-        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW}
+        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW} | MEETINGS_READ
     ),
     # A member sees their own record and their branch (no other member's record).
-    Role.MEMBER: frozenset(),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW}),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW}),
+    # Members see the meetings of their branch (their calendar), not its compliance.
+    Role.MEMBER: frozenset({Perm.MEETING_VIEW}),
+    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW} | MEETINGS_READ),
+    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW} | MEETINGS_READ),
     Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
 }
 
@@ -121,4 +135,6 @@ def write_counterpart(perm: str) -> str:
         Perm.COURT_CHANGE: Perm.COURT_VIEW,
         Perm.ORG_CHANGE: Perm.ORG_VIEW,
         Perm.PERSON_CHANGE: Perm.PERSON_VIEW,
+        Perm.MEETING_CHANGE: Perm.MEETING_VIEW,
+        Perm.MEETING_RULE_CHANGE: Perm.COMPLIANCE_VIEW,
     }.get(perm, perm)
