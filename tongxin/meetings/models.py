@@ -128,6 +128,9 @@ class MeetingOrganisation(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "meeting"], name="meeting_org_by_org")]
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id} @ {self.organisation_id}"
+
 
 @scoped(
     court="meeting__organisation__court__path",
@@ -163,6 +166,9 @@ class Attendance(models.Model):
         ]
         indexes = [models.Index(fields=["person", "meeting"], name="attendance_person")]
 
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.status}"
+
 
 @scoped(
     court="meeting__organisation__court__path",
@@ -180,6 +186,9 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @scoped(
@@ -200,6 +209,9 @@ class Critique(models.Model):
     class Meta:
         ordering = ["meeting", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="critique_one")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.person_id}"
 
 
 @scoped(
@@ -229,6 +241,9 @@ class MeetingIssue(models.Model):
     class Meta:
         ordering = ["meeting", "id"]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Correction(models.Model):
     """A change to a signed-off record: who, when, why, and what it was before (kept for ever,
@@ -244,6 +259,9 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["meeting", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.at}: {self.reason}"
 
 
 class Cadence(models.TextChoices):
@@ -315,3 +333,6 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id}"

@@ -109,7 +109,7 @@ def _meeting_form(request, meeting, organisation):
             "held_on": request.GET.get("date") or timezone.localdate(),
             "kind": request.GET.get("kind") if request.GET.get("kind") in Kind.values else None,
         }
-    elif not request.method == "POST":
+    elif request.method != "POST":
         initial = {"joint": [p.organisation_id for p in meeting.participants.exclude(organisation=organisation)]}  # fmt: skip
     return MeetingForm(
         request.POST or None,
