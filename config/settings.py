@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "tongxin.transfer",
     "tongxin.meetings",
     "tongxin.dashboards",
+    "tongxin.inbox",
     "tongxin.api",
 ]
 
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "tongxin.core.context_processors.tongxin",
                 "tongxin.people.context_processors.people",
+                "tongxin.inbox.context_processors.inbox",
             ],
         },
     }
@@ -288,3 +290,23 @@ DUES_LEDGER_START = env_str("DUES_LEDGER_START", "2026-01")
 PROBATION_MONTHS = env_int("PROBATION_MONTHS", 12)
 PROBATION_MAX_MONTHS = env_int("PROBATION_MAX_MONTHS", 24)
 PROBATION_DUE_DAYS = env_int("PROBATION_DUE_DAYS", 30)
+
+# Inbox and e-mail (tongxin.inbox): notices are e-mailed once, as one digest per user, by the
+# periodic job (`manage.py inbox_tick`, or the self-scheduling background task started by
+# `manage.py inbox_schedule`). The demo prints mail on the console; production sets SMTP.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tongxin@localhost")
+# How links in e-mails and calendar feeds start (the product's address on the court intranet).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+INBOX_EMAIL = env_bool("INBOX_EMAIL", True)
+INBOX_TICK_SECONDS = env_int("INBOX_TICK_SECONDS", 300)

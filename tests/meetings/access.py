@@ -28,7 +28,7 @@ def _meeting(w):
     if not hasattr(w, "meeting"):
         from tests.meetings.factories import held
 
-        w.meeting = held(w.branch, held_on=datetime.date(2025, 3, 10))
+        w.meeting = held(w.branch, held_on=datetime.date(2025, 3, 10), signed=False)
     return w.meeting
 
 
@@ -101,4 +101,17 @@ API = {
         VIEW_MEETING,
     ),
     "/api/v1/compliance": (None, COMPLIANCE),
+    # Writes, walked with an empty JSON body: a create needs its body before anything else
+    # (the organisation is in it), so every signed-in role gets 422; an update of the
+    # branch's meeting (nothing to change) and an attendance with no rows (everyone absent)
+    # succeed for the roles that change meetings.
+    "POST /api/v1/meetings": (None, row(*[422] * 9)),
+    "PATCH /api/v1/meetings/{meeting_id}": (
+        lambda w: {"meeting_id": _meeting(w).pk},
+        CHANGE_MEETING,
+    ),
+    "PUT /api/v1/meetings/{meeting_id}/attendance": (
+        lambda w: {"meeting_id": _meeting(w).pk},
+        CHANGE_MEETING,
+    ),
 }

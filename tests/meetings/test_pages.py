@@ -19,7 +19,7 @@ D = datetime.date
 
 
 def _branches(world, n):
-    for i in range(n):
+    for _i in range(n):
         b = OrganisationFactory(court=world.basic, parent=world.committee_org)
         p = PersonFactory(court=world.basic)
         MembershipFactory(person=p, organisation=b)
@@ -29,6 +29,7 @@ def _branches(world, n):
 
 
 def _queries(client, url):
+    client.get(url)  # once first: per-session work (the inbox badge...) is not the list's
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -221,3 +222,33 @@ def test_member_sees_branch_meetings_not_compliance(world, client_for):
     m = meeting(world.branch, held_on=D(2025, 1, 5))
     assert client_for("member").get(f"/meetings/{m.pk}/").status_code == 200
     assert client_for("member").get("/meetings/compliance/").status_code == 403
+
+
+def test_inbox_reminders_due_and_overdue_once(world):
+    from tongxin.inbox.models import Notice
+    from tongxin.inbox.services import remind
+    from tongxin.meetings import inbox  # noqa: F401 - registers the sources
+
+    today = D(2025, 3, 20)  # Q1 ends in 11 days: the general meeting is due
+    remind(today=today)
+    keys = set(Notice.objects.filter(user=world.users["secretary"]).values_list("event_key", flat=True))  # fmt: skip
+    assert f"meetings.due:{world.branch.pk}:general:2025-01-01" in keys
+    remind(today=today)
+    assert Notice.objects.filter(event_key=f"meetings.due:{world.branch.pk}:general:2025-01-01").count() == 1  # fmt: skip
+    remind(today=D(2025, 4, 20))  # Q1 ended with nothing held; its record window passed
+    assert Notice.objects.filter(event_key=f"meetings.overdue:{world.branch.pk}:general:2025-01-01").exists()  # fmt: skip
+    held(world.branch, held_on=D(2025, 4, 25))
+    remind(today=D(2025, 6, 20))
+    assert not Notice.objects.filter(event_key=f"meetings.due:{world.branch.pk}:general:2025-04-01").exists()  # fmt: skip
+
+
+def test_inbox_waiting_work(world):
+    from tongxin.meetings.inbox import waiting
+
+    today = datetime.date.today()
+    meeting(world.branch, held_on=today + datetime.timedelta(days=3))
+    meeting(world.branch, held_on=today - datetime.timedelta(days=3))
+    held(world.branch, held_on=today - datetime.timedelta(days=5), signed=False)
+    work = {str(w.label): w.count for w in waiting(world.users["secretary"])}
+    assert work == {"Meetings to attend": 1, "Meetings to record": 1, "Meetings to sign off": 1}
+    assert {str(w.label) for w in waiting(world.users["member"])} == {"Meetings to attend"}

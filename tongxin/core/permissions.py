@@ -25,6 +25,8 @@ class Role(models.TextChoices):
 
 
 class Perm:
+    # Reached by ownership, not by a role: a user's own notices (the inbox). In no role's set.
+    INBOX_OWN = "inbox.own"
     COURT_VIEW = "court.view"
     COURT_CHANGE = "court.change"  # courts and departments
     ORG_VIEW = "org.view"

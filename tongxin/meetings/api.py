@@ -83,7 +83,11 @@ class AttendanceRow(Schema):
 
 
 class AttendanceIn(Schema):
-    rows: list[AttendanceRow] = Field(max_length=5000)
+    rows: list[AttendanceRow] = Field(
+        default_factory=list,
+        max_length=5000,
+        description="Everyone on the expected roster not listed is recorded absent.",
+    )
     correction_reason: Text = ""
 
 
