@@ -20,8 +20,9 @@ def verdicts(orgs, year=2025, today=datetime.date(2026, 2, 1)):
 
 
 def line(result, org, activity):
-    """The twelve months' verdicts of one rule, as a list of codes."""
-    return [result[(org.pk, f"{m:02d}", activity)] for m in range(1, 13)]
+    """The twelve months' verdicts of one rule, as a list of codes (a month the rule does
+    not apply to has no verdict: not_applicable)."""
+    return [result.get((org.pk, f"{m:02d}", activity), "not_applicable") for m in range(1, 13)]
 
 
 def set_present(meeting, people):

@@ -14,7 +14,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models.functions import Length, Trim
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.rules import Finding, Rule, RuleSet, run
@@ -139,14 +140,15 @@ def quorum_met(rule: ComplianceRule, held: Held) -> bool:
 
 
 def judge_period(rule: ComplianceRule, meetings: list[Held], upto: datetime.date):
-    """(verdict when failing, counted ids, considered ids) of the meetings held by `upto`."""
+    """(verdict when failing, counted ids, considered ids) of the meetings held by `upto`:
+    compliant with `times` meetings that had their quorum, minutes and sign-off (as the rule
+    asks); else missing (too few held), quorum_not_met (too few quorate) or minutes_missing."""
     considered = [m for m in meetings if m.held_on <= upto]
+    if not considered:
+        return (COMPLIANT if rule.times == 0 else MISSING), (), ()
     quorate = [m for m in considered if quorum_met(rule, m)]
-    valid = [
-        m
-        for m in quorate
-        if (m.has_minutes or not rule.minutes_required) and (m.signed or not rule.signoff_required)
-    ]
+    minutes, signoff = rule.minutes_required, rule.signoff_required
+    valid = [m for m in quorate if (m.has_minutes or not minutes) and (m.signed or not signoff)]
     ids = tuple(m.meeting_id for m in considered)
     if len(valid) >= rule.times:
         return COMPLIANT, tuple(m.meeting_id for m in valid), ids
@@ -158,62 +160,69 @@ def judge_period(rule: ComplianceRule, meetings: list[Held], upto: datetime.date
 
 
 class ActivityRule(Rule):
-    """The rule of one activity; its parameters come from the version in force (facts)."""
+    """The rule of one activity; its parameters come from the version in force (facts).
+
+    Yields a verdict for every organisation and month the rule applies to; a month it does
+    not apply to (no version, another kind of organisation, before the founding, no
+    committee) yields nothing and stays `not_applicable` in `judge`."""
 
     def __init__(self, activity: str, label):
         self.code = activity
         self.label = label
 
-    def evaluate(self, facts: Facts, settings):
-        for org in facts.orgs:
-            periods: dict = {}
-            for month in facts.months:
-                yield self._cell(facts, org, month, periods)
-
-    def _cell(self, facts: Facts, org: OrgRow, month: datetime.date, periods: dict) -> Verdict:
-        def out(code, rule=None, period=(), counted=(), considered=()):
-            return Verdict(
-                rule=self.code,
-                subject=org.name,
-                court="",
-                reason=code,
-                url="",
-                label=str(self.label),
-                organisation=org.id,
-                month=month,
-                code=code,
-                version=rule.pk if rule else None,
-                period=period,
-                counted=counted,
-                considered=considered,
-            )
-
-        first_guess = period_of(month, "monthly")[0]
-        # The cadence is the version's: find the version in force at the month, then the
-        # period, then the version in force on the period's first day.
-        probe = facts.version(self.code, org.court_path, first_guess)
+    def _plan(self, facts: Facts, court_path: str, month: datetime.date):
+        """(version, period start, period end, kinds) for a court's organisations in a month:
+        the cadence is the version's in force at the month, the version judging the period
+        the one in force on the period's first day."""
+        probe = facts.version(self.code, court_path, month)
         if probe is None:
-            return out(NOT_APPLICABLE)
+            return None
         start, end = period_of(month, probe.cadence)
-        rule = facts.version(self.code, org.court_path, start) or probe
+        rule = facts.version(self.code, court_path, start) or probe
         if rule.cadence != probe.cadence:
             start, end = period_of(month, rule.cadence)
-        if not rule.is_enabled or org.kind not in rule.kinds or not org.is_active:
-            return out(NOT_APPLICABLE, rule)
-        if org.founded_on is not None and org.founded_on > start:
-            return out(NOT_APPLICABLE, rule)
-        if rule.needs == "committee" and not facts.has_committee(org.id, start):
-            return out(NOT_APPLICABLE, rule)
-        if month > facts.today:
-            return out(NOT_DUE, rule, (start, end))
-        meetings = [m for m in facts.held.get((org.id, self.code), ()) if start <= m.held_on <= end]
-        upto = min(month_end(month), facts.today)
-        code, counted, considered = judge_period(rule, meetings, upto)
-        if code != COMPLIANT and (
-            month_end(month) < end or facts.today <= end + datetime.timedelta(days=rule.late_days)
-        ):
-            code = NOT_DUE
-        return out(code, rule, (start, end), counted, considered)
+        if not rule.is_enabled:
+            return None
+        return rule, start, end, frozenset(rule.kinds)
+
+    def evaluate(self, facts: Facts, settings):
+        label = str(self.label)
+        plans: dict[str, list] = {}
+        month_ends = [month_end(m) for m in facts.months]
+        today = facts.today
+        for org in facts.orgs:
+            if not org.is_active:
+                continue
+            plan = plans.get(org.court_path)
+            if plan is None:
+                plan = plans[org.court_path] = [
+                    self._plan(facts, org.court_path, m) for m in facts.months
+                ]
+            held = facts.held.get((org.id, self.code), ())
+            for month, last_day, entry in zip(facts.months, month_ends, plan, strict=True):
+                if entry is None:
+                    continue
+                rule, start, end, kinds = entry
+                if org.kind not in kinds:
+                    continue
+                if org.founded_on is not None and org.founded_on > start:
+                    continue
+                if rule.needs == "committee" and not facts.has_committee(org.id, start):
+                    continue
+                counted = considered = ()
+                if month > today:
+                    code = NOT_DUE
+                else:
+                    meetings = [m for m in held if start <= m.held_on <= end]
+                    code, counted, considered = judge_period(rule, meetings, min(last_day, today))
+                    if code != COMPLIANT and (
+                        last_day < end or today <= end + datetime.timedelta(days=rule.late_days)
+                    ):
+                        code = NOT_DUE
+                yield Verdict(
+                    self.code, org.name, "", code, "", label, org.id, month, code, rule.pk,
+                    (start, end), counted, considered,
+                )  # fmt: skip
 
 
 RULES = RuleSet("meetings", [ActivityRule(value, label) for value, label in Kind.choices])
@@ -259,18 +268,18 @@ def load_facts(orgs_qs, first: datetime.date, last: datetime.date, today: dateti
             .annotate(voting=Count("id"), present=Count("id", filter=Q(status="present")))
             .order_by()
         }
-        for org_id, m_id, kind, day, minutes, signed in links.values_list(
-            "organisation_id",
-            "meeting_id",
-            "meeting__kind",
-            "meeting__held_on",
-            "meeting__minutes",
-            "meeting__signed_off_at",
-        ).order_by("meeting__held_on", "meeting_id"):
+        rows = links.annotate(
+            minutes_length=Length(Trim("meeting__minutes")),
+            signed=ExpressionWrapper(
+                Q(meeting__signed_off_at__isnull=False), output_field=BooleanField()
+            ),
+        )
+        for org_id, m_id, kind, day, length, signed in rows.values_list(
+            "organisation_id", "meeting_id", "meeting__kind", "meeting__held_on",
+            "minutes_length", "signed",
+        ).order_by("meeting__held_on", "meeting_id"):  # fmt: skip
             voting, present = counts.get((m_id, org_id), (0, 0))
-            held[(org_id, kind)].append(
-                Held(m_id, day, bool(minutes and minutes.strip()), signed is not None, voting, present)
-            )  # fmt: skip
+            held[(org_id, kind)].append(Held(m_id, day, bool(length), signed, voting, present))
     return Facts(today, months_between(first, last), orgs, dict(versions), committee, held)
 
 
@@ -280,7 +289,7 @@ def ids_param(ids: list[int], orgs_qs):
     return ids if len(ids) <= 500 else orgs_qs.values("id")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     organisation: int
     month: datetime.date
@@ -291,13 +300,14 @@ class Cell:
 
 def judge(facts: Facts) -> dict[tuple[int, datetime.date], Cell]:
     """Every (organisation, month) cell: the worst verdict of the rules that apply."""
-    cells: dict = {}
+    cells = {
+        (org.id, month): Cell(org.id, month, NOT_APPLICABLE, "", [])
+        for org in facts.orgs
+        for month in facts.months
+    }
     rank = {code: n for n, code in enumerate(SEVERITY)}
     for verdict in run(RULES, facts):
-        key = (verdict.organisation, verdict.month)
-        cell = cells.get(key)
-        if cell is None:
-            cell = cells[key] = Cell(verdict.organisation, verdict.month, NOT_APPLICABLE, "", [])
+        cell = cells[(verdict.organisation, verdict.month)]
         cell.verdicts.append(verdict)
         if rank[verdict.code] < rank[cell.code]:
             cell.code, cell.rule = verdict.code, verdict.rule

@@ -138,7 +138,8 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
                         signed_off_by_id=secretaries.get(org_id) if signed else None,
                         signed_off_at=(
                             datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)
-                            if signed and secretaries.get(org_id) else None
+                            if signed and secretaries.get(org_id)
+                            else None
                         ),  # fmt: skip
                     )
                 )
@@ -160,8 +161,12 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
             status = "present" if x < present_share else ("leave" if x < present_share + 0.05 else "absent")  # fmt: skip
             attendance.append(
                 Attendance(
-                    meeting_id=m.pk, person_id=person_id, organisation_id=org_id, voting=voting,
-                    status=status, reason=rng.choice(LEAVE_REASONS) if status == "leave" else "",
+                    meeting_id=m.pk,
+                    person_id=person_id,
+                    organisation_id=org_id,
+                    voting=voting,
+                    status=status,
+                    reason=rng.choice(LEAVE_REASONS) if status == "leave" else "",
                 )  # fmt: skip
             )
         if len(attendance) >= 50000:
