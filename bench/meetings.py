@@ -81,7 +81,10 @@ def measure(args) -> dict:
     first = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
     high = Court.objects.get(code="苏")
     cases = {
-        "subtree": (PartyOrganisation.objects.filter(is_active=True, court__path__startswith=high.path), high.path),  # fmt: skip
+        "subtree": (
+            PartyOrganisation.objects.filter(is_active=True, court__path__startswith=high.path),
+            high.path,
+        ),  # fmt: skip
         "country": (PartyOrganisation.objects.filter(is_active=True), ""),
     }
     out = {}

@@ -67,6 +67,12 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
     started = time.perf_counter()
     rng = random.Random(f"meetings-{seed}")
     first = _month_add(today.replace(day=1), -11)
+    # A few branches were founded during the year: their months before it are not applicable.
+    branch_ids = list(
+        PartyOrganisation.objects.filter(kind="branch", is_active=True).values_list("id", flat=True)
+    )
+    new = rng.sample(branch_ids, max(1, len(branch_ids) // 50)) if branch_ids else []
+    PartyOrganisation.objects.filter(pk__in=new).update(founded_on=_month_add(first, 4))
     orgs = list(
         PartyOrganisation.objects.filter(is_active=True)
         .order_by("id")
