@@ -199,6 +199,7 @@ class ActivityRule(Rule):
                     self._plan(facts, org.court_path, m) for m in facts.months
                 ]
             held = facts.held.get((org.id, self.code), ())
+            period_key, in_period, memo = None, (), {}
             for month, last_day, entry in zip(facts.months, month_ends, plan, strict=True):
                 if entry is None:
                     continue
@@ -213,8 +214,14 @@ class ActivityRule(Rule):
                 if month > today:
                     code = NOT_DUE
                 else:
-                    meetings = [m for m in held if start <= m.held_on <= end]
-                    code, counted, considered = judge_period(rule, meetings, min(last_day, today))
+                    if period_key != (start, rule.pk):
+                        period_key, memo = (start, rule.pk), {}
+                        in_period = [m for m in held if start <= m.held_on <= end]
+                    upto = min(last_day, today)
+                    seen = sum(1 for m in in_period if m.held_on <= upto)
+                    if seen not in memo:  # the months of a period with the same meetings
+                        memo[seen] = judge_period(rule, in_period, upto)
+                    code, counted, considered = memo[seen]
                     if code != COMPLIANT and (
                         last_day < end or today <= end + datetime.timedelta(days=rule.late_days)
                     ):
