@@ -90,6 +90,7 @@ def org_calendar(request, organisation: PartyOrganisation):
             "org": organisation,
             "title": _("Meetings of %(org)s") % {"org": organisation.name},
             "can_change": scope.can(Perm.MEETING_CHANGE, organisation),
+            "can_compliance": scope.can(Perm.COMPLIANCE_VIEW, organisation),
         },  # fmt: skip
     )
 
