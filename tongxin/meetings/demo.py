@@ -37,6 +37,7 @@ TOPICS = {
 }
 LEAVE_REASONS = ["出差", "开庭", "病假", "外出培训"]
 QUORUM_KINDS = ("general", "democratic_life")
+CHUNK = 20_000  # meetings per insert slice
 # (share, skip a period, records lacking, thin attendance)
 TEMPERS = [
     (0.55, 0.0, 0.0, False),  # exemplary
@@ -100,7 +101,12 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
             roster[cell_id].append((person_id, status == "full"))
     meetings: list[Meeting] = []
     plans: list[tuple] = []  # (meeting index, org id, thin)
+    made = total = 0
     for org_id, kind, founded_on in orgs:
+        if len(meetings) >= CHUNK:  # written a slice at a time: memory stays flat
+            total += _write(meetings, plans, roster, rng, scale)
+            made += len(meetings)
+            meetings, plans = [], []
         skip, lacking, thin = _temper(rng)
         for activity, fields in DEFAULTS.items():
             if kind not in fields["applies_to"].split(","):
@@ -150,6 +156,17 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
                     )
                 )
                 plans.append((len(meetings) - 1, org_id, thin and activity == "general"))
+    total = _write(meetings, plans, roster, rng, scale)
+    made += len(meetings)
+    log(
+        f"Meetings: {made} meetings, {total} attendance rows "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+    return {"meetings": made, "attendance": total}
+
+
+def _write(meetings, plans, roster, rng, scale) -> int:
+    """Insert a slice of meetings, their organisations and attendance; attendance rows."""
     Meeting.objects.bulk_create(meetings, batch_size=5000)
     MeetingOrganisation.objects.bulk_create(
         (MeetingOrganisation(meeting_id=m.pk, organisation_id=m.organisation_id) for m in meetings),
@@ -181,11 +198,7 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
             attendance = []
     Attendance.objects.bulk_create(attendance, batch_size=10000)
     written += len(attendance)
-    log(
-        f"Meetings: {len(meetings)} meetings, {written} attendance rows "
-        f"in {time.perf_counter() - started:.1f} s."
-    )
-    return {"meetings": len(meetings), "attendance": written}
+    return written
 
 
 __all__ = ["seed"]
