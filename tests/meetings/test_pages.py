@@ -252,3 +252,15 @@ def test_inbox_waiting_work(world):
     work = {str(w.label): w.count for w in waiting(world.users["secretary"])}
     assert work == {"Meetings to attend": 1, "Meetings to record": 1, "Meetings to sign off": 1}
     assert {str(w.label) for w in waiting(world.users["member"])} == {"Meetings to attend"}
+
+
+def test_org_people_constant_queries(world, client_for):
+    held(world.branch, kind="lesson", held_on=D(2025, 5, 6))
+    client = client_for("committee")
+    url = f"/meetings/people/{world.branch.pk}/?year=2025"
+    few = _queries(client, url)
+    for _i in range(6):
+        MembershipFactory(person=PersonFactory(court=world.basic), organisation=world.branch)
+    assert _queries(client, url) == few
+    page = client.get(url).content.decode()
+    assert world.members[0].name in page and "56" in page
