@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tongxin.accounts",
     "tongxin.transfer",
     "tongxin.meetings",
+    "tongxin.answers",
     "tongxin.dashboards",
     "tongxin.inbox",
     "tongxin.api",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("transfer/", include("tongxin.transfer.urls")),
     path("meetings/", include("tongxin.meetings.urls")),
     path("inbox/", include("tongxin.inbox.urls")),
+    path("answers/", include("tongxin.answers.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -45,7 +45,10 @@ def test_the_detail_page_query_count_does_not_grow_with_the_batch(
     assert batch.rejected_count == count // 5
     first, body = _queries(client, f"{START}{batch.pk}/")
     deep, _deep_body = _queries(client, f"{START}{batch.pk}/?rows=1000&rejects=1000")
-    assert first == deep == 9, (first, deep)  # 8, and the header's unread notices
+    # 8, the header's unread notices, and the apps' "my work" counts (computed on every
+    # request in tests: tests/conftest.py), which do not depend on the batch.
+    assert first == deep, (first, deep)
+    assert first <= 9 + 3, first
     assert body.count("<code>") <= 20  # one page of rejects
     assert body.count("新人") <= 20  # one page of rows to create
 

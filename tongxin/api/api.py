@@ -30,6 +30,9 @@ PATH_PARAMETERS = {
     "organisation_id": "orgs.PartyOrganisation",
     "person_id": "people.Person",
     "meeting_id": "meetings.Meeting",
+    "opinion_id": "answers.Opinion",
+    "task_id": "answers.Task",
+    "list_id": "answers.ResponsibilityList",
 }
 # URL names that are not API operations: the schema, the docs, the index and the fallback.
 SERVICE_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "not-found"})

@@ -49,11 +49,23 @@ class Perm:
     MEETING_CHANGE = "meeting.change"
     COMPLIANCE_VIEW = "compliance.view"
     MEETING_RULE_CHANGE = "meeting_rule.change"
+    # Opinions, rectification tasks, responsibility lists, tour guidance (tongxin.answers).
+    OPINION_VIEW = "opinion.view"  # the opinions of the court subtree (one's own: always)
+    OPINION_TRIAGE = "opinion.triage"  # answer, merge, turn into rectification tasks
+    TASK_VIEW = "task.view"  # the rectification tasks of the subtree (one's own: always)
+    TASK_ASSIGN = "task.assign"  # create tasks, decide extensions, verify, cancel
+    LIST_VIEW = "resp.view"  # responsibility lists and their review
+    LIST_CHANGE = "resp.change"
+    TOUR_VIEW = "tour.view"  # tour guidance visits and findings
+    TOUR_CHANGE = "tour.change"
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
 MEETINGS_READ = {Perm.MEETING_VIEW, Perm.COMPLIANCE_VIEW}
 MEETINGS_CHANGE = MEETINGS_READ | {Perm.MEETING_CHANGE}
+# Reading the answers app's registers of a court subtree (court leaders, discipline too).
+ANSWERS_READ = {Perm.OPINION_VIEW, Perm.TASK_VIEW, Perm.LIST_VIEW, Perm.TOUR_VIEW}
+ANSWERS_CHANGE = {Perm.OPINION_TRIAGE, Perm.TASK_ASSIGN, Perm.LIST_CHANGE, Perm.TOUR_CHANGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
@@ -72,6 +84,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MEETING_RULE_CHANGE,
         }
         | MEETINGS_CHANGE
+        | ANSWERS_READ
+        | ANSWERS_CHANGE
     ),
     Role.PARTY_AFFAIRS: frozenset(
         READ
@@ -88,6 +102,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MEETING_RULE_CHANGE,  # for their subtree, from a date on
         }
         | MEETINGS_CHANGE
+        | ANSWERS_READ
+        | ANSWERS_CHANGE
     ),
     # Organisation-scoped roles: they see their organisation subtree and its members.
     Role.BRANCH_SECRETARY: frozenset(
@@ -99,17 +115,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PERSON_CHANGE,
             Perm.DUES_VIEW,
             Perm.DUES_CHANGE,
+            Perm.LIST_VIEW,  # their organisation's responsibility list
+            Perm.LIST_CHANGE,
         }
         | MEETINGS_CHANGE
     ),
     Role.BRANCH_COMMITTEE: frozenset(
-        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW} | MEETINGS_READ
+        {Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW, Perm.DUES_VIEW, Perm.LIST_VIEW}
+        | MEETINGS_READ
     ),
     # A member sees their own record and their branch (no other member's record).
     # Members see the meetings of their branch (their calendar), not its compliance.
     Role.MEMBER: frozenset({Perm.MEETING_VIEW}),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW} | MEETINGS_READ),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW} | MEETINGS_READ),
+    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW} | ANSWERS_READ | MEETINGS_READ),
+    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW} | ANSWERS_READ | MEETINGS_READ),
     Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
 }
 
