@@ -25,30 +25,30 @@ PUBLIC_FEED = row(*[200] * 9)
 
 
 def _meeting(w):
-    if not hasattr(w, "meeting"):
+    if not hasattr(w, "meetings_meeting"):
         from tests.meetings.factories import held
 
-        w.meeting = held(w.branch, held_on=datetime.date(2025, 3, 10), signed=False)
-    return w.meeting
+        w.meetings_meeting = held(w.branch, held_on=datetime.date(2025, 3, 10), signed=False)
+    return w.meetings_meeting
 
 
 def _attachment(w):
-    if not hasattr(w, "attachment"):
+    if not hasattr(w, "meetings_attachment"):
         from tongxin.meetings.models import Attachment
 
-        w.attachment = Attachment.objects.create(
+        w.meetings_attachment = Attachment.objects.create(
             meeting=_meeting(w), name="a.pdf", content_type="application/pdf", size=9,
             content=b"%PDF-1.4\n",
         )  # fmt: skip
-    return w.attachment
+    return w.meetings_attachment
 
 
 def _token(w):
-    if not hasattr(w, "feed_token"):
+    if not hasattr(w, "meetings_feed_token"):
         from tongxin.meetings.services import feed_for
 
-        w.feed_token = feed_for(w.users["member"]).token
-    return w.feed_token
+        w.meetings_feed_token = feed_for(w.users["member"]).token
+    return w.meetings_feed_token
 
 
 PAGES = {

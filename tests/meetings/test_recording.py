@@ -266,3 +266,13 @@ def test_sign_off_page_refuses_party_affairs(world, client_for):
     assert response.status_code == 200 and "Only the secretary" in response.content.decode()
     m.refresh_from_db()
     assert not m.locked
+
+
+def test_an_issue_can_become_a_rectification_task_source(world):
+    from tongxin.answers.sources import source_of
+
+    m = meeting(world.branch, kind="org_life", held_on=D(2025, 12, 1))
+    issue = services.issue_add(actor=world.users["secretary"], meeting=m, text="整改事项")
+    source = source_of(issue)
+    assert source is not None and source.url(issue) == f"/meetings/{m.pk}/"
+    assert source.court(issue) == world.basic

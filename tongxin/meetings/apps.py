@@ -38,3 +38,21 @@ class MeetingsConfig(AppConfig):
                 ),
             ],
         )
+        self._task_source()
+
+    @staticmethod
+    def _task_source():
+        """Issues raised at meetings may become rectification tasks (the answers app's
+        generic source link)."""
+        from django.urls import reverse
+
+        try:
+            from tongxin.answers.sources import task_source
+        except ImportError:  # the answers app is not installed
+            return
+        task_source(
+            "meetings.MeetingIssue",
+            label=_("Issue raised at an organisational life meeting"),
+            url=lambda issue: reverse("meetings:meeting-detail", args=[issue.meeting_id]),
+            court=lambda issue: issue.meeting.organisation.court,
+        )
