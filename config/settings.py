@@ -58,6 +58,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The key that seals secret ballots while a poll is open (docs/ballots.md). Never stored in
+# the database; unset, it is derived from SECRET_KEY (also outside the database).
+BALLOT_KEY = env_str("BALLOT_KEY", "")
 
 if not DEBUG and secret_key_is_weak(SECRET_KEY):
     raise ImproperlyConfigured(
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
     "tongxin.transfer",
     "tongxin.meetings",
     "tongxin.answers",
+    "tongxin.evaluation",
     "tongxin.dashboards",
     "tongxin.inbox",
     "tongxin.api",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("tongxin.people.urls")),
     path("transfer/", include("tongxin.transfer.urls")),
     path("meetings/", include("tongxin.meetings.urls")),
+    path("evaluation/", include("tongxin.evaluation.urls")),
     path("inbox/", include("tongxin.inbox.urls")),
     path("answers/", include("tongxin.answers.urls")),
     path("api/v1/", api.urls),

@@ -33,6 +33,8 @@ PATH_PARAMETERS = {
     "opinion_id": "answers.Opinion",
     "task_id": "answers.Task",
     "list_id": "answers.ResponsibilityList",
+    "cycle_id": "evaluation.Cycle",
+    "poll_id": "evaluation.Poll",
 }
 # URL names that are not API operations: the schema, the docs, the index and the fallback.
 SERVICE_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "not-found"})

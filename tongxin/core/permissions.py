@@ -58,6 +58,12 @@ class Perm:
     LIST_CHANGE = "resp.change"
     TOUR_VIEW = "tour.view"  # tour guidance visits and findings
     TOUR_CHANGE = "tour.change"
+    # Evaluation (tongxin.evaluation): appraisal cycles and results of the subtree (committee
+    # work: read), cycles, schemes, computing, overrides and review answers (change), and the
+    # branch's democratic evaluation, commitments and selections (branch).
+    EVAL_VIEW = "evaluation.view"
+    EVAL_CHANGE = "evaluation.change"
+    EVAL_BRANCH = "evaluation.branch"
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
@@ -78,6 +84,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DUES_CHANGE,
             Perm.RULE_CHANGE,
             Perm.AUDIT_VIEW,
+            Perm.EVAL_VIEW,
+            Perm.EVAL_CHANGE,
+            Perm.EVAL_BRANCH,
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
             Perm.GRANT_CHANGE,
@@ -98,6 +107,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.IMPORT_RUN,
             Perm.GRANT_VIEW,
+            Perm.EVAL_VIEW,
+            Perm.EVAL_CHANGE,
+            Perm.EVAL_BRANCH,
             Perm.GRANT_CHANGE,  # every role but system administrator (roles_within)
             Perm.MEETING_RULE_CHANGE,  # for their subtree, from a date on
         }
@@ -117,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DUES_CHANGE,
             Perm.LIST_VIEW,  # their organisation's responsibility list
             Perm.LIST_CHANGE,
+            Perm.EVAL_BRANCH,
         }
         | MEETINGS_CHANGE
     ),
@@ -127,8 +140,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # A member sees their own record and their branch (no other member's record).
     # Members see the meetings of their branch (their calendar), not its compliance.
     Role.MEMBER: frozenset({Perm.MEETING_VIEW}),
-    Role.COURT_LEADER: frozenset(READ | {Perm.DUES_VIEW} | ANSWERS_READ | MEETINGS_READ),
-    Role.DISCIPLINE: frozenset(READ | {Perm.AUDIT_VIEW} | ANSWERS_READ | MEETINGS_READ),
+    Role.COURT_LEADER: frozenset(
+        READ | {Perm.DUES_VIEW, Perm.EVAL_VIEW} | ANSWERS_READ | MEETINGS_READ
+    ),
+    Role.DISCIPLINE: frozenset(
+        READ | {Perm.AUDIT_VIEW, Perm.EVAL_VIEW} | ANSWERS_READ | MEETINGS_READ
+    ),
     Role.TRIAL_MANAGEMENT: frozenset({Perm.COURT_VIEW, Perm.PERSON_VIEW, Perm.ORG_VIEW}),
 }
 

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
             name='ResponsibilityList',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('party_group', 'Court Party group'), ('organisation', 'Grassroots organisation'), ('cadre', 'One post, two responsibilities')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('party_group', "Court leading Party members' group"), ('organisation', 'Grassroots organisation'), ('cadre', 'One post, two responsibilities')], max_length=20, verbose_name='kind')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('cadre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='leading cadre')),

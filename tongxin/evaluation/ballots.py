@@ -1,0 +1,230 @@
+"""The one secret-ballot mechanism (democratic evaluation, selections, branch elections).
+
+    poll_open(...)      the electorate fixed (PollVoter), items and choices
+    ballot_cast(...)    one transaction: a Receipt (poll, voter; unique) and a SealedBallot
+                        (random id, no voter, no time; the choices padded to one length and
+                        encrypted with a key outside the database)
+    poll_close(...)     the sealed ballots opened, shuffled, written as Ballot rows (random
+                        ids, no time) in one statement, the sealed rows deleted, the tally kept
+    poll_results(...)   only after close; no breakdown when fewer than MIN_GROUP ballots
+    poll_recount(...)   the tally again from the Ballot rows: must equal the stored one
+
+The threat model (what a database reader, a server administrator holding the key and a
+fellow voter can and cannot learn) is docs/ballots.md. The cipher is built from the
+standard library (HMAC-SHA256 as a keystream in counter mode, then HMAC-SHA256 over nonce
+and ciphertext: encrypt-then-MAC); the environment has no `cryptography` package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import random
+import uuid
+from collections import Counter
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tongxin.core.audit import audit_record
+from tongxin.core.exceptions import ApplicationError
+from tongxin.evaluation.models import Ballot, Poll, PollVoter, Receipt, SealedBallot
+
+MIN_GROUP = 5  # no breakdown for fewer ballots than this
+PAD = 256  # sealed plaintexts are padded to a multiple of this, and to one length per poll
+
+
+# Sealing ---------------------------------------------------------------------------------
+
+
+def _keys(poll_id: int) -> tuple[bytes, bytes]:
+    secret = (settings.BALLOT_KEY or f"derived:{settings.SECRET_KEY}").encode()
+    base = hmac.new(secret, f"tongxin-ballot:{poll_id}".encode(), hashlib.sha256).digest()
+    enc = hmac.new(base, b"enc", hashlib.sha256).digest()
+    mac = hmac.new(base, b"mac", hashlib.sha256).digest()
+    return enc, mac
+
+
+def _stream(key: bytes, nonce: bytes, length: int) -> bytes:
+    out = bytearray()
+    counter = 0
+    while len(out) < length:
+        out += hmac.new(key, nonce + counter.to_bytes(8, "big"), hashlib.sha256).digest()
+        counter += 1
+    return bytes(out[:length])
+
+
+def _size(poll: Poll) -> int:
+    """One plaintext length for every ballot of the poll: the longest possible ballot."""
+    longest = max((len(str(c).encode()) for c in poll.choices), default=0)
+    full = {str(item["key"]): "x" * longest for item in poll.items}
+    need = len(json.dumps(full, separators=(",", ":")).encode()) + 4
+    return (need // PAD + 1) * PAD
+
+
+def seal(poll: Poll, content: dict) -> bytes:
+    enc, mac = _keys(poll.pk)
+    data = json.dumps(content, separators=(",", ":"), sort_keys=True).encode()
+    size = _size(poll)
+    plain = len(data).to_bytes(4, "big") + data + os.urandom(size - 4 - len(data))
+    nonce = os.urandom(16)
+    cipher = bytes(a ^ b for a, b in zip(plain, _stream(enc, nonce, size), strict=True))
+    tag = hmac.new(mac, nonce + cipher, hashlib.sha256).digest()
+    return nonce + cipher + tag
+
+
+def unseal(poll: Poll, box: bytes) -> dict:
+    enc, mac = _keys(poll.pk)
+    box = bytes(box)
+    nonce, cipher, tag = box[:16], box[16:-32], box[-32:]
+    if not hmac.compare_digest(tag, hmac.new(mac, nonce + cipher, hashlib.sha256).digest()):
+        raise ApplicationError(_("A sealed ballot does not open with this server's key."))
+    plain = bytes(a ^ b for a, b in zip(cipher, _stream(enc, nonce, len(cipher)), strict=True))
+    length = int.from_bytes(plain[:4], "big")
+    return json.loads(plain[4 : 4 + length])
+
+
+# Services --------------------------------------------------------------------------------
+
+
+def poll_open(*, actor, kind, title, court, organisation=None, items, choices, voters) -> Poll:
+    """A poll with its electorate (person ids) fixed now."""
+    voters = sorted(set(voters))
+    if not voters:
+        raise ApplicationError(_("A poll needs at least one voter."))
+    if not items or not choices:
+        raise ApplicationError(_("A poll needs something to vote on."))
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            kind=kind,
+            title=title,
+            court=court,
+            organisation=organisation,
+            items=[{"key": str(i["key"]), "label": i["label"]} for i in items],
+            choices=list(choices),
+        )
+        PollVoter.objects.bulk_create(PollVoter(poll=poll, person_id=p) for p in voters)
+        audit_record(
+            actor=actor,
+            action="evaluation.poll.opened",
+            obj=poll,
+            before=None,
+            after={"title": title, "voters": len(voters), "items": len(items)},
+            court=court,
+        )
+    return poll
+
+
+def _check_content(poll: Poll, voter_id: int, content) -> dict:
+    if not isinstance(content, dict):
+        raise ApplicationError(_("This ballot is not valid."))
+    keys = {str(i["key"]) for i in poll.items}
+    clean = {}
+    for key, choice in content.items():
+        key, choice = str(key), str(choice or "")
+        if key not in keys:
+            raise ApplicationError(_("This ballot is not valid."))
+        if poll.kind == Poll.Kind.DEMOCRATIC and key == str(voter_id) and choice:
+            raise ApplicationError(_("You do not grade yourself in the mutual evaluation."))
+        if choice and choice not in poll.choices:
+            raise ApplicationError(_("This ballot is not valid."))
+        if choice:
+            clean[key] = choice
+    return clean
+
+
+def ballot_cast(*, poll_id: int, voter, content: dict) -> None:
+    """Cast the voter's one ballot. No audit entry, no log line names the choices."""
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().filter(pk=poll_id).first()
+        if poll is None:
+            raise ApplicationError(_("There is no such poll."))
+        if poll.status != Poll.Status.OPEN:
+            raise ApplicationError(_("This poll is closed: no more ballots are taken."))
+        if not PollVoter.objects.filter(poll=poll, person=voter).exists():
+            raise ApplicationError(_("You are not on this poll's list of voters."))
+        clean = _check_content(poll, voter.pk, content)
+        try:
+            with transaction.atomic():
+                Receipt.objects.create(poll=poll, person=voter)
+        except IntegrityError:
+            raise ApplicationError(_("You have already voted in this poll.")) from None
+        SealedBallot.objects.create(id=uuid.uuid4(), poll=poll, box=seal(poll, clean))
+
+
+def has_voted(poll: Poll, person) -> bool:
+    return person is not None and Receipt.objects.filter(poll=poll, person=person).exists()
+
+
+def tally(poll: Poll, contents) -> dict:
+    counts = {str(i["key"]): Counter() for i in poll.items}
+    n = 0
+    for content in contents:
+        n += 1
+        for key, choice in content.items():
+            counts[key][choice] += 1
+    return {
+        "ballots": n,
+        "items": {
+            key: {c: counter.get(c, 0) for c in poll.choices} for key, counter in counts.items()
+        },
+    }
+
+
+def poll_close(*, actor, poll: Poll) -> Poll:
+    """Open the sealed ballots, write them in a random order with random ids, keep the tally."""
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.status != Poll.Status.OPEN:
+            raise ApplicationError(_("This poll is already closed."))
+        contents = [
+            unseal(poll, box)
+            for box in SealedBallot.objects.filter(poll=poll).values_list("box", flat=True)
+        ]
+        receipts = Receipt.objects.filter(poll=poll).count()
+        if len(contents) != receipts:
+            raise ApplicationError(_("The ballots and the receipts do not agree: not closed."))
+        random.SystemRandom().shuffle(contents)
+        Ballot.objects.bulk_create(
+            [Ballot(id=uuid.uuid4(), poll=poll, content=c) for c in contents]
+        )
+        SealedBallot.objects.filter(poll=poll).delete()
+        poll.status = Poll.Status.CLOSED
+        poll.tally = tally(poll, contents)
+        poll.save(update_fields=["status", "tally"])
+        audit_record(
+            actor=actor,
+            action="evaluation.poll.closed",
+            obj=poll,
+            before=None,
+            after={"ballots": len(contents)},
+            court=poll.court,
+        )
+    return poll
+
+
+def poll_recount(poll: Poll) -> dict:
+    """The tally from the stored ballots; equal to the one kept at close."""
+    return tally(poll, Ballot.objects.filter(poll=poll).values_list("content", flat=True))
+
+
+def poll_results(poll: Poll) -> dict:
+    """After close only; fewer than MIN_GROUP ballots: the count of ballots, no breakdown."""
+    if poll.status != Poll.Status.CLOSED:
+        raise ApplicationError(_("Results are shown only after the poll closes."))
+    stored = poll.tally
+    if stored["ballots"] < MIN_GROUP:
+        return {"ballots": stored["ballots"], "items": None, "withheld": True}
+    return {**stored, "withheld": False}
+
+
+def poll_status(poll: Poll, person=None) -> dict:
+    return {
+        "status": poll.status,
+        "voters": PollVoter.objects.filter(poll=poll).count(),
+        "receipts": Receipt.objects.filter(poll=poll).count(),
+        "voted": has_voted(poll, person),
+    }
