@@ -40,3 +40,9 @@ def held(org, *, kind="general", held_on, present=None, minutes="<p>纪要</p>",
 
 def first_of(year, month):
     return datetime.date(year, month, 1)
+
+
+def sample_list_rows(world):
+    """A row for each list of this app (tests/core/test_exports.py)."""
+    held(world.branch, held_on=datetime.date(2025, 3, 10))
+    meeting(world.branch, held_on=datetime.date(2025, 4, 10))

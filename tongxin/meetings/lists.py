@@ -1,5 +1,6 @@
 """The list of meetings: page, exports and API read it through one definition."""
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
 from tongxin.core.listing import Column, ListDefinition
@@ -23,9 +24,8 @@ MEETINGS = ListDefinition(
         Column(
             _("Signed off"),
             lambda m: m.signed_off_at is not None,
-            field="signed_off_at",
-            convert=lambda v: v is not None,
-        ),  # fmt: skip
+            field=ExpressionWrapper(Q(signed_off_at__isnull=False), output_field=BooleanField()),
+        ),
     ],
     filename="meetings.xlsx",
     name="meetings.meetings",

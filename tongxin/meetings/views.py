@@ -4,9 +4,9 @@ cancellation, criticism and issues, and planning the year."""
 from __future__ import annotations
 
 import datetime
+import io
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.listing import confirm_page, form_page
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
+from tongxin.lib.excel import download_response
 from tongxin.meetings import planning, services
 from tongxin.meetings.forms import (
     AttachmentForm,
@@ -243,10 +244,11 @@ def attachment_add(request, meeting: Meeting):
 
 @requires(Perm.MEETING_VIEW, Attachment)
 def attachment_download(request, attachment: Attachment):
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    response = download_response(
+        io.BytesIO(bytes(attachment.content)),
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
