@@ -69,3 +69,21 @@ def test_bad_input_saves_nothing(world, client_for):
     url = reverse("answers:task-from-source", args=["discipline.finding", finding.pk])
     response = client_for("party").post(url, _form(world, deadline="2000-01-01"))
     assert response.status_code == 200 and not Task.objects.exists()
+
+
+def test_a_meeting_issue_becomes_a_task_shown_on_the_meeting(world, client_for):
+    from tests.meetings.factories import held
+    from tongxin.meetings.models import MeetingIssue
+
+    meeting = held(world.branch, kind="democratic_life", held_on=datetime.date(2026, 1, 20))
+    issue = MeetingIssue.objects.create(meeting=meeting, text="学习制度落实不到位")
+    client = client_for("party")
+    detail = reverse("meetings:meeting-detail", args=[meeting.pk])
+    url = reverse("answers:task-from-source", args=["meetings.meetingissue", issue.pk])
+    assert url in client.get(detail).content.decode()
+    assert client.post(url, _form(world, title="整改：学习制度")).status_code == 302
+    assert Task.objects.get().source == issue
+    assert "整改：学习制度" in client.get(detail).content.decode()
+    # The branch secretary sees the meeting and its task, but assigns no task.
+    page = client_for("secretary").get(detail).content.decode()
+    assert "整改：学习制度" in page and url not in page
