@@ -90,7 +90,7 @@ COURTS = st.one_of(
     st.builds(
         lambda p, digits: p + digits,
         st.sampled_from(list(caseno.PROVINCES)),
-        st.one_of(st.just(""), st.from_regex(r"\d{2}", fullmatch=True), st.from_regex(r"\d{4}", fullmatch=True)),
+        st.one_of(st.just(""), st.from_regex(r"[0-9]{2}", fullmatch=True), st.from_regex(r"[0-9]{4}", fullmatch=True)),
     ),
 )  # fmt: skip
 WIDE = str.maketrans("0123456789()", "０１２３４５６７８９（）")
@@ -121,3 +121,8 @@ def test_round_trip(year, court, special, code, serial, suffix, wide, spaces):
         code,
         serial,
     )
+
+
+def test_mixed_width_digits_read_as_one_number():
+    """A clerk's input method may mix half- and full-width digits inside the court code."""
+    assert caseno.parse("(1990)京0０刑他1号").canonical() == "(1990)京00刑他1号"
