@@ -251,16 +251,10 @@ def _inputs(cycle: Cycle):
         cycle=cycle, rater_id__in=submitted, score__isnull=False
     ).values_list("ratee_id", "group", "score"):
         ratings.setdefault(ratee, {}).setdefault(group, []).append(score)
+    # The engine only sums and counts each group's scores: the lists as loaded, no copies.
+    no_facts: dict = {}
     people = [
-        (
-            c,
-            grading.Person(
-                pid=p,
-                unit=u,
-                facts=facts.get(p, {}),
-                ratings={g: tuple(s) for g, s in ratings.get(p, {}).items()},
-            ),
-        )
+        (c, grading.Person(pid=p, unit=u, facts=facts.get(p, no_facts), ratings=ratings.get(p, {})))
         for p, c, u in members
     ]
     return people, facts
