@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tongxin.people",
     "tongxin.accounts",
     "tongxin.transfer",
+    "tongxin.meetings",
     "tongxin.answers",
     "tongxin.evaluation",
     "tongxin.discipline",

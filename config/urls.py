@@ -9,6 +9,7 @@ urlpatterns = [
     path("courts/", include("tongxin.orgs.urls")),
     path("people/", include("tongxin.people.urls")),
     path("transfer/", include("tongxin.transfer.urls")),
+    path("meetings/", include("tongxin.meetings.urls")),
     path("evaluation/", include("tongxin.evaluation.urls")),
     path("trial/", include("tongxin.trial.urls")),
     path("inbox/", include("tongxin.inbox.urls")),

@@ -19,7 +19,13 @@ PAGES = collect("PAGES")
 # Query strings some routes need to address an object.
 QUERY = {"people:person-create": lambda w: f"?court={w.basic.pk}"}
 # Routes anonymous visitors may open.
-PUBLIC = {"accounts:login", "accounts:set-language"}
+PUBLIC = {
+    "accounts:login",
+    "accounts:set-language",
+    # Calendar feeds: public addresses, valid only with the secret token (tests/meetings).
+    "meetings:feed-person",
+    "meetings:feed-org",
+}
 
 
 def _patterns(resolver=None, namespace=""):

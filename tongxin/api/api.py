@@ -29,6 +29,7 @@ PATH_PARAMETERS = {
     "department_id": "orgs.Department",
     "organisation_id": "orgs.PartyOrganisation",
     "person_id": "people.Person",
+    "meeting_id": "meetings.Meeting",
     "opinion_id": "answers.Opinion",
     "task_id": "answers.Task",
     "list_id": "answers.ResponsibilityList",

@@ -56,6 +56,12 @@ class Perm:
     # Contact points of leading Party members' group members (court leaders) and their visits.
     CONTACT_VIEW = "contact.view"
     CONTACT_CHANGE = "contact.change"
+    # Organisational life (tongxin.meetings): meetings of the organisations in reach, their
+    # recording, the compliance heat map and reports, and the compliance rules of a subtree.
+    MEETING_VIEW = "meeting.view"
+    MEETING_CHANGE = "meeting.change"
+    COMPLIANCE_VIEW = "compliance.view"
+    MEETING_RULE_CHANGE = "meeting_rule.change"
     # Opinions, rectification tasks, responsibility lists, tour guidance (tongxin.answers).
     OPINION_VIEW = "opinion.view"  # the opinions of the court subtree (one's own: always)
     OPINION_TRIAGE = "opinion.triage"  # answer, merge, turn into rectification tasks
@@ -87,6 +93,8 @@ class Perm:
 
 
 READ = {Perm.COURT_VIEW, Perm.ORG_VIEW, Perm.PERSON_VIEW, Perm.HEALTH_VIEW}
+MEETINGS_READ = {Perm.MEETING_VIEW, Perm.COMPLIANCE_VIEW}
+MEETINGS_CHANGE = MEETINGS_READ | {Perm.MEETING_CHANGE}
 # Reading the answers app's registers of a court subtree (court leaders, discipline too).
 ANSWERS_READ = {Perm.OPINION_VIEW, Perm.TASK_VIEW, Perm.LIST_VIEW, Perm.TOUR_VIEW}
 ANSWERS_CHANGE = {Perm.OPINION_TRIAGE, Perm.TASK_ASSIGN, Perm.LIST_CHANGE, Perm.TOUR_CHANGE}
@@ -121,7 +129,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CONTACT_CHANGE,
             Perm.TRIAL_VIEW,
             Perm.TRIAL_IMPORT,
+            Perm.MEETING_RULE_CHANGE,
         }
+        | MEETINGS_CHANGE
         | ANSWERS_READ
         | ANSWERS_CHANGE
         | RECORD
@@ -151,7 +161,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.HELP_CHANGE,
             Perm.CONTACT_VIEW,
             Perm.CONTACT_CHANGE,
+            Perm.MEETING_RULE_CHANGE,  # for their subtree, from a date on
         }
+        | MEETINGS_CHANGE
         | ANSWERS_READ
         | ANSWERS_CHANGE
         | RECORD
@@ -175,6 +187,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.EVAL_BRANCH,
         }
         | RECORD
+        | MEETINGS_CHANGE
     ),
     Role.BRANCH_COMMITTEE: frozenset(
         {
@@ -189,13 +202,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CONTACT_VIEW,
         }
         | RECORD
+        | MEETINGS_READ
     ),
-    # A member sees their own record and their branch (no other member's record).
-    Role.MEMBER: frozenset(RECORD),
+    # A member sees their own record and their branch (no other member's record), and the
+    # meetings of their branch (their calendar), not its compliance.
+    Role.MEMBER: frozenset(RECORD | {Perm.MEETING_VIEW}),
     Role.COURT_LEADER: frozenset(
         READ
         | RECORD
         | ANSWERS_READ
+        | MEETINGS_READ
         | {
             Perm.DUES_VIEW,
             Perm.TRIAL_VIEW,
@@ -210,6 +226,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         READ
         | RECORD
         | ANSWERS_READ
+        | MEETINGS_READ
         | {
             Perm.AUDIT_VIEW,
             Perm.EVAL_VIEW,
@@ -274,4 +291,6 @@ def write_counterpart(perm: str) -> str:
         Perm.ORG_CHANGE: Perm.ORG_VIEW,
         Perm.PERSON_CHANGE: Perm.PERSON_VIEW,
         Perm.DISCIPLINE_CHANGE: Perm.DISCIPLINE_VIEW,
+        Perm.MEETING_CHANGE: Perm.MEETING_VIEW,
+        Perm.MEETING_RULE_CHANGE: Perm.COMPLIANCE_VIEW,
     }.get(perm, perm)

@@ -1,0 +1,82 @@
+"""Plan the year: a proposed schedule of every activity the rules in force require of an
+organisation, which the secretary adjusts and saves (`services.plan_save`)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from tongxin.meetings.compliance import CADENCE_MONTHS, Facts, period_of
+from tongxin.meetings.models import ComplianceRule, Kind, Meeting
+from tongxin.orgs.models import CommitteePost
+
+# Where in its period each activity is proposed: (month offset in the period, day).
+PLACE = {
+    "org_life": (11, 10),  # usually Q4: December
+    "democratic_life": (11, 10),
+    "warning": (5, 20),
+    "lesson": (1, 15),
+    "general": (2, 10),
+    "centre_study": (1, 20),
+}
+
+
+@dataclass
+class Proposal:
+    kind: str
+    held_on: datetime.date
+    topic: str
+
+    @property
+    def label(self):
+        return Kind(self.kind).label
+
+
+def propose(organisation, year: int, *, theme_day: int = 15) -> list[Proposal]:
+    """Every required activity of `year` not yet planned or held, with a proposed date and
+    topic (three queries: rule versions, committee posts, meetings of the year)."""
+    versions: dict = {}
+    for row in ComplianceRule.objects.select_related("court").order_by("effective_from"):
+        versions.setdefault(row.activity, []).append((row.court.path if row.court_id else "", row))
+    posts = list(
+        CommitteePost.objects.filter(organisation=organisation).values_list("starts_on", "ends_on")
+    )
+    facts = Facts(datetime.date(year, 12, 31), [], [], versions, {organisation.pk: posts}, {})
+    taken = set(
+        Meeting.objects.filter(participants__organisation=organisation, held_on__year=year)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .values_list("kind", "held_on")
+    )
+    out = []
+    court_path = organisation.court.path
+    for activity, label in Kind.choices:
+        month = datetime.date(year, 1, 1)
+        while month.year == year:
+            rule = facts.version(activity, court_path, month)
+            if rule is None:
+                break
+            start, end = period_of(month, rule.cadence)
+            size = CADENCE_MONTHS[rule.cadence]
+            applies = (
+                rule.is_enabled
+                and organisation.kind in rule.kinds
+                and (rule.needs != "committee" or facts.has_committee(organisation.pk, start))
+                and (organisation.founded_on is None or organisation.founded_on <= start)
+            )
+            if applies and not any(k == activity and start <= d <= end for k, d in taken):
+                offset, day = PLACE.get(activity, (0, theme_day))
+                offset = min(offset, size - 1)
+                at = start.replace(month=start.month + offset, day=day)
+                for n in range(rule.times):
+                    out.append(Proposal(activity, at + datetime.timedelta(days=7 * n), str(label)))
+            month = (end + datetime.timedelta(days=1)).replace(day=1)
+            if end.year > year:
+                break
+    out.sort(key=lambda p: (p.held_on, p.kind))
+    return out
+
+
+def default_topic(kind: str) -> str:
+    return str(Kind(kind).label) if kind in Kind.values else _("Meeting")
