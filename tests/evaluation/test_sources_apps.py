@@ -118,3 +118,19 @@ def test_trial_indicators_from_the_real_selector(world):
     assert tree["closure"]["score"] == "92.86"
     assert tree["reversal"]["score"] == tree["duration"]["score"] == "100.00"
     assert tree["trial"]["used"] is True
+
+
+def test_meetings_attendance_and_study_from_the_real_selector(world):
+    from tests.meetings.factories import held
+
+    held(world.branch, kind="lesson", held_on=datetime.date(2025, 5, 6))
+    member, outside = world.members[5], world.other_person
+    facts = sources.fetch_all(["attendance_rate", "study_hours"], [member.pk, outside.pk], 2025)
+    assert facts[member.pk] == {"attendance_rate": 1.0, "study_hours": 2.0}
+    # No meeting expected them: no attendance record (left out); study hours are a count (0).
+    assert facts[outside.pk] == {"study_hours": 0.0}
+    outcome = grading.score_person(
+        schemes.default_definition("judge"), grading.Person(member.pk, "u", facts[member.pk])
+    )
+    assert outcome.criteria["attendance"]["score"] == "100.00"
+    assert outcome.criteria["study"]["score"] == "5.00"  # 2 of the 40 hours' target

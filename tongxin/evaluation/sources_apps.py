@@ -3,7 +3,7 @@ discipline, trial quality). Each registers only when its app is installed and im
 app's selector when it is first asked, so this app runs, and is fully tested, without them.
 Each selector answers `person_year_facts(person_ids, year) -> {pid: {...}}`; an adapter picks
 one fact out of it. The names and shapes are checked against the real selectors in
-tests/evaluation/test_sources_apps.py (meetings is not merged yet: its two adapters wait).
+tests/evaluation/test_sources_apps.py (one test per adapter).
 """
 
 from __future__ import annotations
