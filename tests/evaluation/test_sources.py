@@ -16,7 +16,8 @@ def fake_apps(monkeypatch):
     modules = {
         "tongxin.meetings.selectors": {
             "person_year_facts": lambda ids, year: {
-                i: {"attendance_rate": 0.9, "study_hours": 30 + year - 2025} for i in ids
+                i: {"attendance_rate": 0.9, "study_hours": 30 + year - 2025, "expected": 4}
+                for i in ids
             }
         },
         "tongxin.answers.selectors": {

@@ -127,8 +127,8 @@ def test_meetings_attendance_and_study_from_the_real_selector(world):
     member, outside = world.members[5], world.other_person
     facts = sources.fetch_all(["attendance_rate", "study_hours"], [member.pk, outside.pk], 2025)
     assert facts[member.pk] == {"attendance_rate": 1.0, "study_hours": 2.0}
-    # No meeting expected them: no attendance record (left out); study hours are a count (0).
-    assert facts[outside.pk] == {"study_hours": 0.0}
+    # No meeting expected them: no record of either (meetings says None and 0.0): left out.
+    assert facts[outside.pk] == {}
     outcome = grading.score_person(
         schemes.default_definition("judge"), grading.Person(member.pk, "u", facts[member.pk])
     )
