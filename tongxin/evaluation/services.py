@@ -264,9 +264,8 @@ def _inputs(cycle: Cycle):
 
 @contextlib.contextmanager
 def _no_gc():
-    """Millions of small dicts and no cycles among them: the cyclic collector would rescan
-    the growing heap again and again (superlinear at national scale); off while they are
-    built, on again after."""
+    """Off while millions of small acyclic dicts are built: the cyclic collector rescanning
+    the growing heap made the compute superlinear at national scale."""
     was = gc.isenabled()
     gc.disable()
     try:
