@@ -68,7 +68,29 @@ def _visit(w):
     return w.visit
 
 
+def _finding_kwargs(w):
+    """A supervision finding of the discipline app (a declared task source) in province A."""
+    from types import SimpleNamespace
+
+    if not isinstance(w, SimpleNamespace):
+        return {"model": "discipline.finding", "pk": 1}
+    if not hasattr(w, "finding"):
+        import datetime
+
+        from tongxin.discipline.models import Finding, SupervisionCheck
+
+        check = SupervisionCheck.objects.create(
+            court=w.basic, area="gifts", checked_on=datetime.date(2026, 1, 5), subject="检查"
+        )
+        w.finding = Finding.objects.create(supervision=check, description="收受礼品")
+    return {"model": "discipline.finding", "pk": w.finding.pk}
+
+
+# Turning another app's record into a task: task.assign over its court (admin, party-affairs).
+FROM_SOURCE = row(200, 200, 403, 403, 403, 403, 403, 403, 404)
+
 PAGES = {
+    "answers:task-from-source": (_finding_kwargs, FROM_SOURCE),
     "answers:opinion-list": (None, READ_LIST),
     "answers:opinion-mine": (None, ALL),
     "answers:opinion-submit": (None, ALL),

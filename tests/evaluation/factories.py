@@ -14,7 +14,14 @@ YEAR = 2025
 def fake_sources(data: dict[str, dict[int, object]]):
     """Register sources answering from `data` ({code: {pid: value}}), then remove them
     (restoring any source of that code registered before)."""
-    saved = {code: sources._SOURCES.get(code) for code in data}
+    from tongxin.evaluation.sources_apps import ADAPTERS
+
+    # The other apps' facts (installed beside this one) are left out unless given here: the
+    # tests decide every fact the scheme reads.
+    apps_codes = {adapter[0] for adapter in ADAPTERS} - set(data)
+    saved = {code: sources._SOURCES.get(code) for code in set(data) | apps_codes}
+    for code in apps_codes:
+        sources.unregister(code)
     calls = []
     for code, values in data.items():
 
@@ -27,9 +34,9 @@ def fake_sources(data: dict[str, dict[int, object]]):
         yield calls
     finally:
         for code, before in saved.items():
-            if before is None:
+            if before is None and code in data:
                 sources.unregister(code)
-            else:
+            elif before is not None:
                 sources._SOURCES[code] = before
 
 

@@ -173,19 +173,19 @@ def _range(value, scoring):
         bounds = scoring["range"]
     if value is None:
         return None, ""
-    # A bound may be open (None: trial's ranges such as closure rate >= 0.7); the width of a
-    # half-open range is the size of its one bound.
+    # A range may be open on one side (the trial app's "at least 90%": [90, None]).
     low, high = (None if b is None else Decimal(str(b)) for b in bounds)
     v = Decimal(str(value))
+    shown = f"[{'' if low is None else low}, {'' if high is None else high}]"
     if (low is None or low <= v) and (high is None or v <= high):
-        return Decimal(100), f"{v} in [{low}, {high}]"
+        return Decimal(100), f"{v} in {shown}"
     if low is not None and high is not None:
         width = (high - low) or Decimal(1)
     else:
-        width = abs(low if high is None else high) or Decimal(1)
+        width = abs(low if low is not None else high) or Decimal(1)
     distance = (low - v) if low is not None and v < low else (v - high)
     penalty = Decimal(str(scoring.get("penalty", 50)))
-    return _clamp(100 - distance / width * penalty), f"{v} outside [{low}, {high}]"
+    return _clamp(100 - distance / width * penalty), f"{v} outside {shown}"
 
 
 def _raters(ratings, scoring):

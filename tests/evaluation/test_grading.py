@@ -207,3 +207,14 @@ def test_mixed_categories_share_one_quota_per_unit():
     assert result["quota"] == 2
     assert sum(o.grade == grading.EXCELLENT for o in result["outcomes"].values()) <= 2
     random.seed(1)
+
+
+def test_a_range_open_on_one_side_scores_like_the_trial_apps_ranges():
+    """The trial app gives "at least 90" as [90, None] (and "at most 3" as [None, 3])."""
+    scoring = {"kind": "range", "indicator": "closure", "range": [0, 100]}
+    at_least = {"closure": {"value": 95, "range": [90, None]}}
+    below = {"closure": {"value": 81, "range": [90, None]}}
+    at_most = {"closure": {"value": 4, "range": [None, 3]}}
+    assert grading.SCORERS["range"](at_least, scoring)[0] == 100
+    assert grading.SCORERS["range"](below, scoring)[0] == Decimal(100) - Decimal(9) / 90 * 50
+    assert grading.SCORERS["range"](at_most, scoring)[0] == Decimal(100) - Decimal(1) / 3 * 50

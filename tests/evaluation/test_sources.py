@@ -16,8 +16,7 @@ def fake_apps(monkeypatch):
     modules = {
         "tongxin.meetings.selectors": {
             "person_year_facts": lambda ids, year: {
-                i: {"attendance_rate": 0.9, "study_hours": 30 + year - 2025, "expected": 4}
-                for i in ids
+                i: {"attendance_rate": 0.9, "study_hours": 30 + year - 2025} for i in ids
             }
         },
         "tongxin.answers.selectors": {
@@ -37,8 +36,8 @@ def fake_apps(monkeypatch):
     installed = {"tongxin.meetings", "tongxin.answers", "tongxin.trial"}
     monkeypatch.setattr(sources_apps.apps, "is_installed", lambda app: app in installed)
     saved = dict(sources._SOURCES)
-    for adapter in sources_apps.ADAPTERS:  # the real apps' adapters, registered at import
-        sources._SOURCES.pop(adapter[0], None)
+    for adapter in sources_apps.ADAPTERS:  # the real apps' adapters, registered at start
+        sources.unregister(adapter[0])
     yield sources_apps.register_installed()
     sources._SOURCES.clear()
     sources._SOURCES.update(saved)
@@ -46,7 +45,7 @@ def fake_apps(monkeypatch):
 
 def test_adapters_register_only_for_installed_apps(fake_apps):
     assert set(fake_apps) == {"attendance_rate", "study_hours", "tasks_on_time", "trial_indicators"}
-    assert "sanctions" not in sources._SOURCES  # discipline "not installed" here
+    assert "sanctions" not in sources._SOURCES  # discipline is not installed (here)
 
 
 def test_adapters_read_one_fact_each(fake_apps, db):

@@ -76,22 +76,21 @@ def test_a_member_votes_once_on_the_page(world, client_for):
 
 @pytest.mark.parametrize("path", ["/evaluation/cycles/", "/evaluation/democratic/"])
 def test_lists_take_constant_queries(world, client_for, path):
-    """The same number of queries for 2 and 8 cycles (not a fixed cap: the header's queries
-    belong to the other apps and grow as they are merged)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for("party")
     for i in range(2):
         cycle_make(world, open_it=False, name=f"周期{i}")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client.get(path)
-    with CaptureQueriesContext(connection) as small:
+    with CaptureQueriesContext(connection) as few:
         assert client.get(path).status_code == 200
     for i in range(2, 8):
         cycle_make(world, open_it=False, name=f"周期{i}")
-    with CaptureQueriesContext(connection) as large:
+    with CaptureQueriesContext(connection) as many:
         assert client.get(path).status_code == 200
-    assert len(large.captured_queries) == len(small.captured_queries)
+    # The header's "my work" counts of every installed app are part of each page's cost.
+    assert len(many) == len(few)
 
 
 def test_cycle_page_queries_do_not_grow_with_results(world, client_for):

@@ -132,6 +132,8 @@ def test_calendars_and_person_facts(world, client_for):
     assert facts[world.members[5].pk]["study_hours"] == 2.0
     assert facts[world.members[0].pk if world.members[0].pk in facts else world.members[5].pk]
     assert facts[world.other_person.pk]["attendance_rate"] is None
+    # Nothing recorded for them that year: no record (left out by the appraisal), not zero.
+    assert facts[world.other_person.pk]["study_hours"] is None
 
 
 def test_person_year_facts_constant_queries(world, django_assert_num_queries):

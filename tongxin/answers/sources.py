@@ -84,3 +84,18 @@ task_source(
     url=_finding_url,
     court=lambda f: f.visit.target,  # the unit visited rectifies
 )
+
+
+def tasks_of(model: str, ids) -> dict:
+    """The tasks made from these records of a declared source ("app_label.model"), by record
+    id (one query): for a source's own page to show what became of each record."""
+    from tongxin.answers.models import Task
+
+    app_label, _dot, name = model.lower().partition(".")
+    found: dict = {}
+    rows = Task.objects.filter(
+        source_type__app_label=app_label, source_type__model=name, source_id__in=list(ids)
+    ).select_related("responsible")
+    for task in rows.order_by("id"):
+        found.setdefault(task.source_id, []).append(task)
+    return found

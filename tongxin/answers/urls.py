@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/mine/", views.task_mine, name="task-mine"),
     path("tasks/figures/", views_plan.figures, name="figures"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/from/<str:model>/<int:pk>/", views_plan.task_from_source, name="task-from-source"),
     path("tasks/<int:pk>/progress/", views.task_progress, name="task-progress"),
     path("tasks/<int:pk>/<slug:action>/", views.task_act, name="task-act"),
     path("files/<int:pk>/", views.attachment_download, name="attachment"),

@@ -20,11 +20,12 @@ from tongxin.answers.models import (
     Finding,
     ListItem,
     ResponsibilityList,
-    Task,
     TourVisit,
 )
+from tongxin.answers.sources import sources, tasks_of
 from tongxin.answers.views import _task_values
 from tongxin.core.access import requires
+from tongxin.core.exceptions import Forbidden, NotFound
 from tongxin.core.listing import form_page
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
@@ -32,14 +33,8 @@ from tongxin.orgs.models import Court, PartyOrganisation
 
 
 def _tasks_of(model: str, ids) -> dict:
-    """The tasks made from these source records, by record id (one query)."""
-    found: dict = {}
-    rows = Task.objects.filter(
-        source_type__app_label="answers", source_type__model=model, source_id__in=list(ids)
-    ).select_related("responsible")
-    for task in rows:
-        found.setdefault(task.source_id, []).append(task)
-    return found
+    """The tasks made from these answers records, by record id (one query)."""
+    return tasks_of(f"answers.{model}", ids)
 
 
 # Responsibility lists ---------------------------------------------------------------------
@@ -213,6 +208,25 @@ def _task_from(request, source, court, back):
         template="answers/form.html",
         context={"title": _("Turn into a rectification task"), "object": source},
     )
+
+
+@requires(Perm.TASK_ASSIGN)
+def task_from_source(request, model: str, pk: int):
+    """Turn a record of any declared source (another app's finding, a meeting's issue) into a
+    rectification task: the record as its own app scopes it (404 outside), and task.assign
+    over the record's court (403 otherwise)."""
+    from django.apps import apps
+
+    declared = sources().get(model.lower())
+    if declared is None:
+        raise NotFound("not found")
+    scope = scope_for(request.user)
+    record = scope.get(apps.get_model(declared.model), pk)
+    court = declared.court(record) if declared.court else None
+    if court is None or not scope.covers_court(court, Perm.TASK_ASSIGN):
+        raise Forbidden("forbidden", kind=Forbidden.VIEW_ONLY)
+    back = declared.url(record) if declared.url else reverse("answers:task-list")
+    return _task_from(request, record, court, back)
 
 
 # Tour guidance ----------------------------------------------------------------------------

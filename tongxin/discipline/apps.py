@@ -47,3 +47,21 @@ class DisciplineConfig(AppConfig):
                 ),
             ],
         )
+        self._declare_task_source()
+
+    @staticmethod
+    def _declare_task_source() -> None:
+        """Supervision findings become rectification tasks (the answers app, when installed)."""
+        from django.apps import apps
+        from django.urls import reverse
+
+        if not apps.is_installed("tongxin.answers"):
+            return
+        from tongxin.answers.sources import task_source
+
+        task_source(
+            "discipline.Finding",
+            label=_("Supervision finding"),
+            url=lambda finding: reverse("discipline:check-detail", args=[finding.supervision_id]),
+            court=lambda finding: finding.supervision.court,
+        )

@@ -266,7 +266,7 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["session", "person"], name="attendance_unique")
+            models.UniqueConstraint(fields=["session", "person"], name="warning_attendance_unique")
         ]
 
     def __str__(self) -> str:

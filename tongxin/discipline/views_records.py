@@ -88,12 +88,46 @@ def check_detail(request, check: SupervisionCheck):
             success=_("The finding is added."),
             redirect_to=reverse("discipline:check-detail", args=[check.pk]),
             template="discipline/check_detail.html",
-            context={"check": check, "findings": check.findings.all(), "can_change": can_change},
+            context={
+                "check": check,
+                "findings": _with_tasks(request, check),
+                "can_change": can_change,
+                "can_assign": _can_assign(request, check),
+            },
         )
     return render(
         request,
         "discipline/check_detail.html",
-        {"check": check, "findings": check.findings.all(), "form": form, "can_change": can_change},
+        {
+            "check": check,
+            "findings": _with_tasks(request, check),
+            "form": form,
+            "can_change": can_change,
+            "can_assign": _can_assign(request, check),
+        },
+    )
+
+
+def _with_tasks(request, check: SupervisionCheck) -> list:
+    """The check's findings, each with the rectification tasks made from it (one query), when
+    the answers app is installed."""
+    from django.apps import apps
+
+    findings = list(check.findings.all())
+    if apps.is_installed("tongxin.answers") and findings:
+        from tongxin.answers.sources import tasks_of
+
+        tasks = tasks_of("discipline.Finding", [f.pk for f in findings])
+        for finding in findings:
+            finding.tasks = tasks.get(finding.pk, [])
+    return findings
+
+
+def _can_assign(request, check: SupervisionCheck) -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("tongxin.answers") and scope_for(request.user).covers_court(
+        check.court, Perm.TASK_ASSIGN
     )
 
 

@@ -82,8 +82,6 @@ def _derive(key, facts):
     if key == "sanctions":
         records = facts.get("sanctions")
         return None if records is None else [r["sanction"] for r in records]
-    if key == "study_hours" and not (facts.get("expected") or facts.get("leave")):
-        return None  # meetings answers 0.0 for everyone: no meeting expected them, no record
     if key == "tasks_on_time":
         total = facts.get("tasks_responsible")
         if not total:

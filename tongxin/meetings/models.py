@@ -162,7 +162,7 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique")
+            models.UniqueConstraint(fields=["meeting", "person"], name="meeting_attendance_unique")
         ]
         indexes = [models.Index(fields=["person", "meeting"], name="attendance_person")]
 

@@ -99,7 +99,9 @@ def find_court(user, code: str):
 def person_year_facts(person_ids, year: int) -> dict[int, dict]:
     """Per person: attendance rate (present / expected, leave excused from the expected) and
     study hours (hours of study meetings attended) against the yearly requirement, for the
-    held meetings of `year`. Two queries whatever the number of people."""
+    held meetings of `year`. Two queries whatever the number of people. A person with no
+    attendance recorded in the year (the organisation kept no records here then) has no
+    rate and no study hours (None: "no record", left out by the appraisal), not zero."""
     ids = list(person_ids)
     rows = (
         Attendance.objects.filter(
@@ -128,7 +130,7 @@ def person_year_facts(person_ids, year: int) -> dict[int, dict]:
             "present": 0,
             "expected": 0,
             "leave": 0,
-            "study_hours": 0.0,
+            "study_hours": None,
             "study_required": STUDY_HOURS_SECRETARY if pk in secretaries else STUDY_HOURS_MEMBER,
         }
         for pk in ids

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 
+from django.apps import apps
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,6 +65,19 @@ def meeting_list(request):
     )
 
 
+def _issues_with_tasks(meeting: Meeting) -> list:
+    """The meeting's issues, each with the rectification tasks made from it (one query; the
+    answers app, when installed, keeps the tasks)."""
+    issues = list(meeting.issues.select_related("raised_by"))
+    if apps.is_installed("tongxin.answers") and issues:
+        from tongxin.answers.sources import tasks_of
+
+        tasks = tasks_of("meetings.MeetingIssue", [i.pk for i in issues])
+        for issue in issues:
+            issue.tasks = tasks.get(issue.pk, [])
+    return issues
+
+
 @requires(Perm.MEETING_VIEW, Meeting)
 def meeting_detail(request, meeting: Meeting):
     scope = scope_for(request.user)
@@ -82,7 +96,9 @@ def meeting_detail(request, meeting: Meeting):
             "present": sum(1 for a in attendance if a.status == Attendance.Status.PRESENT),
             "attachments": meeting.attachments.defer("content"),
             "critiques": meeting.critiques.select_related("person"),
-            "issues": meeting.issues.select_related("raised_by"),
+            "issues": _issues_with_tasks(meeting),
+            "can_assign": apps.is_installed("tongxin.answers")
+            and scope.covers_court(meeting.organisation.court, Perm.TASK_ASSIGN),
             "corrections": meeting.corrections.all(),
             "can_change": can_change,
             "can_sign": bool(

@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'attendance',
-                'constraints': [models.UniqueConstraint(fields=('session', 'person'), name='attendance_unique')],
+                'constraints': [models.UniqueConstraint(fields=('session', 'person'), name='warning_attendance_unique')],
             },
         ),
         migrations.CreateModel(

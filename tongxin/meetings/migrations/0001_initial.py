@@ -178,7 +178,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'person'), name='attendance_unique'),
+            constraint=models.UniqueConstraint(fields=('meeting', 'person'), name='meeting_attendance_unique'),
         ),
         migrations.AddIndex(
             model_name='meetingorganisation',
