@@ -302,6 +302,7 @@ def main(argv=None):
     parser.add_argument("--courts", type=int, default=3_500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile one more product run")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "1")
@@ -327,6 +328,16 @@ def main(argv=None):
             refs.append(reference(cycle))
             elapsed, run = product(cycle)
             ours.append(elapsed)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            product(cycle)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+            run = product(cycle)[1]
         rows, differ, excellent_differ = compare(run)
         mine, base = statistics.median(ours), statistics.median(refs)
         print(f"product cycle_compute: median {mine:.2f} s {[round(x, 2) for x in ours]}")

@@ -41,6 +41,8 @@ def test_a_staff_member_records_through_the_page(world, client_for):
 def test_full_width_brackets_are_accepted(world):
     entry = record(world.users["member"], case_number="（2025）苏0102民终7号")
     assert entry.case_number == "(2025)苏0102民终7号"
+    digits = record(world.users["member"], case_number="（２０２５）苏０１０２民终８号")
+    assert digits.case_number == "(2025)苏0102民终8号"  # the trial app's canonical form
 
 
 @pytest.mark.parametrize(
@@ -56,6 +58,8 @@ def test_full_width_brackets_are_accepted(world):
         ("(2099)京0105民初12号", False),
         ("(24)京0105民初12号", False),
         ("abc", False),
+        ("(2024)京0105民乙12号", False),  # 民乙 is no case type in the national table
+        ("(２０２４)京０１０５民初１２号", True),  # full-width digits
     ],
 )
 def test_case_number_format(number, ok):

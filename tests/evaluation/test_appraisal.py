@@ -11,9 +11,9 @@ from tongxin.evaluation import grading, selectors, services
 from tongxin.evaluation.models import Cycle, RaterAssignment, Result
 
 WITHIN = {
-    "closure_rate": {"value": 95, "range": [85, 100]},
-    "reversal_rate": {"value": 1, "range": [0, 3]},
-    "average_days": {"value": 50, "range": [20, 90]},
+    "closure_rate": {"value": 0.95, "range": (0.7, None), "within": True},
+    "reversal_remand_rate": {"value": 0.01, "range": (None, 0.03), "within": True},
+    "mean_duration_days": {"value": 50.0, "range": (None, 120), "within": True},
 }
 
 
@@ -29,7 +29,7 @@ def facts_for(world):
     return {
         "attendance_rate": attendance,
         "trial_indicators": trial,
-        "sanctions": {m[3].pk: [{"kind": "warning"}], m[7].pk: [{"kind": "demotion"}]},
+        "sanctions": {m[3].pk: ["warning"], m[7].pk: ["demotion"]},
     }
 
 
@@ -150,7 +150,7 @@ def test_explanation_names_each_criterion_its_record_and_the_veto(computed, worl
     assert rows["attendance"]["record"] == 0.95 and rows["attendance"]["used"]
     assert rows["democratic"]["used"] is False  # no record: left out
     assert why["vetoes"][0]["label"] == "年度内受警告处分"
-    assert why["vetoes"][0]["record"] == [{"kind": "warning"}]
+    assert why["vetoes"][0]["record"] == ["warning"]
     mine = selectors.explain(results[world.members[0].pk])
     rated = {r["code"]: r for r in mine["criteria"]}["rated"]
     assert rated["groups"] == [{"group": "withheld", "count": None, "mean": None}]

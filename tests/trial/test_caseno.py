@@ -121,3 +121,8 @@ def test_round_trip(year, court, special, code, serial, suffix, wide, spaces):
         code,
         serial,
     )
+
+
+def test_mixed_width_digits_read_as_one_number():
+    """A clerk's input method may mix half- and full-width digits inside the court code."""
+    assert caseno.parse("(1990)京0０刑他1号").canonical() == "(1990)京00刑他1号"

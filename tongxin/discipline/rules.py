@@ -1,9 +1,9 @@
 """What a register entry must satisfy: pure functions, every problem at once, no query.
 
-The case number check is this app's own small one (the format of domain.md and
-case-numbers.md section 2). When the trial app's parser lands (`tongxin/trial`), replace
-`case_number_problem` by a call to it (and look the case up in its case store): this is
-the one place that reads a case number.
+A case number is read by the trial app's parser (`tongxin.trial.caseno`: the national
+case-type table, full-width digits and brackets) when that app is installed, else by this
+app's own format check (domain.md, case-numbers.md section 2): this is the one place that
+reads a case number here.
 """
 
 from __future__ import annotations
@@ -30,15 +30,34 @@ TEXT_FIELDS = ("person_name", "person_unit", "person_post", "relation", "asked",
 
 
 def normalise_case_number(value: str) -> str:
-    return (value or "").strip().replace("（", "(").replace("）", ")").replace(" ", "")
+    """The case number as stored: the trial app's canonical form when it reads, else trimmed
+    with half-width brackets."""
+    from django.apps import apps
+
+    plain = (value or "").strip().replace("（", "(").replace("）", ")").replace(" ", "")
+    if plain and apps.is_installed("tongxin.trial"):
+        from tongxin.trial.caseno import canonical
+
+        return canonical(plain) or plain
+    return plain
 
 
 def case_number_problem(value: str, today: datetime.date) -> str | None:
     """Why `value` is not a case number (None when it is one)."""
-    match = CASE_NUMBER.match(normalise_case_number(value))
-    if match is None:
-        return _("Not a case number: write it as (2024)京0105民初12345号.")
-    year = int(match["year"])
+    from django.apps import apps
+
+    if apps.is_installed("tongxin.trial"):
+        from tongxin.trial.caseno import CaseNumberError, parse
+
+        try:
+            year = parse(value).year
+        except CaseNumberError:
+            return _("Not a case number: write it as (2024)京0105民初12345号.")
+    else:
+        match = CASE_NUMBER.match(normalise_case_number(value))
+        if match is None:
+            return _("Not a case number: write it as (2024)京0105民初12345号.")
+        year = int(match["year"])
     if year < 1980 or year > today.year:
         return _("The year of the case number must lie between 1980 and this year.")
     return None

@@ -160,7 +160,8 @@ def _clamp(value: Decimal) -> Decimal:
 
 
 def _ratio(value, scoring):
-    return _clamp(Decimal(str(value)) * 100), f"{Decimal(str(value)) * 100:.1f}%"
+    share = Decimal(str(value)) * 100
+    return _clamp(share), f"{share:.1f}%"
 
 
 def _target(value, scoring):
@@ -172,7 +173,7 @@ def _map(value, scoring):
     table = scoring["map"]
     if str(value) not in table:
         return None, str(value)
-    return Decimal(str(table[str(value)])), str(value)
+    return _dec(table[str(value)]), str(value)
 
 
 def _range(value, scoring):
@@ -252,35 +253,66 @@ TESTS = ("nonempty", "any_in", "gt", "eq", "true")
 # The engine ------------------------------------------------------------------------------
 
 
-def _score_nodes(nodes, person: Person, out: dict) -> Decimal | None:
-    scored = []
-    for node in nodes:
-        weight = _dec(node["weight"])
-        if node.get("children"):
-            score = _score_nodes(node["children"], person, out)
+def _compile(nodes) -> tuple:
+    """The tree as tuples (code, weight, weight text, children or None, scorer, scoring,
+    source): the per-node lookups done once per scheme, not once per person."""
+    return tuple(
+        (
+            node["code"],
+            _dec(node["weight"]),
+            str(_dec(node["weight"])),
+            _compile(node["children"]) if node.get("children") else None,
+            None if node.get("children") else SCORERS[node["scoring"]["kind"]],
+            node.get("scoring"),
+            node.get("source", ""),
+        )
+        for node in nodes
+    )
+
+
+_ZERO = Decimal(0)
+
+
+def _score_tree(tree: tuple, person: Person, out: dict) -> Decimal | None:
+    total = _ZERO
+    weighted = _ZERO
+    used = False
+    facts = person.facts
+    for code, weight, weight_text, children, scorer, scoring, source in tree:
+        if children is not None:
+            score = _score_tree(children, person, out)
             detail = None
+        elif scorer is _raters:
+            score, detail = _raters(person.ratings, scoring)
         else:
-            scoring = node["scoring"]
-            if scoring["kind"] == "raters":
-                score, detail = _raters(person.ratings, scoring)
-            else:
-                value = person.facts.get(node["source"])
-                score, detail = (
-                    (None, "") if value is None else SCORERS[scoring["kind"]](value, scoring)
-                )
-        out[node["code"]] = {
-            "score": None if score is None else str(score.quantize(TWO, ROUND_HALF_UP)),
-            "weight": str(weight),
-            "used": score is not None,
+            value = facts.get(source)
+            score, detail = (None, "") if value is None else scorer(value, scoring)
+        if score is None:
+            out[code] = {
+                "score": None,
+                "weight": weight_text,
+                "used": False,
+                "detail": detail,
+                "source": source,
+            }
+            continue
+        out[code] = {
+            "score": str(score.quantize(TWO, ROUND_HALF_UP)),
+            "weight": weight_text,
+            "used": True,
             "detail": detail,
-            "source": node.get("source", ""),
+            "source": source,
         }
-        if score is not None:
-            scored.append((score, weight))
-    total = sum((w for _, w in scored), Decimal(0))
-    if not scored or total == 0:
+        used = True
+        total += weight
+        weighted += score * weight
+    if not used or total == 0:
         return None
-    return sum((s * w for s, w in scored), Decimal(0)) / total
+    return weighted / total
+
+
+def _score_nodes(nodes, person: Person, out: dict) -> Decimal | None:
+    return _score_tree(_compile(nodes), person, out)
 
 
 def thresholds(scheme: Mapping) -> dict[str, Decimal]:
@@ -297,10 +329,12 @@ def quota(rate: Decimal | int | str, assessed: int) -> int:
     return math.floor(Decimal(str(rate)) * assessed / 100)
 
 
-def score_person(scheme: Mapping, person: Person) -> Outcome:
-    """Raw scores, final score and vetoes of one person (no quota yet)."""
+def score_person(scheme: Mapping, person: Person, compiled: tuple | None = None) -> Outcome:
+    """Raw scores, final score and vetoes of one person (no quota yet). `compiled`:
+    (_compile(tree), thresholds) done once for many people (grade_many)."""
+    tree, t = compiled or (_compile(scheme["tree"]), None)
     criteria: dict[str, dict] = {}
-    final = _score_nodes(scheme["tree"], person, criteria)
+    final = _score_tree(tree, person, criteria)
     if final is not None:
         final = final.quantize(TWO, ROUND_HALF_UP)
     vetoes = [
@@ -319,7 +353,7 @@ def score_person(scheme: Mapping, person: Person) -> Outcome:
     effects = {v["effect"] for v in vetoes}
     if NO_GRADE in effects or final is None:
         return Outcome(person.pid, person.unit, criteria, final, vetoes, None, UNGRADED)
-    t = thresholds(scheme)
+    t = t or thresholds(scheme)
     grade = COMPETENT if final >= t[COMPETENT] else BASIC if final >= t[BASIC] else INCOMPETENT
     if CAP_BASIC in effects and RANK[grade] < RANK[BASIC]:
         grade = BASIC
@@ -327,14 +361,16 @@ def score_person(scheme: Mapping, person: Person) -> Outcome:
     return Outcome(person.pid, person.unit, criteria, final, vetoes, grade, GRADED)
 
 
-def _eligible(scheme, outcome: Outcome) -> bool:
-    effects = {v["effect"] for v in outcome.vetoes}
-    return (
-        outcome.status == GRADED
-        and outcome.grade == COMPETENT
-        and not effects & {NO_EXCELLENT, CAP_BASIC, NO_GRADE}
-        and outcome.final >= thresholds(scheme)[EXCELLENT]
-    )
+_BARS = frozenset({NO_EXCELLENT, CAP_BASIC, NO_GRADE})
+
+
+def _eligible(scheme, outcome: Outcome, excellent: Decimal | None = None) -> bool:
+    if outcome.status != GRADED or outcome.grade != COMPETENT:
+        return False
+    if any(v["effect"] in _BARS for v in outcome.vetoes):
+        return False
+    bar = excellent if excellent is not None else thresholds(scheme)[EXCELLENT]
+    return outcome.final >= bar
 
 
 def _tie_key(scheme, outcome: Outcome) -> tuple:
@@ -375,22 +411,27 @@ def grade_many(schemes: Mapping[str, Mapping], people: Iterable[tuple[str, Perso
     score then its tie-break criteria; candidates of different schemes by final score only
     (their criteria differ), so a tie between them goes to the committee.
     Returns {unit: {"quota": n, "outcomes": {pid: Outcome}}}."""
+    compiled = {c: (_compile(s["tree"]), thresholds(s)) for c, s in schemes.items()}
     units: dict[str, list[tuple[str, Outcome]]] = {}
     for category, person in people:
         units.setdefault(person.unit, []).append(
-            (category, score_person(schemes[category], person))
+            (category, score_person(schemes[category], person, compiled[category]))
         )
     result = {}
     for unit, pairs in units.items():
-        scheme_of = {o.pid: schemes[c] for c, o in pairs}
-        single = len({c for c, _ in pairs}) == 1
+        category_of = {o.pid: c for c, o in pairs}
+        single = len(set(category_of.values())) == 1
         outcomes = [o for _, o in pairs]
         limit = quota(rate, len(outcomes))
 
-        def key(o, single=single, scheme_of=scheme_of):
-            return _tie_key(scheme_of[o.pid], o) if single else (o.final,)
+        def key(o, single=single, category_of=category_of):
+            return _tie_key(schemes[category_of[o.pid]], o) if single else (o.final,)
 
-        allot(outcomes, limit, lambda o, s=scheme_of: _eligible(s[o.pid], o), key)
+        def eligible(o, category_of=category_of):
+            c = category_of[o.pid]
+            return _eligible(schemes[c], o, compiled[c][1][EXCELLENT])
+
+        allot(outcomes, limit, eligible, key)
         result[unit] = {"quota": limit, "outcomes": {o.pid: o for o in outcomes}}
     return result
 

@@ -71,21 +71,25 @@ def _trial(weight):
                 "label": "结案率",
                 "weight": 40,
                 "source": "trial_indicators",
-                "scoring": {"kind": "range", "indicator": "closure_rate", "range": [85, 100]},
+                "scoring": {"kind": "range", "indicator": "closure_rate", "range": [0.85, 1]},
             },
             {
                 "code": "reversal",
                 "label": "改判发回率",
                 "weight": 30,
                 "source": "trial_indicators",
-                "scoring": {"kind": "range", "indicator": "reversal_rate", "range": [0, 3]},
+                "scoring": {
+                    "kind": "range",
+                    "indicator": "reversal_remand_rate",
+                    "range": [0, 0.03],
+                },
             },
             {
                 "code": "duration",
                 "label": "平均审理天数",
                 "weight": 30,
                 "source": "trial_indicators",
-                "scoring": {"kind": "range", "indicator": "average_days", "range": [20, 90]},
+                "scoring": {"kind": "range", "indicator": "mean_duration_days", "range": [20, 90]},
             },
         ],
     }
@@ -119,6 +123,17 @@ def _rated(weight):
     return {"code": "rated", "label": "德能勤绩廉测评", "weight": weight, "scoring": RATERS}
 
 
+HEAVY_SANCTIONS = [
+    "serious_warning",
+    "demerit",
+    "major_demerit",
+    "demotion",
+    "removal",
+    "probation",
+    "expulsion",
+]
+# No default rule on interference: discipline's `interference_recorded` counts the entries a
+# person recorded, not a failure to record (that shows as a warning or circular criticism).
 RULES = [
     {
         "code": "warning",
@@ -130,19 +145,13 @@ RULES = [
     },
     {
         "code": "heavy_sanction",
-        "label": "受记过以上处分",
+        "label": "受严重警告、记过及以上处分",
         "source": "sanctions",
         "test": "any_in",
-        "value": ["demerit", "major_demerit", "demotion", "dismissal"],
+        # discipline's Sanction codes heavier than a warning (docs/domain.md: no grade);
+        # admonition talks and circular criticism are organisational treatment, no veto.
+        "value": HEAVY_SANCTIONS,
         "effect": grading.NO_GRADE,
-    },
-    {
-        "code": "interference",
-        "label": "过问干预未如实记录",
-        "source": "interference_recorded",
-        "test": "eq",
-        "value": "not_recorded",
-        "effect": grading.NO_EXCELLENT,
     },
     {
         "code": "incompetent_twice",

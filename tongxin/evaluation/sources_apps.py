@@ -2,7 +2,8 @@
 discipline, trial quality). Each registers only when its app is installed and imports the
 app's selector when it is first asked, so this app runs, and is fully tested, without them.
 Each selector answers `person_year_facts(person_ids, year) -> {pid: {...}}`; an adapter picks
-one fact out of it (the integrator checks the names against the merged apps).
+one fact out of it. The names and shapes are checked against the real selectors in
+tests/evaluation/test_sources_apps.py (one test per adapter).
 """
 
 from __future__ import annotations
@@ -76,7 +77,11 @@ ADAPTERS = [
 
 
 def _derive(key, facts):
-    """answers gives counts; the criterion wants a share."""
+    """answers gives counts, the criterion wants a share; discipline gives each sanction as
+    a record ({"sanction", "decided_on", "ends_on", "veto"}), the rules test the codes."""
+    if key == "sanctions":
+        records = facts.get("sanctions")
+        return None if records is None else [r["sanction"] for r in records]
     if key == "tasks_on_time":
         total = facts.get("tasks_responsible")
         if not total:

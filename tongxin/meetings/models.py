@@ -23,7 +23,7 @@ from tongxin.core.scoping import scoped
 class Kind(models.TextChoices):
     GENERAL = "general", _("Branch general meeting")  # 支部党员大会
     COMMITTEE = "committee", _("Branch committee meeting")  # 支委会
-    GROUP = "group", _("Party group meeting")  # 党小组会
+    GROUP = "group", _("Party cell meeting")  # 党小组会
     LESSON = "lesson", _("Party lesson")  # 党课
     THEME_DAY = "theme_day", _("Theme party day")  # 主题党日
     ORG_LIFE = "org_life", _("Organisational life meeting")  # 组织生活会

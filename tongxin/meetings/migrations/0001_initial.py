@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name='Meeting',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('general', 'Branch general meeting'), ('committee', 'Branch committee meeting'), ('group', 'Party group meeting'), ('lesson', 'Party lesson'), ('theme_day', 'Theme party day'), ('org_life', 'Organisational life meeting'), ('democratic_life', 'Democratic life meeting'), ('centre_study', 'Centre-group study session'), ('warning', 'Warning-education session')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('general', 'Branch general meeting'), ('committee', 'Branch committee meeting'), ('group', 'Party cell meeting'), ('lesson', 'Party lesson'), ('theme_day', 'Theme party day'), ('org_life', 'Organisational life meeting'), ('democratic_life', 'Democratic life meeting'), ('centre_study', 'Centre-group study session'), ('warning', 'Warning-education session')], max_length=20, verbose_name='kind')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=10, verbose_name='status')),
                 ('held_on', models.DateField(verbose_name='date')),
                 ('starts_at', models.TimeField(blank=True, null=True, verbose_name='time')),
@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
             name='ComplianceRule',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity', models.CharField(choices=[('general', 'Branch general meeting'), ('committee', 'Branch committee meeting'), ('group', 'Party group meeting'), ('lesson', 'Party lesson'), ('theme_day', 'Theme party day'), ('org_life', 'Organisational life meeting'), ('democratic_life', 'Democratic life meeting'), ('centre_study', 'Centre-group study session'), ('warning', 'Warning-education session')], max_length=20, verbose_name='activity')),
+                ('activity', models.CharField(choices=[('general', 'Branch general meeting'), ('committee', 'Branch committee meeting'), ('group', 'Party cell meeting'), ('lesson', 'Party lesson'), ('theme_day', 'Theme party day'), ('org_life', 'Organisational life meeting'), ('democratic_life', 'Democratic life meeting'), ('centre_study', 'Centre-group study session'), ('warning', 'Warning-education session')], max_length=20, verbose_name='activity')),
                 ('effective_from', models.DateField(verbose_name='in force from')),
                 ('is_enabled', models.BooleanField(default=True, verbose_name='required')),
                 ('applies_to', models.CharField(max_length=200, verbose_name='organisation kinds')),

@@ -1,0 +1,384 @@
+"""A frozen copy of grading.py as it was before the bulk compute (evalfast branch): the
+straightforward reference the optimised engine is compared with
+(test_compute_equivalence.py). Keep it plain; do not optimise it."""
+
+# ruff: noqa
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+EXCELLENT = "excellent"  # 优秀
+COMPETENT = "competent"  # 称职
+BASIC = "basic"  # 基本称职
+INCOMPETENT = "incompetent"  # 不称职
+GRADES = (EXCELLENT, COMPETENT, BASIC, INCOMPETENT)
+RANK = {grade: i for i, grade in enumerate(GRADES)}
+
+# Rule effects, strongest last.
+FLAG = "flag"  # shown to the committee, grade unchanged
+NO_EXCELLENT = "no_excellent"
+CAP_BASIC = "cap_basic"
+NO_GRADE = "no_grade"
+EFFECTS = (FLAG, NO_EXCELLENT, CAP_BASIC, NO_GRADE)
+
+# Result statuses.
+GRADED = "graded"
+TIE = "tie"  # at the quota line: the committee decides between excellent and competent
+UNGRADED = "ungraded"
+
+TWO = Decimal("0.01")
+
+
+@functools.lru_cache(maxsize=4096)
+def _dec(value) -> Decimal:
+    """A scheme's number as a Decimal (weights and bounds repeat for every person: cached)."""
+    return Decimal(str(value))
+
+
+class SchemeError(ValueError):
+    """The scheme itself is wrong (weights, unknown source or scoring); `problems` lists
+    every problem as (criterion path, message key, detail)."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]):
+        super().__init__("; ".join(f"{p}: {m} {d}".strip() for p, m, d in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Person:
+    pid: int
+    unit: str  # the quota is counted per unit (a court)
+    facts: Mapping[str, object] = field(default_factory=dict)
+    ratings: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    pid: int
+    unit: str
+    criteria: dict[str, dict]  # code -> {"score", "weight", "used", "detail"}
+    final: Decimal | None
+    vetoes: list[dict]
+    grade: str | None  # computed grade (None: no grade, or a tie the committee decides)
+    status: str
+    rank: int | None = None  # place among the excellent candidates of the unit
+
+
+# Scheme validation -----------------------------------------------------------------------
+
+
+def check_scheme(scheme: Mapping, sources: Iterable[str] | None = None) -> None:
+    """Raise SchemeError listing every problem: weights of each level summing to 100, codes
+    unique, each leaf a known source and scoring, rules well-formed."""
+    problems: list[tuple[str, str, str]] = []
+    known = set(sources) if sources is not None else None
+    seen: set[str] = set()
+
+    def walk(nodes, path):
+        if not nodes:
+            problems.append((path or "/", "empty", ""))
+            return
+        total = sum(Decimal(str(n.get("weight", 0))) for n in nodes)
+        if total != 100:
+            problems.append((path or "/", "weights", str(total)))
+        for node in nodes:
+            code = str(node.get("code", ""))
+            where = f"{path}/{code}"
+            if not code or code in seen:
+                problems.append((where, "code", code))
+            seen.add(code)
+            if Decimal(str(node.get("weight", 0))) < 0:
+                problems.append((where, "negative", ""))
+            if node.get("children"):
+                walk(node["children"], where)
+                continue
+            scoring = node.get("scoring") or {}
+            kind = scoring.get("kind")
+            if kind not in SCORERS:
+                problems.append((where, "scoring", str(kind)))
+            if kind == "raters":
+                groups = scoring.get("groups") or {}
+                if sum(Decimal(str(w)) for w in groups.values()) != 100:
+                    problems.append((where, "group_weights", str(groups)))
+            elif known is not None and node.get("source") not in known:
+                problems.append((where, "source", str(node.get("source"))))
+
+    walk(scheme.get("tree") or [], "")
+    for rule in scheme.get("rules") or []:
+        if rule.get("effect") not in EFFECTS:
+            problems.append((f"rule:{rule.get('code')}", "effect", str(rule.get("effect"))))
+        if rule.get("test") not in TESTS:
+            problems.append((f"rule:{rule.get('code')}", "test", str(rule.get("test"))))
+        if known is not None and rule.get("source") not in known:
+            problems.append((f"rule:{rule.get('code')}", "source", str(rule.get("source"))))
+    for code in scheme.get("tie_order") or []:
+        if code not in seen:
+            problems.append((f"tie:{code}", "code", code))
+    if problems:
+        raise SchemeError(problems)
+
+
+def sources_used(scheme: Mapping) -> set[str]:
+    found = {r["source"] for r in scheme.get("rules") or []}
+
+    def walk(nodes):
+        for node in nodes:
+            if node.get("children"):
+                walk(node["children"])
+            elif (node.get("scoring") or {}).get("kind") != "raters":
+                found.add(node["source"])
+
+    walk(scheme.get("tree") or [])
+    return found
+
+
+# Scoring of a leaf -----------------------------------------------------------------------
+
+
+def _clamp(value: Decimal) -> Decimal:
+    return min(Decimal(100), max(Decimal(0), value))
+
+
+def _ratio(value, scoring):
+    return _clamp(Decimal(str(value)) * 100), f"{Decimal(str(value)) * 100:.1f}%"
+
+
+def _target(value, scoring):
+    target = Decimal(str(scoring["target"]))
+    return _clamp(Decimal(str(value)) / target * 100), f"{value} / {target}"
+
+
+def _map(value, scoring):
+    table = scoring["map"]
+    if str(value) not in table:
+        return None, str(value)
+    return Decimal(str(table[str(value)])), str(value)
+
+
+def _range(value, scoring):
+    """An indicator scored against its reasonable range, not by rank among colleagues:
+    inside the range 100; outside, 100 less `penalty` points per range width away."""
+    indicator = scoring.get("indicator")
+    if indicator is not None:
+        if not isinstance(value, Mapping) or indicator not in value:
+            return None, ""
+        entry = value[indicator]
+        value = entry.get("value") if isinstance(entry, Mapping) else entry
+        bounds = (entry.get("range") if isinstance(entry, Mapping) else None) or scoring["range"]
+    else:
+        bounds = scoring["range"]
+    if value is None:
+        return None, ""
+    # A range may be open on one side (the trial app's "at least 90%": [90, None]).
+    low, high = (None if b is None else Decimal(str(b)) for b in bounds)
+    v = Decimal(str(value))
+    shown = f"[{'' if low is None else low}, {'' if high is None else high}]"
+    if (low is None or low <= v) and (high is None or v <= high):
+        return Decimal(100), f"{v} in {shown}"
+    if low is not None and high is not None:
+        width = (high - low) or Decimal(1)
+    else:
+        width = abs(low if low is not None else high) or Decimal(1)
+    distance = (low - v) if low is not None and v < low else (v - high)
+    penalty = Decimal(str(scoring.get("penalty", 50)))
+    return _clamp(100 - distance / width * penalty), f"{v} outside {shown}"
+
+
+def _raters(ratings, scoring):
+    """Each rater group's mean, weighted by the group weights of the groups that rated."""
+    groups = scoring["groups"]
+    means, weights = {}, {}
+    for group, weight in groups.items():
+        scores = ratings.get(group) or ()
+        if scores:
+            means[group] = sum(scores, Decimal(0)) / len(scores)
+            weights[group] = _dec(weight)
+    if not weights:
+        return None, {}
+    total = sum(weights.values())
+    score = sum(means[g] * weights[g] for g in means) / total
+    detail = {g: {"mean": str(means[g].quantize(TWO)), "count": len(ratings[g])} for g in means}
+    return _clamp(score), detail
+
+
+SCORERS = {"ratio": _ratio, "target": _target, "map": _map, "range": _range, "raters": _raters}
+
+
+# Rules -----------------------------------------------------------------------------------
+
+
+def _test(rule, value) -> bool:
+    test, arg = rule["test"], rule.get("value")
+    if value is None:
+        return False
+    if test == "nonempty":
+        return bool(value)
+    if test == "any_in":
+        items = value if isinstance(value, list | tuple) else [value]
+        kinds = {i.get("kind") if isinstance(i, Mapping) else i for i in items}
+        return bool(kinds & set(arg))
+    if test == "gt":
+        return Decimal(str(value)) > Decimal(str(arg))
+    if test == "eq":
+        return str(value) == str(arg)
+    if test == "true":
+        return value is True
+    return False
+
+
+TESTS = ("nonempty", "any_in", "gt", "eq", "true")
+
+
+# The engine ------------------------------------------------------------------------------
+
+
+def _score_nodes(nodes, person: Person, out: dict) -> Decimal | None:
+    scored = []
+    for node in nodes:
+        weight = _dec(node["weight"])
+        if node.get("children"):
+            score = _score_nodes(node["children"], person, out)
+            detail = None
+        else:
+            scoring = node["scoring"]
+            if scoring["kind"] == "raters":
+                score, detail = _raters(person.ratings, scoring)
+            else:
+                value = person.facts.get(node["source"])
+                score, detail = (
+                    (None, "") if value is None else SCORERS[scoring["kind"]](value, scoring)
+                )
+        out[node["code"]] = {
+            "score": None if score is None else str(score.quantize(TWO, ROUND_HALF_UP)),
+            "weight": str(weight),
+            "used": score is not None,
+            "detail": detail,
+            "source": node.get("source", ""),
+        }
+        if score is not None:
+            scored.append((score, weight))
+    total = sum((w for _, w in scored), Decimal(0))
+    if not scored or total == 0:
+        return None
+    return sum((s * w for s, w in scored), Decimal(0)) / total
+
+
+def thresholds(scheme: Mapping) -> dict[str, Decimal]:
+    t = scheme.get("thresholds") or {}
+    return {
+        EXCELLENT: Decimal(str(t.get(EXCELLENT, 85))),
+        COMPETENT: Decimal(str(t.get(COMPETENT, 60))),
+        BASIC: Decimal(str(t.get(BASIC, 45))),
+    }
+
+
+def quota(rate: Decimal | int | str, assessed: int) -> int:
+    """Explicit rounding: floor(rate% x assessed)."""
+    return math.floor(Decimal(str(rate)) * assessed / 100)
+
+
+def score_person(scheme: Mapping, person: Person) -> Outcome:
+    """Raw scores, final score and vetoes of one person (no quota yet)."""
+    criteria: dict[str, dict] = {}
+    final = _score_nodes(scheme["tree"], person, criteria)
+    if final is not None:
+        final = final.quantize(TWO, ROUND_HALF_UP)
+    vetoes = [
+        {
+            "code": r["code"],
+            "effect": r["effect"],
+            "source": r["source"],
+            "when_grade": r.get("when_grade", ""),
+        }
+        for r in scheme.get("rules") or []
+        if _test(r, person.facts.get(r["source"]))
+    ]
+    # A rule with "when_grade" (two incompetent years in a row) applies after grading.
+    later = [v for v in vetoes if v.get("when_grade")]
+    vetoes = [v for v in vetoes if not v.get("when_grade")]
+    effects = {v["effect"] for v in vetoes}
+    if NO_GRADE in effects or final is None:
+        return Outcome(person.pid, person.unit, criteria, final, vetoes, None, UNGRADED)
+    t = thresholds(scheme)
+    grade = COMPETENT if final >= t[COMPETENT] else BASIC if final >= t[BASIC] else INCOMPETENT
+    if CAP_BASIC in effects and RANK[grade] < RANK[BASIC]:
+        grade = BASIC
+    vetoes += [v for v in later if v["when_grade"] == grade]
+    return Outcome(person.pid, person.unit, criteria, final, vetoes, grade, GRADED)
+
+
+def _eligible(scheme, outcome: Outcome) -> bool:
+    effects = {v["effect"] for v in outcome.vetoes}
+    return (
+        outcome.status == GRADED
+        and outcome.grade == COMPETENT
+        and not effects & {NO_EXCELLENT, CAP_BASIC, NO_GRADE}
+        and outcome.final >= thresholds(scheme)[EXCELLENT]
+    )
+
+
+def _tie_key(scheme, outcome: Outcome) -> tuple:
+    """Higher is better: the final score, then each configured criterion's raw score (a
+    missing score ranks below any score)."""
+    key = [outcome.final]
+    for code in scheme.get("tie_order") or []:
+        raw = outcome.criteria.get(code, {}).get("score")
+        key.append(Decimal(raw) if raw is not None else Decimal(-1))
+    return tuple(key)
+
+
+def allot(outcomes: list[Outcome], limit: int, eligible, key) -> None:
+    """Give "excellent" to the best eligible outcomes, at most `limit`; a tied group that
+    would cross the line goes to the committee (status TIE, no grade yet)."""
+    candidates = sorted((o for o in outcomes if eligible(o)), key=key, reverse=True)
+    taken, i = 0, 0
+    while i < len(candidates) and taken < limit:
+        first = key(candidates[i])
+        j = i
+        while j < len(candidates) and key(candidates[j]) == first:
+            j += 1
+        group = candidates[i:j]
+        if taken + len(group) <= limit:
+            for o in group:
+                o.grade, o.rank = EXCELLENT, taken + 1
+            taken += len(group)
+        else:
+            for o in group:
+                o.grade, o.status, o.rank = None, TIE, taken + 1
+            break
+        i = j
+
+
+def grade_many(schemes: Mapping[str, Mapping], people: Iterable[tuple[str, Person]], rate):
+    """Everyone assessed, each category with its scheme, one quota per unit (a court):
+    floor(rate x everyone assessed there). Candidates of one scheme are ranked by final
+    score then its tie-break criteria; candidates of different schemes by final score only
+    (their criteria differ), so a tie between them goes to the committee.
+    Returns {unit: {"quota": n, "outcomes": {pid: Outcome}}}."""
+    units: dict[str, list[tuple[str, Outcome]]] = {}
+    for category, person in people:
+        units.setdefault(person.unit, []).append(
+            (category, score_person(schemes[category], person))
+        )
+    result = {}
+    for unit, pairs in units.items():
+        scheme_of = {o.pid: schemes[c] for c, o in pairs}
+        single = len({c for c, _ in pairs}) == 1
+        outcomes = [o for _, o in pairs]
+        limit = quota(rate, len(outcomes))
+
+        def key(o, single=single, scheme_of=scheme_of):
+            return _tie_key(scheme_of[o.pid], o) if single else (o.final,)
+
+        allot(outcomes, limit, lambda o, s=scheme_of: _eligible(s[o.pid], o), key)
+        result[unit] = {"quota": limit, "outcomes": {o.pid: o for o in outcomes}}
+    return result
+
+
+def grade_all(scheme: Mapping, people: Iterable[Person], rate) -> dict[str, dict]:
+    """One scheme for everyone (see grade_many)."""
+    return grade_many({"": scheme}, (("", p) for p in people), rate)
