@@ -113,3 +113,33 @@ def journey_world(world):
     )
     facts_refresh([world.branch])  # update() bypasses the services that keep the facts
     return world
+
+
+# Rows that data migrations write (the national compliance rules, the default appraisal
+# schemes) are gone after an earlier browser test's transactional flush: put them back.
+DATA_MIGRATIONS = [
+    ("meetings.ComplianceRule", [("tongxin.meetings.migrations.0002_default_rules", "forward")]),
+    (
+        "evaluation.Scheme",
+        [
+            ("tongxin.evaluation.migrations.0002_default_schemes", "create"),
+            ("tongxin.evaluation.migrations.0003_sources_match_apps", "forward"),
+        ],
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request):
+    if "live_server" not in request.fixturenames and "browser_page" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for label, steps in DATA_MIGRATIONS:
+        if apps.get_model(label).objects.exists():
+            continue
+        for module, function in steps:
+            getattr(importlib.import_module(module), function)(apps, None)
