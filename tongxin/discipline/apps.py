@@ -28,7 +28,7 @@ class DisciplineConfig(AppConfig):
                 entry(
                     _("Quarterly summary"),
                     "discipline:summary",
-                    lambda scope: scope.has(Perm.REGISTER_VIEW) or scope.has(Perm.REGISTER_LEADER),
+                    lambda scope: scope.has(Perm.REGISTER_VIEW),  # the page's permission
                 ),
                 entry(
                     _("Discipline records"),
