@@ -90,8 +90,11 @@ def unseal(poll: Poll, box: bytes) -> dict:
 # Services --------------------------------------------------------------------------------
 
 
-def poll_open(*, actor, kind, title, court, organisation=None, items, choices, voters) -> Poll:
-    """A poll with its electorate (person ids) fixed now."""
+def poll_open(
+    *, actor, kind, title, court, organisation=None, items, choices, voters, limit=None
+) -> Poll:
+    """A poll with its electorate (person ids) fixed now. `limit`: at most this many items
+    may be given the first choice on one ballot (an election's seats)."""
     voters = sorted(set(voters))
     if not voters:
         raise ApplicationError(_("A poll needs at least one voter."))
@@ -105,6 +108,7 @@ def poll_open(*, actor, kind, title, court, organisation=None, items, choices, v
             organisation=organisation,
             items=[{"key": str(i["key"]), "label": i["label"]} for i in items],
             choices=list(choices),
+            limit=limit,
         )
         PollVoter.objects.bulk_create(PollVoter(poll=poll, person_id=p) for p in voters)
         audit_record(
@@ -133,6 +137,13 @@ def _check_content(poll: Poll, voter_id: int, content) -> dict:
             raise ApplicationError(_("This ballot is not valid."))
         if choice:
             clean[key] = choice
+    if poll.limit is not None and poll.choices:
+        marked = sum(1 for choice in clean.values() if choice == poll.choices[0])
+        if marked > poll.limit:
+            raise ApplicationError(
+                _("Vote for at most %(n)s candidates: this ballot marks %(marked)s.")
+                % {"n": poll.limit, "marked": marked}
+            )
     return clean
 
 

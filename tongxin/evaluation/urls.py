@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongxin.evaluation import views, views_party, views_selection
+from tongxin.evaluation import views, views_election, views_party, views_selection
 
 app_name = "evaluation"
 
@@ -50,6 +50,15 @@ urlpatterns = [
         "commitments/<int:pk>/evaluate/",
         views_party.commitment_evaluate,
         name="commitment-evaluate",
+    ),
+    path("elections/", views_election.election_list, name="election-list"),
+    path("elections/new/", views_election.election_create, name="election-create"),
+    path("elections/<int:pk>/", views_election.election_detail, name="election-detail"),
+    path("elections/<int:pk>/close/", views_election.election_close, name="election-close"),
+    path(
+        "elections/<int:pk>/committee/",
+        views_election.committee_record,
+        name="election-committee",
     ),
     path("selections/", views_selection.selection_list, name="selection-list"),
     path("selections/new/", views_selection.selection_create, name="selection-create"),
