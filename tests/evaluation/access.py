@@ -108,6 +108,7 @@ PAGES = {
     "evaluation:scheme-list": (None, EVAL_READ_LIST),
     # National data: system administrators change schemes; other readers see them (403).
     "evaluation:scheme-edit": (pk("scheme"), row(200, 403, 404, 404, 404, 403, 403, 404, 403)),
+    "evaluation:scheme-json": (pk("scheme"), row(200, 403, 404, 404, 404, 403, 403, 404, 403)),
     "evaluation:democratic-list": (None, BRANCH_LIST),
     "evaluation:democratic-create": (None, BRANCH_LIST),
     "evaluation:democratic-detail": (pk("evaluation"), BRANCH),

@@ -280,7 +280,7 @@ class ElectionOpenForm(BootstrapMixin, forms.Form):
         label=_("Candidates"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     present = forms.ModelMultipleChoiceField(
-        label=_("Voters present"),
+        label=_("Present at the meeting"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("At least four fifths of the eligible voters must be present."),
