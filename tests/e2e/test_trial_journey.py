@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.test_journey import sign_in
 from tests.trial.files import csv_bytes, row
 from tongxin.people.models import Person
-from tongxin.transfer import services
+from tongxin.transfer import commit, services
 from tongxin.transfer.models import ImportBatch
 from tongxin.trial.indicators import period
 from tongxin.trial.services import save_indicators
@@ -74,7 +74,7 @@ def test_trial_quality_journey(browser_page, trial_world):
     page.get_by_test_id("commit").click()
     expect(page.get_by_test_id("progress")).to_be_visible()
     expect(page.get_by_test_id("progress-bar")).to_have_count(1)
-    services.import_commit_claimed(batch_id=batch.pk)
+    commit.import_commit_claimed(batch_id=batch.pk)
     page.reload()
     expect(page.get_by_test_id("status")).to_have_text(re.compile("Committed"))
 

@@ -14,7 +14,7 @@ from tests.transfer.test_transfer import PEOPLE, START, person_row, preview, rea
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.models import AuditChange, AuditEntry
 from tongxin.people.models import Person
-from tongxin.transfer import progress, services
+from tongxin.transfer import commit, progress
 from tongxin.transfer.models import ImportBatch
 from tongxin.transfer.tasks import import_commit_task
 
@@ -234,7 +234,7 @@ def test_an_interrupted_worker_leaves_the_batch_pending_with_nothing_written(
         post_commit(client, batch)
     _failing_move(monkeypatch, SystemExit(1))
     with pytest.raises(SystemExit):
-        services.import_commit_claimed(batch_id=batch.pk)
+        commit.import_commit_claimed(batch_id=batch.pk)
     assert status_of(batch) == ImportBatch.Status.PENDING
     assert "interrupted" in batch.failure
     assert not Person.objects.filter(staff_number__in=NEW).exists()
@@ -345,7 +345,7 @@ def test_the_task_reports_progress_as_it_writes(
         seen.append((entry["phase"], entry.get("done", 0), entry.get("total", 0)))
         real(batch_id, **entry)
 
-    monkeypatch.setattr(services, "progress_set", spy)
+    monkeypatch.setattr(commit, "progress_set", spy)
     monkeypatch.setattr(progress, "progress_set", spy)
     monkeypatch.setattr(progress, "EVERY", 0)
     with django_capture_on_commit_callbacks(execute=True):

@@ -23,7 +23,8 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.core.models import AuditChange, AuditEntry
 from tongxin.orgs.models import CommitteePost
 from tongxin.people.models import Membership, Person
-from tongxin.transfer import lease, services
+from tongxin.transfer import commit as commits
+from tongxin.transfer import lease, services, slices
 from tongxin.transfer.models import ImportBatch
 
 HEADERS = [
@@ -290,7 +291,7 @@ def test_an_error_mid_write_writes_nothing_and_says_why(
     world, client_for, criminal, monkeypatch, background, django_capture_on_commit_callbacks
 ):
     client = client_for("party")
-    monkeypatch.setattr(services, "CHUNK_ROWS", 2)  # four chunks of (at most) two rows
+    monkeypatch.setattr(slices, "CHUNK_ROWS", 2)  # four chunks of (at most) two rows
     batch = preview(client, "people", rows(world))
     before = records(world)
     calls = _fail_in_the_second_chunk(monkeypatch, RuntimeError("disk on fire"))
@@ -306,14 +307,14 @@ def test_a_worker_stopped_mid_write_leaves_nothing_and_the_batch_commits_again(
     world, client_for, criminal, monkeypatch, background, django_capture_on_commit_callbacks
 ):
     client = client_for("party")
-    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(slices, "CHUNK_ROWS", 2)
     batch = preview(client, "people", rows(world))
     before = records(world)
     _fail_in_the_second_chunk(monkeypatch, SystemExit(1))
     with django_capture_on_commit_callbacks(execute=False):
         post_commit(client, batch)
     with pytest.raises(SystemExit):
-        services.import_commit_claimed(batch_id=batch.pk)
+        commits.import_commit_claimed(batch_id=batch.pk)
     assert status_of(batch) == ImportBatch.Status.PENDING and "interrupted" in batch.failure
     _nothing_written(world, before)
     monkeypatch.undo()
@@ -330,7 +331,7 @@ def test_a_worker_killed_outright_mid_write_leaves_nothing_and_the_batch_is_reco
     """kill -9: the transaction is rolled back by the database and nothing else runs; the
     lease, no longer renewed, expires, and the page takes the batch back."""
     client = client_for("party")
-    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(slices, "CHUNK_ROWS", 2)
     batch = preview(client, "people", rows(world))
     before = records(world)
 
@@ -338,11 +339,11 @@ def test_a_worker_killed_outright_mid_write_leaves_nothing_and_the_batch_is_reco
         pass
 
     _fail_in_the_second_chunk(monkeypatch, Killed())
-    monkeypatch.setattr(services, "_failed", lambda *args, **kwargs: None)  # dead: no goodbye
+    monkeypatch.setattr(commits, "_failed", lambda *args, **kwargs: None)  # dead: no goodbye
     with django_capture_on_commit_callbacks(execute=False):
         post_commit(client, batch)
     with pytest.raises(Killed):
-        services.import_commit_claimed(batch_id=batch.pk)
+        commits.import_commit_claimed(batch_id=batch.pk)
     _nothing_written(world, before)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTING and batch.lease_owner
@@ -364,7 +365,7 @@ def test_a_worker_killed_outright_mid_write_leaves_nothing_and_the_batch_is_reco
 
 
 def test_a_staff_number_repeated_in_another_chunk_rejects_both_rows(world, client_for, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(slices, "CHUNK_ROWS", 2)
     rows = [HEADERS[:5]] + [["苏0102", f"D{n}", f"某{n}", "男", "法官"] for n in range(6)]
     rows.append(["苏0102", "D1", "某1", "男", "法官"])  # row 8 repeats row 3's key
     batch = preview(client_for("party"), "people", rows)

@@ -11,7 +11,8 @@ from tests.transfer.test_transfer import xlsx
 from tongxin.core.exceptions import ApplicationError
 from tongxin.core.models import AuditEntry
 from tongxin.transfer import registry
-from tongxin.transfer.services import import_commit, import_preview
+from tongxin.transfer.commit import import_commit
+from tongxin.transfer.services import import_preview
 
 # The kinds the apps register (tongxin/orgs/imports, tongxin/people/imports.py).
 KINDS = {kind.name: kind for kind in registry.kinds()}

@@ -17,7 +17,7 @@ from tests.transfer.test_transfer_background import NEW, post_commit, status_of,
 from tests.transfer.test_transfer_background import _background as _background  # noqa: F401 (fixture)
 from tongxin.core.models import AuditChange, AuditEntry
 from tongxin.people.models import Person
-from tongxin.transfer import lease, services
+from tongxin.transfer import commit, lease, services
 from tongxin.transfer.models import ImportBatch
 from tongxin.transfer.tasks import import_commit_task
 
@@ -148,7 +148,7 @@ def test_a_run_whose_lease_was_taken_back_does_not_commit(
         return True
 
     monkeypatch.setattr(lease, "take", taken_meanwhile)
-    result = services.import_commit_claimed(batch_id=batch.pk)
+    result = commit.import_commit_claimed(batch_id=batch.pk)
     assert result.status == ImportBatch.Status.COMMITTING
     assert result.lease_owner == "another-run"
     assert not Person.objects.filter(staff_number__in=NEW).exists()

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.transfer.test_transfer import PEOPLE, START, person_row, preview, upload, xlsx
-from tongxin.transfer import registry, selectors, services
+from tongxin.transfer import registry, selectors, slices
 from tongxin.transfer.models import ImportBatch
 
 
@@ -23,7 +23,7 @@ def sheet(count: int) -> list:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(services, "CHUNK_ROWS", 50)
+    monkeypatch.setattr(slices, "CHUNK_ROWS", 50)
     monkeypatch.setattr(selectors, "PAGE_ROWS", 20)
 
 

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from tests.transfer.test_transfer import PEOPLE, START, person_row, preview, reasons, upload
-from tongxin.transfer import lease, progress, services
+from tongxin.transfer import lease, progress, services, slices
 from tongxin.transfer.models import ImportBatch, ImportChunk, ImportFile
 from tongxin.transfer.tasks import import_preview_task
 
@@ -90,7 +90,7 @@ def test_the_task_reports_reading_then_checking(world, client_for, monkeypatch):
     monkeypatch.setattr(services, "progress_set", spy)
     monkeypatch.setattr(progress, "progress_set", spy)
     monkeypatch.setattr(progress, "EVERY", 0)
-    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(slices, "CHUNK_ROWS", 2)
     services.import_preview_claimed(batch_id=batch.pk)
     reads = [s for s in seen if s[0] == "read"]
     checks = [s for s in seen if s[0] == "check"]
@@ -126,15 +126,15 @@ def test_a_wrong_header_is_refused_at_the_upload_whatever_the_size(world, client
 def test_cancelling_a_check_stops_it_and_keeps_nothing(world, client_for, monkeypatch):
     client = client_for("party")
     batch = queued(client, count=6)
-    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
-    real = services._check_block
+    monkeypatch.setattr(slices, "CHUNK_ROWS", 2)
+    real = slices._check_block
 
     def cancel_meanwhile(checker, block, slices):
         real(checker, block, slices)
         if slices.seq == 1:  # one chunk written: the uploader cancels
             client.post(f"{START}{batch.pk}/cancel/")
 
-    monkeypatch.setattr(services, "_check_block", cancel_meanwhile)
+    monkeypatch.setattr(slices, "_check_block", cancel_meanwhile)
     services.import_preview_claimed(batch_id=batch.pk)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CANCELLED

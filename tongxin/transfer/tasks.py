@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from tongxin.transfer import services
+from tongxin.transfer import commit, services
 
 
 @task()
@@ -15,5 +15,5 @@ def import_preview_task(batch_id: int) -> str:
 @task()
 def import_commit_task(batch_id: int, client_address: str | None = None) -> str:
     """Commit an import batch claimed for the background (see `import_commit_start`)."""
-    batch = services.import_commit_claimed(batch_id=batch_id, client_address=client_address)
+    batch = commit.import_commit_claimed(batch_id=batch_id, client_address=client_address)
     return batch.status if batch is not None else "missing"

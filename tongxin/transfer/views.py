@@ -10,7 +10,7 @@ from tongxin.core.access import requires
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.transfer import downloads, registry, selectors, services, template_book
+from tongxin.transfer import commit, downloads, registry, selectors, services, template_book
 from tongxin.transfer.forms import SizeLimitHandler, UploadForm
 
 
@@ -126,7 +126,7 @@ def import_commit(request, pk: int):
     batch = selectors.import_get(user=request.user, pk=pk)
     if request.method == "POST":
         try:
-            batch = services.import_commit_start(
+            batch = commit.import_commit_start(
                 actor=request.user, batch=batch, client_address=request.META.get("REMOTE_ADDR")
             )
         except ApplicationError as error:

@@ -5,7 +5,7 @@ is stored (ImportFile) while the background worker checks it (status previewing)
 import django.db.models.deletion
 from django.db import migrations, models
 
-SLICE = 1_000  # rows of the file per chunk (tongxin.transfer.services.CHUNK_ROWS)
+SLICE = 1_000  # rows of the file per chunk (tongxin.transfer.slices.CHUNK_ROWS)
 
 
 def _slices(rows: list, rejects: list):

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 f"{batch.unchanged_count} unchanged, {batch.rejected_count} rows rejected (batch {batch.pk})."
             )
             if commit:
-                services.import_commit(actor=actor, batch=batch)
+                commit.import_commit(actor=actor, batch=batch)
                 self.stdout.write("Committed.")
         except ApplicationError as error:
             raise CommandError(str(error.message)) from error
