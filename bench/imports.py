@@ -256,7 +256,7 @@ def step_preview(batch_id: int) -> dict:
 
 
 def step_commit(batch_id: int) -> dict:
-    from tongxin.transfer import lease, services
+    from tongxin.transfer import commit, lease
     from tongxin.transfer.models import ImportBatch
 
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.PENDING).update(
@@ -264,7 +264,7 @@ def step_commit(batch_id: int) -> dict:
     )
     assert claimed, "the batch is not pending"
     started = time.perf_counter()
-    batch = services.import_commit_claimed(batch_id=batch_id)
+    batch = commit.import_commit_claimed(batch_id=batch_id)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
