@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, DecimalField, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -236,6 +237,9 @@ def ratings_save(*, rater, cycle: Cycle, scores: dict, submit: bool = False) -> 
 # Computing -------------------------------------------------------------------------------
 
 
+_TOTAL = DecimalField(max_digits=20, decimal_places=2)
+
+
 def _inputs(cycle: Cycle):
     members = list(
         CycleMember.objects.filter(cycle=cycle).values_list("person_id", "category", "unit")
@@ -248,12 +252,16 @@ def _inputs(cycle: Cycle):
     ids = [m[0] for m in members]
     facts = fetch_all(codes, ids, cycle.year)
     submitted = RaterSheet.objects.filter(cycle=cycle).values("rater_id")
-    ratings: dict[int, dict[str, list[Decimal]]] = {}
-    for ratee, group, score in RaterAssignment.objects.filter(
-        cycle=cycle, rater_id__in=submitted, score__isnull=False
-    ).values_list("ratee_id", "group", "score"):
-        ratings.setdefault(ratee, {}).setdefault(group, []).append(score)
-    # The engine only sums and counts each group's scores: the lists as loaded, no copies.
+    # The engine only needs each group's exact sum and count: summed by the database.
+    pooled = (
+        RaterAssignment.objects.filter(cycle=cycle, rater_id__in=submitted, score__isnull=False)
+        .order_by()
+        .values_list("ratee_id", "group")
+        .annotate(total=Sum("score", output_field=_TOTAL), n=Count("pk"))
+    )
+    ratings: dict[int, dict[str, grading.Pooled]] = {}
+    for ratee, group, total, n in pooled:
+        ratings.setdefault(ratee, {})[group] = grading.Pooled(total, n)
     no_facts: dict = {}
     people = [
         (c, grading.Person(pid=p, unit=u, facts=facts.get(p, no_facts), ratings=ratings.get(p, {})))
@@ -286,6 +294,7 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
             cycle=cycle,
             computed_by=actor if getattr(actor, "pk", None) else None,
             quotas={u: g["quota"] for u, g in graded.items()},
+            schemes=cycle.frozen,
         )
         category = {p.pid: c for c, p in people}
         rows = [
@@ -299,7 +308,8 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
                 o.grade or "",
                 o.status,
                 o.rank,
-                o.criteria,
+                o.scores,
+                o.groups,
                 o.vetoes,
                 facts.get(o.pid, {}),
             )
@@ -321,13 +331,14 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
 
 
 _COPIED = ("computation", "cycle", "person", "category", "unit", "final", "grade", "status", "rank")
-_JSON = ("criteria", "vetoes", "facts")
+_JSON = ("scores", "groups", "vetoes", "facts")
 
 
 def _results_write(rows: list[tuple]) -> None:
     """Rows in the order of _COPIED + _JSON. PostgreSQL: by COPY (a multi-row INSERT adapts
     every JSON value through the driver's array quoting, several times slower at national
-    scale); elsewhere bulk_create."""
+    scale); elsewhere bulk_create. The explanation is not stored: it is rebuilt from the raw
+    scores when shown (Result.criteria)."""
     names = (*_COPIED, *_JSON)
     if connection.vendor != "postgresql":
         Result.objects.bulk_create(
@@ -344,13 +355,20 @@ def _results_write(rows: list[tuple]) -> None:
         )
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(Result._meta.get_field(n).column) for n in names)
-    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    # The explanation column of earlier results: empty for the rows written here.
+    columns = ", ".join(
+        quote(Result._meta.get_field(n).column) for n in (*names, "stored_criteria")
+    )
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode
     plain = len(_COPIED)
     statement = f"COPY {quote(Result._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        write = copy.write_row
         for row in rows:
-            copy.write_row([*row[:plain], *(encoder.encode(v) for v in row[plain:])])
+            write([*row[:plain], *[encode(v) if v else _EMPTY[type(v)] for v in row[plain:]], "{}"])
+
+
+_EMPTY = {dict: "{}", list: "[]"}
 
 
 def _final_excellent(computation: Computation, unit: str, skip: int | None = None) -> int:
