@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 from typing import NamedTuple
 
 EXCELLENT = "excellent"  # 优秀
@@ -65,20 +66,24 @@ class SchemeError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Person:
-    pid: int
-    unit: str  # the quota is counted per unit (a court)
-    facts: Mapping[str, object] = field(default_factory=dict)
-    ratings: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
-
-
 class Pooled(NamedTuple):
     """A rater group's submitted scores as their exact sum and count (loaded aggregated):
     the engine only needs the mean and the count."""
 
     total: Decimal
     count: int
+
+
+_NONE: Mapping = MappingProxyType({})
+
+
+class Person(NamedTuple):
+    """One person assessed (a tuple: built hundreds of thousands of times per cycle)."""
+
+    pid: int
+    unit: str  # the quota is counted per unit (a court)
+    facts: Mapping[str, object] = _NONE
+    ratings: Mapping[str, tuple[Decimal, ...] | Pooled] = _NONE
 
 
 @dataclass
@@ -176,8 +181,11 @@ def sources_used(scheme: Mapping) -> set[str]:
 # Scoring of a leaf -----------------------------------------------------------------------
 
 
+_HUNDRED = Decimal(100)
+
+
 def _clamp(value: Decimal) -> Decimal:
-    return min(Decimal(100), max(Decimal(0), value))
+    return _HUNDRED if value > _HUNDRED else _ZERO if value < _ZERO else value
 
 
 def _ratio(value, scoring, explain=False):
@@ -230,24 +238,25 @@ def _range(value, scoring, explain=False):
 def _raters(ratings, scoring, explain=False):
     """Each rater group's mean, weighted by the group weights of the groups that rated.
     A group's scores are a sequence, or a Pooled sum and count."""
-    groups = scoring["groups"]
-    means, weights, counts = {}, {}, {}
-    for group, weight in groups.items():
+    weights = 0
+    weighted = 0
+    detail = {}
+    for group, weight in scoring["groups"].items():
         scores = ratings.get(group)
         if not scores:
             continue
         if type(scores) is Pooled:
-            total, counts[group] = scores
+            total, count = scores
         else:
-            total, counts[group] = sum(scores, Decimal(0)), len(scores)
-        means[group] = total / counts[group]
-        weights[group] = _dec(weight)
-    if not weights:
-        return None, {}
-    total = sum(weights.values())
-    score = sum(means[g] * weights[g] for g in means) / total
-    detail = {g: {"mean": str(means[g].quantize(TWO)), "count": counts[g]} for g in means}
-    return _clamp(score), detail
+            total, count = sum(scores, _ZERO), len(scores)
+        mean = total / count
+        weight = _dec(weight)
+        weights += weight
+        weighted += mean * weight
+        detail[group] = {"mean": str(mean.quantize(TWO)), "count": count}
+    if not detail:
+        return None, detail
+    return _clamp(weighted / weights), detail
 
 
 SCORERS = {"ratio": _ratio, "target": _target, "map": _map, "range": _range, "raters": _raters}

@@ -255,17 +255,21 @@ def _inputs(cycle: Cycle):
     # The engine only needs each group's exact sum and count: summed by the database.
     pooled = (
         RaterAssignment.objects.filter(cycle=cycle, rater_id__in=submitted, score__isnull=False)
-        .order_by()
+        .order_by("ratee_id")
         .values_list("ratee_id", "group")
         .annotate(total=Sum("score", output_field=_TOTAL), n=Count("pk"))
     )
     ratings: dict[int, dict[str, grading.Pooled]] = {}
+    last, mine, pool = None, None, grading.Pooled
     for ratee, group, total, n in pooled:
-        ratings.setdefault(ratee, {})[group] = grading.Pooled(total, n)
+        if ratee != last:
+            last, mine = ratee, {}
+            ratings[ratee] = mine
+        mine[group] = pool(total, n)
     no_facts: dict = {}
+    person = grading.Person
     people = [
-        (c, grading.Person(pid=p, unit=u, facts=facts.get(p, no_facts), ratings=ratings.get(p, {})))
-        for p, c, u in members
+        (c, person(p, u, facts.get(p, no_facts), ratings.get(p, no_facts))) for p, c, u in members
     ]
     return people, facts
 
