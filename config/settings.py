@@ -61,6 +61,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The key that seals secret ballots while a poll is open (docs/ballots.md). Never stored in
 # the database; unset, it is derived from SECRET_KEY (also outside the database).
 BALLOT_KEY = env_str("BALLOT_KEY", "")
+# The keys BALLOT_KEY replaced (comma-separated), tried when a sealed ballot does not open
+# with it: rotate the key while a poll is open without losing its ballots; drop them once
+# every poll sealed with them has closed.
+BALLOT_KEY_PREVIOUS = [k for k in env_str("BALLOT_KEY_PREVIOUS", "").split(",") if k.strip()]
 
 if not DEBUG and secret_key_is_weak(SECRET_KEY):
     raise ImproperlyConfigured(

@@ -20,6 +20,7 @@ EXPORTS = [
     ("party", "/accounts/audit/?export=xlsx"),
     ("party", "/transfer/import/templates/people.xlsx"),
     ("party", "/transfer/import/{batch}/rejects.xlsx"),
+    ("party", "/transfer/import/{batch}/rejects/file/"),
     ("party", "/accounts/exports/{job}/download/"),
     # The CSV beside each list's workbook.
     ("party", "/courts/?export=csv"),

@@ -52,8 +52,25 @@ def made(w):
     )
     party.commitment_review(actor=w.users["secretary"], commitment=commitments[0], accept=True)
     selection = party.selection_create(actor=actor, court=w.basic, year=2025, kind="four_strong")
+    # A counted election of the branch's committee (every eligible voter present and voting).
+    from tongxin.evaluation import ballots, elections
+
+    voters = elections.eligible_voters(w.branch)
+    election = elections.election_open(
+        actor=w.users["secretary"],
+        organisation=w.branch,
+        seats=1,
+        candidates=voters[:2],
+        present=voters,
+    )
+    for voter in voters:
+        ballots.ballot_cast(
+            poll_id=election.poll_id, voter=voter, content={str(voters[0].pk): "for"}
+        )
+    election = elections.election_close(actor=w.users["secretary"], election=election)
     w._evaluation = SimpleNamespace(
         selection=selection,
+        election=election,
         cycle=published,
         result=result,
         review=review,
@@ -91,6 +108,7 @@ PAGES = {
     "evaluation:scheme-list": (None, EVAL_READ_LIST),
     # National data: system administrators change schemes; other readers see them (403).
     "evaluation:scheme-edit": (pk("scheme"), row(200, 403, 404, 404, 404, 403, 403, 404, 403)),
+    "evaluation:scheme-json": (pk("scheme"), row(200, 403, 404, 404, 404, 403, 403, 404, 403)),
     "evaluation:democratic-list": (None, BRANCH_LIST),
     "evaluation:democratic-create": (None, BRANCH_LIST),
     "evaluation:democratic-detail": (pk("evaluation"), BRANCH),
@@ -102,6 +120,12 @@ PAGES = {
     "evaluation:commitment-progress": (pk("commitment"), OWN_MEMBER),
     "evaluation:commitment-review": (pk("commitment"), BRANCH),
     "evaluation:commitment-evaluate": (pk("commitment"), BRANCH),
+    "evaluation:election-list": (None, BRANCH_LIST),
+    "evaluation:election-create": (None, BRANCH_LIST),
+    "evaluation:election-detail": (pk("election"), BRANCH),
+    "evaluation:election-close": (pk("election"), BRANCH),
+    # Recording the committee is the organisation's change (orgs.change): the same people here.
+    "evaluation:election-committee": (pk("election"), BRANCH),
     "evaluation:selection-list": (None, EVAL_READ_LIST),
     "evaluation:selection-create": (None, EVAL_CHANGE_LIST),
     "evaluation:selection-detail": (pk("selection"), EVAL_READ),
@@ -118,6 +142,11 @@ API = {
         EVAL_READ,
     ),
     "/api/v1/evaluation/my/results": (None, ALL),
+    "/api/v1/evaluation/elections": (None, BRANCH_LIST),
+    "/api/v1/evaluation/elections/{election_id}": (
+        lambda w: {"election_id": made(w).election.pk},
+        BRANCH,
+    ),
     "/api/v1/evaluation/my/ratings": (None, ALL),
     "POST /api/v1/evaluation/cycles/{cycle_id}/ratings": (
         lambda w: {"cycle_id": made(w).rating.pk},

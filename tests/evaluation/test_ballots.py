@@ -230,3 +230,60 @@ def test_casting_logs_nothing(world, caplog):
         ballots.ballot_cast(poll_id=poll.pk, voter=world.members[0], content={"a": "unqualified"})
     text = " ".join(r.getMessage() for r in caplog.records if not r.name.startswith("django.db"))
     assert "unqualified" not in text and str(world.members[0].pk) not in text
+
+
+def _legacy_seal(poll, content, secret: bytes) -> bytes:
+    """A box as the standard-library cipher sealed it before AES-GCM (HMAC-SHA256 keystream,
+    encrypt-then-MAC): written out here from that format, independently of the product."""
+    import hashlib
+    import hmac
+    import json
+    import os
+
+    base = hmac.new(secret, f"tongxin-ballot:{poll.pk}".encode(), hashlib.sha256).digest()
+    enc = hmac.new(base, b"enc", hashlib.sha256).digest()
+    mac = hmac.new(base, b"mac", hashlib.sha256).digest()
+    data = json.dumps(content, separators=(",", ":"), sort_keys=True).encode()
+    size = 256
+    plain = len(data).to_bytes(4, "big") + data + os.urandom(size - 4 - len(data))
+    nonce = os.urandom(16)
+    stream = b"".join(
+        hmac.new(enc, nonce + i.to_bytes(8, "big"), hashlib.sha256).digest() for i in range(8)
+    )
+    cipher = bytes(a ^ b for a, b in zip(plain, stream, strict=True))
+    return nonce + cipher + hmac.new(mac, nonce + cipher, hashlib.sha256).digest()
+
+
+def test_boxes_are_aes_gcm_bound_to_their_poll_and_old_boxes_still_open(world, settings):
+    settings.BALLOT_KEY = "the current key"
+    poll, other = open_poll(world, world.members[:2]), open_poll(world, world.members[:2])
+    box = ballots.seal(poll, {"a": "basic"})
+    assert box[:1] == ballots.AEAD and ballots.unseal(poll, box) == {"a": "basic"}
+    with pytest.raises(ApplicationError):
+        ballots.unseal(other, box)  # another poll's key and associated data
+    tampered = box[:-1] + bytes([box[-1] ^ 1])
+    with pytest.raises(ApplicationError):
+        ballots.unseal(poll, tampered)
+    legacy = _legacy_seal(poll, {"b": "excellent"}, b"the current key")
+    assert ballots.unseal(poll, legacy) == {"b": "excellent"}
+
+
+def test_a_poll_open_across_a_key_rotation_still_closes(world, settings):
+    settings.BALLOT_KEY, settings.BALLOT_KEY_PREVIOUS = "old key", []
+    voters = world.members[:5]
+    poll = open_poll(world, voters)
+    for voter in voters[:3]:
+        ballots.ballot_cast(poll_id=poll.pk, voter=voter, content={"a": "qualified"})
+    settings.BALLOT_KEY, settings.BALLOT_KEY_PREVIOUS = "new key", ["old key"]
+    for voter in voters[3:]:
+        ballots.ballot_cast(poll_id=poll.pk, voter=voter, content={"a": "excellent"})
+    poll = ballots.poll_close(actor=world.users["party"], poll=poll)
+    assert poll.tally["items"]["a"]["qualified"] == 3 and poll.tally["items"]["a"]["excellent"] == 2
+    # Without the old key the first three would not open: the close refuses, nothing lost.
+    settings.BALLOT_KEY, settings.BALLOT_KEY_PREVIOUS = "old key", []
+    again = open_poll(world, voters[:1])
+    ballots.ballot_cast(poll_id=again.pk, voter=voters[0], content={"a": "basic"})
+    settings.BALLOT_KEY = "new key"
+    with pytest.raises(ApplicationError, match="does not open"):
+        ballots.poll_close(actor=world.users["party"], poll=again)
+    assert SealedBallot.objects.filter(poll=again).count() == 1

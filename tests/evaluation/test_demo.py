@@ -34,3 +34,10 @@ def test_the_demo_has_every_evaluation_state(db):
     states = set(Commitment.objects.values_list("status", flat=True))
     assert states == set(Commitment.Status.values)
     assert Selection.objects.filter(status="objection", objection_until__gt=today).exists()
+    from tongxin.evaluation import elections
+    from tongxin.evaluation.models import Election
+
+    election = Election.objects.get(status=Election.Status.COUNTED)
+    assert election.present >= elections.quorum(election.eligible)
+    assert ballots.poll_recount(election.poll) == election.poll.tally
+    assert elections.outcome(election).ballots == election.present

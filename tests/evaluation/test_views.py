@@ -71,7 +71,7 @@ def test_a_member_votes_once_on_the_page(world, client_for):
     client.post(url, {key: "unqualified"})
     assert Receipt.objects.filter(poll=state.poll).count() == 1
     assert SealedBallot.objects.filter(poll=state.poll).count() == 1
-    assert not Ballot.objects.exists()
+    assert not Ballot.objects.filter(poll=state.poll).exists()
 
 
 @pytest.mark.parametrize("path", ["/evaluation/cycles/", "/evaluation/democratic/"])
@@ -202,3 +202,20 @@ def test_selection_pages_from_nomination_to_honours(world, client_for):
     )
     assert response.status_code == 200  # refused: the objection period has not ended
     assert "not ended" in response.content.decode()
+
+
+def test_the_results_api_pages_through_a_cycle(world, client_for):
+    cycle = cycle_make(world, name="分页")
+    services.cycle_compute(actor=world.users["party"], cycle=cycle)
+    client = client_for("party")
+    url = f"/api/v1/evaluation/cycles/{cycle.pk}/results"
+    first = client.get(url, {"limit": 4}).json()
+    second = client.get(url, {"limit": 4, "offset": 4}).json()
+    everyone = client.get(url, {"limit": 500}).json()
+    total = cycle.results.count()
+    assert total > 4 and first["count"] == second["count"] == everyone["count"] == total
+    assert len(first["items"]) == 4 and len(everyone["items"]) == total
+    ids = [r["id"] for r in first["items"] + second["items"]]
+    assert len(set(ids)) == len(ids) == min(8, total)
+    assert ids == [r["id"] for r in everyone["items"]][: len(ids)]
+    assert client.get(url, {"limit": 501}).status_code == 422

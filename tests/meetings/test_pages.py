@@ -190,6 +190,27 @@ def test_plan_the_year(world, client_for):
     assert len(after) == 3  # Q1 is planned now
 
 
+def test_the_theme_day_falls_on_the_branch_fixed_day(world, client_for):
+    days = {p.held_on.day for p in planning.propose(world.branch, 2025) if p.kind == "theme_day"}
+    assert days == {15}  # none set: the 15th
+    client = client_for("secretary")
+    url = f"/meetings/plan/{world.branch.pk}/?year=2025"
+    for bad in ("0", "29", "abc", ""):
+        page = client.post(url, {"theme_day": bad})
+        assert page.status_code == 200 and "from 1 to 28" in page.content.decode()
+    assert services.theme_day_of(world.branch) == 15
+    assert client.post(url, {"theme_day": "8"}).status_code == 302
+    days = {p.held_on.day for p in planning.propose(world.branch, 2025) if p.kind == "theme_day"}
+    assert days == {8}
+    assert 'value="8"' in client.get(url).content.decode()
+    from tongxin.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="meetings.theme_day").count() == 1
+    # A member of the branch cannot set it (the plan is the secretary's).
+    assert client_for("member").post(url, {"theme_day": "3"}).status_code in (403, 404)
+    assert services.theme_day_of(world.branch) == 8
+
+
 def test_reports(world, client_for):
     held(world.branch, held_on=D(2025, 2, 10))
     client = client_for("party")

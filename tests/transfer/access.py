@@ -18,6 +18,7 @@ PAGES = {
     ),  # GET: back to preview
     "transfer:import-cancel": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),
     "transfer:import-rejects": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
+    "transfer:import-rejects-file": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
     "transfer:import-progress": (lambda w: {"pk": w.batch.pk}, OWN_BATCH),
     # GET: back to the batch's page (taking a batch back is a POST).
     "transfer:import-recover": (lambda w: {"pk": w.batch.pk}, {**OWN_BATCH, "party": 302}),

@@ -63,6 +63,31 @@ def test_a_parquet_file_commits_in_the_background_with_progress(
     assert CaseStore().count() == 3
     answer = client.get(f"/api/v1/trial/imports/{batch.pk}").json()
     assert answer["status"] == "committed" and answer["accepted"] == 3 and answer["rejected"] == 2
+    # The import queued the indicators of the year it changed (the immediate backend ran them).
+    from tongxin.trial.models import IndicatorValue
+
+    periods = set(IndicatorValue.objects.values_list("period", flat=True))
+    assert {"2024", "2024Q1", "2024-01"} <= periods
+
+
+def test_an_import_that_changes_nothing_queues_no_indicators(
+    world, judges, client_for, django_capture_on_commit_callbacks
+):
+    from tongxin.trial.models import IndicatorValue
+
+    client = client_for("trial")
+
+    def import_once():
+        batch = _preview(client, parquet_bytes(ROWS), name="cases.parquet")
+        with django_capture_on_commit_callbacks(execute=True):
+            post_commit(client, batch)
+        assert status_of(batch) == ImportBatch.Status.COMMITTED
+
+    import_once()
+    assert IndicatorValue.objects.exists()
+    IndicatorValue.objects.all().delete()
+    import_once()
+    assert not IndicatorValue.objects.exists()  # the same file again changed no case
 
 
 def test_the_same_file_twice_through_the_browser_changes_nothing(

@@ -31,12 +31,6 @@ from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.orgs.models import Court, PartyOrganisation
 
-
-def _tasks_of(model: str, ids) -> dict:
-    """The tasks made from these answers records, by record id (one query)."""
-    return tasks_of(f"answers.{model}", ids)
-
-
 # Responsibility lists ---------------------------------------------------------------------
 
 
@@ -131,7 +125,7 @@ def resp_detail(request, lst: ResponsibilityList):
     """The review page: every item with its state, evidence and the tasks it spawned."""
     scope = scope_for(request.user)
     items = list(lst.items.select_related("responsible_person"))
-    tasks = _tasks_of("listitem", [i.pk for i in items])
+    tasks = tasks_of("answers.listitem", [i.pk for i in items])
     for item in items:
         item.tasks = tasks.get(item.pk, [])
     return render(
@@ -284,7 +278,7 @@ def tour_edit(request, visit: TourVisit):
 def tour_detail(request, visit: TourVisit):
     scope = scope_for(request.user)
     findings = list(visit.findings.all())
-    tasks = _tasks_of("finding", [f.pk for f in findings])
+    tasks = tasks_of("answers.finding", [f.pk for f in findings])
     for finding in findings:
         finding.tasks = tasks.get(finding.pk, [])
     return render(

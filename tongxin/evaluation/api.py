@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Q
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from tongxin.api.common import ERRORS, Id
+from tongxin.api.common import ERRORS, Id, PageOut, PageQuery, page
 from tongxin.core.exceptions import NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.evaluation import ballots, selectors, services
-from tongxin.evaluation.models import Cycle, Poll, PollVoter, RaterAssignment
+from tongxin.evaluation import ballots, elections, selectors, services
+from tongxin.evaluation.models import Cycle, Election, Poll, PollVoter, RaterAssignment
 
 router = Router(tags=["evaluation"])
 LIMIT = 500
@@ -37,6 +37,36 @@ class ResultOut(Schema):
     status: str
     final_grade: str = Field(description="The committee's grade when it overrode, else computed.")
     vetoes: list[str]
+
+
+class ResultPage(PageOut):
+    items: list[ResultOut]
+
+
+class CandidateOut(Schema):
+    person_id: int
+    name: str
+    votes_for: int
+    votes_against: int
+    elected: bool
+    tied: bool = Field(description="Tied for the last seat: another round decides.")
+
+
+class ElectionOut(Schema):
+    id: int
+    organisation_id: int
+    held_on: str
+    seats: int
+    eligible: int
+    present: int
+    status: str
+    poll_id: int
+    approved_on: str | None
+    term_id: int | None
+    needed: int | None = Field(None, description="Votes a candidate needs (after the count).")
+    candidates: list[CandidateOut] | None = Field(
+        None, description="The count, after the ballot closes; null before."
+    )
 
 
 class RatingOut(Schema):
@@ -94,12 +124,13 @@ def cycle_list(request):
     return list(scope.visible(Cycle)[:LIMIT])
 
 
-@router.get("/evaluation/cycles/{cycle_id}/results", response={200: list[ResultOut], **ERRORS})
-def cycle_results(request, cycle_id: Id):
+@router.get("/evaluation/cycles/{cycle_id}/results", response={200: ResultPage, **ERRORS})
+def cycle_results(request, cycle_id: Id, query: Query[PageQuery]):
+    """The cycle's results in the caller's scope, a page at a time (`limit`, `offset`)."""
     scope = scope_for(request.auth)
     cycle = scope.get(Cycle, cycle_id, Perm.EVAL_VIEW)
-    rows = scope.visible(selectors.cycle_results(cycle))[:LIMIT]
-    return [_result(r) for r in rows]
+    found = page(scope.visible(selectors.cycle_results(cycle)).order_by("pk"), query)
+    return {**found, "items": [_result(r) for r in found["items"]]}
 
 
 @router.get("/evaluation/my/results", response={200: list[ResultOut], **ERRORS})
@@ -178,3 +209,47 @@ def ballot_cast(request, poll_id: Id, payload: BallotIn):
         raise NotFound("not found")
     ballots.ballot_cast(poll_id=poll.pk, voter=person, content=payload.content)
     return {"message": "cast"}
+
+
+def _election(e: Election) -> dict:
+    out = {
+        "id": e.pk,
+        "organisation_id": e.organisation_id,
+        "held_on": e.held_on.isoformat(),
+        "seats": e.seats,
+        "eligible": e.eligible,
+        "present": e.present,
+        "status": e.status,
+        "poll_id": e.poll_id,
+        "approved_on": e.approved_on.isoformat() if e.approved_on else None,
+        "term_id": e.term_id,
+    }
+    if e.poll.status == Poll.Status.CLOSED:
+        result = elections.outcome(e)
+        out["needed"] = result.needed
+        out["candidates"] = [
+            {
+                "person_id": int(c.key),
+                "name": c.name,
+                "votes_for": c.votes,
+                "votes_against": c.against,
+                "elected": c.elected,
+                "tied": c.tied,
+            }
+            for c in result.candidates
+        ]
+    return out
+
+
+@router.get("/evaluation/elections", response={200: list[ElectionOut], **ERRORS})
+def election_list(request):
+    """Committee elections in the caller's scope (newest first, at most 500)."""
+    scope = scope_for(request.auth)
+    scope.require(Perm.EVAL_BRANCH)
+    return [_election(e) for e in scope.visible(Election).select_related("poll")[:LIMIT]]
+
+
+@router.get("/evaluation/elections/{election_id}", response={200: ElectionOut, **ERRORS})
+def election_detail(request, election_id: Id):
+    scope = scope_for(request.auth)
+    return _election(scope.get(Election, election_id, Perm.EVAL_BRANCH))

@@ -32,5 +32,10 @@ class EvaluationConfig(AppConfig):
                     "evaluation:democratic-list",
                     lambda scope: scope.has(Perm.EVAL_BRANCH),
                 ),
+                entry(
+                    _("Elections"),
+                    "evaluation:election-list",
+                    lambda scope: scope.has(Perm.EVAL_BRANCH),
+                ),
             ],
         )

@@ -10,9 +10,10 @@
     poll_recount(...)   the tally again from the Ballot rows: must equal the stored one
 
 The threat model (what a database reader, a server administrator holding the key and a
-fellow voter can and cannot learn) is docs/ballots.md. The cipher is built from the
-standard library (HMAC-SHA256 as a keystream in counter mode, then HMAC-SHA256 over nonce
-and ciphertext: encrypt-then-MAC); the environment has no `cryptography` package.
+fellow voter can and cannot learn) is docs/ballots.md. The cipher is the `cryptography`
+package's AES-256-GCM under a per-poll key derived from BALLOT_KEY by HMAC-SHA256, the poll
+id as associated data; boxes sealed by the earlier standard-library cipher still open, and
+BALLOT_KEY_PREVIOUS lets a poll stay open across a key rotation.
 """
 
 from __future__ import annotations
@@ -39,22 +40,23 @@ PAD = 256  # sealed plaintexts are padded to a multiple of this, and to one leng
 
 # Sealing ---------------------------------------------------------------------------------
 
+AEAD = b"\x02"  # a box sealed with AES-256-GCM: version byte, 12-byte nonce, ciphertext+tag
+NONCE = 12
 
-def _keys(poll_id: int) -> tuple[bytes, bytes]:
-    secret = (settings.BALLOT_KEY or f"derived:{settings.SECRET_KEY}").encode()
+
+def _secrets() -> list[bytes]:
+    """The ballot key, then the keys it replaced (BALLOT_KEY_PREVIOUS): a poll open across a
+    key rotation still opens (docs/ballots.md, rotation)."""
+    current = settings.BALLOT_KEY or f"derived:{settings.SECRET_KEY}"
+    previous = [k for k in getattr(settings, "BALLOT_KEY_PREVIOUS", ()) if k]
+    return [key.encode() for key in (current, *previous)]
+
+
+def _keys(poll_id: int, secret: bytes) -> tuple[bytes, bytes]:
     base = hmac.new(secret, f"tongxin-ballot:{poll_id}".encode(), hashlib.sha256).digest()
     enc = hmac.new(base, b"enc", hashlib.sha256).digest()
     mac = hmac.new(base, b"mac", hashlib.sha256).digest()
     return enc, mac
-
-
-def _stream(key: bytes, nonce: bytes, length: int) -> bytes:
-    out = bytearray()
-    counter = 0
-    while len(out) < length:
-        out += hmac.new(key, nonce + counter.to_bytes(8, "big"), hashlib.sha256).digest()
-        counter += 1
-    return bytes(out[:length])
 
 
 def _size(poll: Poll) -> int:
@@ -66,32 +68,65 @@ def _size(poll: Poll) -> int:
 
 
 def seal(poll: Poll, content: dict) -> bytes:
-    enc, mac = _keys(poll.pk)
+    """The choices padded to the poll's one length and sealed with AES-256-GCM under the
+    poll's key (derived from BALLOT_KEY), the poll id bound as associated data."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    enc, _mac = _keys(poll.pk, _secrets()[0])
     data = json.dumps(content, separators=(",", ":"), sort_keys=True).encode()
     size = _size(poll)
     plain = len(data).to_bytes(4, "big") + data + os.urandom(size - 4 - len(data))
-    nonce = os.urandom(16)
-    cipher = bytes(a ^ b for a, b in zip(plain, _stream(enc, nonce, size), strict=True))
-    tag = hmac.new(mac, nonce + cipher, hashlib.sha256).digest()
-    return nonce + cipher + tag
+    nonce = os.urandom(NONCE)
+    return AEAD + nonce + AESGCM(enc).encrypt(nonce, plain, str(poll.pk).encode())
+
+
+def _open_aead(poll: Poll, box: bytes, secret: bytes) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    enc, _mac = _keys(poll.pk, secret)
+    nonce, sealed = box[1 : 1 + NONCE], box[1 + NONCE :]
+    try:
+        return AESGCM(enc).decrypt(nonce, sealed, str(poll.pk).encode())
+    except InvalidTag:
+        return None
+
+
+def _open_legacy(poll: Poll, box: bytes, secret: bytes) -> bytes | None:
+    """Boxes sealed before AES-GCM (an HMAC-SHA256 keystream with encrypt-then-MAC): a poll
+    opened before the upgrade still closes."""
+    enc, mac = _keys(poll.pk, secret)
+    nonce, cipher, tag = box[:16], box[16:-32], box[-32:]
+    if not hmac.compare_digest(tag, hmac.new(mac, nonce + cipher, hashlib.sha256).digest()):
+        return None
+    stream = bytearray()
+    counter = 0
+    while len(stream) < len(cipher):
+        stream += hmac.new(enc, nonce + counter.to_bytes(8, "big"), hashlib.sha256).digest()
+        counter += 1
+    return bytes(a ^ b for a, b in zip(cipher, stream, strict=False))
 
 
 def unseal(poll: Poll, box: bytes) -> dict:
-    enc, mac = _keys(poll.pk)
     box = bytes(box)
-    nonce, cipher, tag = box[:16], box[16:-32], box[-32:]
-    if not hmac.compare_digest(tag, hmac.new(mac, nonce + cipher, hashlib.sha256).digest()):
-        raise ApplicationError(_("A sealed ballot does not open with this server's key."))
-    plain = bytes(a ^ b for a, b in zip(cipher, _stream(enc, nonce, len(cipher)), strict=True))
-    length = int.from_bytes(plain[:4], "big")
-    return json.loads(plain[4 : 4 + length])
+    # An AES-GCM box is 29 bytes over a multiple of PAD, a legacy one 48.
+    opener = _open_aead if box[:1] == AEAD and len(box) % PAD == 29 else _open_legacy
+    for secret in _secrets():
+        plain = opener(poll, box, secret)
+        if plain is not None:
+            length = int.from_bytes(plain[:4], "big")
+            return json.loads(plain[4 : 4 + length])
+    raise ApplicationError(_("A sealed ballot does not open with this server's key."))
 
 
 # Services --------------------------------------------------------------------------------
 
 
-def poll_open(*, actor, kind, title, court, organisation=None, items, choices, voters) -> Poll:
-    """A poll with its electorate (person ids) fixed now."""
+def poll_open(
+    *, actor, kind, title, court, organisation=None, items, choices, voters, limit=None
+) -> Poll:
+    """A poll with its electorate (person ids) fixed now. `limit`: at most this many items
+    may be given the first choice on one ballot (an election's seats)."""
     voters = sorted(set(voters))
     if not voters:
         raise ApplicationError(_("A poll needs at least one voter."))
@@ -105,6 +140,7 @@ def poll_open(*, actor, kind, title, court, organisation=None, items, choices, v
             organisation=organisation,
             items=[{"key": str(i["key"]), "label": i["label"]} for i in items],
             choices=list(choices),
+            limit=limit,
         )
         PollVoter.objects.bulk_create(PollVoter(poll=poll, person_id=p) for p in voters)
         audit_record(
@@ -133,6 +169,13 @@ def _check_content(poll: Poll, voter_id: int, content) -> dict:
             raise ApplicationError(_("This ballot is not valid."))
         if choice:
             clean[key] = choice
+    if poll.limit is not None and poll.choices:
+        marked = sum(1 for choice in clean.values() if choice == poll.choices[0])
+        if marked > poll.limit:
+            raise ApplicationError(
+                _("Vote for at most %(n)s candidates: this ballot marks %(marked)s.")
+                % {"n": poll.limit, "marked": marked}
+            )
     return clean
 
 

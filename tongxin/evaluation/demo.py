@@ -4,7 +4,8 @@ For the demo branch's court: last year's appraisal closed (vetoes: a second inco
 flagged, plus any sanction the discipline app's facts give; ties at the quota line decided by
 the committee with reasons; a review request answered), the branch's democratic evaluation
 of last year decided from its ballot and this year's with its ballot open (the demo member
-has not voted yet), commitments in every state, and a selection in its objection period.
+has not voted yet), commitments in every state, a selection in its objection period, and the
+branch's committee election counted by secret ballot (the committee left to record).
 Ratings are written in bulk (the services check them one rater at a time); every state
 change goes through the services.
 """
@@ -64,9 +65,10 @@ def seed(*, scale, seed, today, log):
     _close_with_review(cycle, actor, member, today)
     _democratic(branch, today.year, secretary, rng, decide=False, skip=member)
     _selection(branch, year, actor, rng, today)
+    _election(branch, secretary, rng)
     log(
         f"evaluation: cycles {year - 1} and {year} closed, democratic evaluations, "
-        "commitments, a selection in its objection period"
+        "commitments, a selection in its objection period, a committee election counted"
     )
 
 
@@ -95,6 +97,27 @@ def _democratic(branch, year, secretary, rng, *, decide, skip=None):
     grades = {k: ("excellent" if i < limit else "qualified") for i, k in enumerate(ranked)}
     party.democratic_decide(actor=secretary, evaluation=ev, grades=grades)
     return ev
+
+
+def _election(branch, secretary, rng):
+    """The branch's committee election, counted by secret ballot, one more candidate than
+    seats; the committee is left for the party office to record (the demo's next step)."""
+    from tongxin.evaluation import elections
+
+    voters = elections.eligible_voters(branch)
+    if len(voters) < 2:
+        return None
+    seats = 3 if len(voters) >= elections.SMALL_BRANCH else 1
+    candidates = voters[: seats + 1]
+    present = voters[: max(elections.quorum(len(voters)), len(voters) - 1)]
+    election = elections.election_open(
+        actor=secretary, organisation=branch, seats=seats, candidates=candidates, present=present
+    )
+    for voter in present:
+        chosen = rng.sample(candidates, seats)
+        content = {str(p.pk): ("for" if p in chosen else "against") for p in candidates}
+        ballots.ballot_cast(poll_id=election.poll_id, voter=voter, content=content)
+    return elections.election_close(actor=secretary, election=election)
 
 
 def _commitments(branch, year, today, secretary, rng):

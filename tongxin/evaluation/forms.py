@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tongxin.core.forms import BootstrapMixin
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.evaluation.models import Commitment, Grade, MemberGrade
@@ -244,3 +245,68 @@ class HonoursForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             choices=[(n.pk, str(n.organisation or n.person)) for n in nominations],
         )
+
+
+# Elections -------------------------------------------------------------------------------
+
+
+class ElectionOrganisationForm(BootstrapMixin, forms.Form):
+    """Step one: which organisation elects its committee."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tongxin.orgs.models import PartyOrganisation
+
+        self.fields["organisation"].queryset = (
+            scope_for(user)
+            .visible(PartyOrganisation, Perm.EVAL_BRANCH)
+            .filter(kind__in=PartyOrganisation.ELECTED_KINDS, is_active=True)
+            .order_by("path")
+        )
+
+
+class ElectionOpenForm(BootstrapMixin, forms.Form):
+    """Step two: seats, candidates and who is present, among the eligible voters."""
+
+    seats = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        max_value=7,
+        help_text=_("7 or more full members: a committee of 3 to 5 (at most 7); fewer: 1."),
+    )
+    candidates = forms.ModelMultipleChoiceField(
+        label=_("Candidates"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present at the meeting"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least four fifths of the eligible voters must be present."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = Person.objects.filter(pk__in=[p.pk for p in people]).order_by("name", "pk")
+        self.fields["candidates"].queryset = queryset
+        self.fields["present"].queryset = queryset
+        self.fields["present"].initial = [p.pk for p in people]
+        self.fields["seats"].initial = 1 if len(people) < 7 else 3
+
+
+def committee_form_class():
+    """The orgs app's election form (posts), without the date: the election day is fixed."""
+    from tongxin.orgs.forms import ElectionForm
+
+    class CommitteeForm(ElectionForm):
+        approved_on = forms.DateField(
+            label=_("Approved by the higher organisation on"),
+            widget=forms.DateInput(attrs={"type": "date"}),
+        )
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            del self.fields["elected_on"]
+
+    return CommitteeForm

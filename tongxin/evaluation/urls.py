@@ -1,6 +1,12 @@
 from django.urls import path
 
-from tongxin.evaluation import views, views_party, views_selection
+from tongxin.evaluation import (
+    views,
+    views_election,
+    views_party,
+    views_scheme,
+    views_selection,
+)
 
 app_name = "evaluation"
 
@@ -23,7 +29,8 @@ urlpatterns = [
     path("results/<int:pk>/override/", views.result_override, name="result-override"),
     path("reviews/<int:pk>/answer/", views.review_answer, name="review-answer"),
     path("schemes/", views.scheme_list, name="scheme-list"),
-    path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme-edit"),
+    path("schemes/<int:pk>/edit/", views_scheme.scheme_edit, name="scheme-edit"),
+    path("schemes/<int:pk>/json/", views.scheme_json, name="scheme-json"),
     path("democratic/", views_party.democratic_list, name="democratic-list"),
     path("democratic/new/", views_party.democratic_create, name="democratic-create"),
     path("democratic/<int:pk>/", views_party.democratic_detail, name="democratic-detail"),
@@ -50,6 +57,15 @@ urlpatterns = [
         "commitments/<int:pk>/evaluate/",
         views_party.commitment_evaluate,
         name="commitment-evaluate",
+    ),
+    path("elections/", views_election.election_list, name="election-list"),
+    path("elections/new/", views_election.election_create, name="election-create"),
+    path("elections/<int:pk>/", views_election.election_detail, name="election-detail"),
+    path("elections/<int:pk>/close/", views_election.election_close, name="election-close"),
+    path(
+        "elections/<int:pk>/committee/",
+        views_election.committee_record,
+        name="election-committee",
     ),
     path("selections/", views_selection.selection_list, name="selection-list"),
     path("selections/new/", views_selection.selection_create, name="selection-create"),

@@ -367,14 +367,15 @@ def scheme_list(request):
 
 
 @requires(Perm.RULE_CHANGE, Scheme)
-def scheme_edit(request, scheme: Scheme):
-    back = reverse("evaluation:scheme-list")
+def scheme_json(request, scheme: Scheme):
+    """The whole definition as JSON: for what the editor's form does not cover."""
+    back = reverse("evaluation:scheme-edit", args=[scheme.pk])
     return _form(
         request,
         form=SchemeForm(request.POST or None, initial={"definition": scheme.definition}),
         action=lambda d: services.scheme_save(actor=request.user, scheme=scheme, **d),
         success=_("Scheme saved."),
         back=back,
-        title=_("Edit the scheme"),
+        title=_("Edit the scheme as JSON"),
         subtitle=scheme.name_zh,
     )

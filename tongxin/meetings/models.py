@@ -320,6 +320,30 @@ class ComplianceRule(models.Model):
         return [k for k in self.applies_to.split(",") if k]
 
 
+@scoped(
+    court="organisation__court__path",
+    org="organisation__path",
+    view=Perm.MEETING_VIEW,
+    change=Perm.MEETING_CHANGE,
+)
+class ThemeDay(models.Model):
+    """A branch's fixed day of the month for its theme Party day (主题党日): where the plan
+    of the year puts it (planning.propose); unset, the 15th."""
+
+    organisation = models.OneToOneField(
+        "orgs.PartyOrganisation", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.PositiveSmallIntegerField(_("theme Party day (day of the month)"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(day__gte=1, day__lte=28), name="meetings_theme_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.day}"
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 

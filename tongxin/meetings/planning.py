@@ -34,9 +34,14 @@ class Proposal:
         return Kind(self.kind).label
 
 
-def propose(organisation, year: int, *, theme_day: int = 15) -> list[Proposal]:
+def propose(organisation, year: int, *, theme_day: int | None = None) -> list[Proposal]:
     """Every required activity of `year` not yet planned or held, with a proposed date and
-    topic (three queries: rule versions, committee posts, meetings of the year)."""
+    topic (four queries: the branch's theme day, rule versions, committee posts, meetings of
+    the year). The theme Party day falls on the branch's fixed day (`ThemeDay`, else 15th)."""
+    if theme_day is None:
+        from tongxin.meetings.services import theme_day_of
+
+        theme_day = theme_day_of(organisation)
     versions: dict = {}
     for row in ComplianceRule.objects.select_related("court").order_by("effective_from"):
         versions.setdefault(row.activity, []).append((row.court.path if row.court_id else "", row))

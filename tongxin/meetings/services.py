@@ -313,6 +313,44 @@ def plan_save(*, actor, organisation, rows: list[dict]) -> list[Meeting]:
     ]
 
 
+THEME_DAY_DEFAULT = 15
+
+
+def theme_day_of(organisation) -> int:
+    from tongxin.meetings.models import ThemeDay
+
+    found = ThemeDay.objects.filter(organisation=organisation).values_list("day", flat=True)
+    return next(iter(found), THEME_DAY_DEFAULT)
+
+
+@transaction.atomic
+def theme_day_set(*, actor, organisation, day) -> int:
+    """The branch's fixed theme Party day: a day from 1 to 28 (every month has it)."""
+    from tongxin.meetings.models import ThemeDay
+
+    try:
+        day = int(day)
+    except (TypeError, ValueError):
+        day = 0
+    if not 1 <= day <= 28:
+        raise ApplicationError(
+            _("Give a day of the month from 1 to 28 (every month has it)."),
+            extra={"day": [_("From 1 to 28.")]},
+        )
+    before = theme_day_of(organisation)
+    ThemeDay.objects.update_or_create(organisation=organisation, defaults={"day": day})
+    if before != day:
+        audit_record(
+            actor=actor,
+            action="meetings.theme_day",
+            obj=organisation,
+            before={"theme_day": before},
+            after={"theme_day": day},
+            court=organisation.court,
+        )
+    return day
+
+
 def feed_for(user) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed

@@ -345,9 +345,19 @@ def plan_year(request, organisation: PartyOrganisation):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), 2100)
-    proposals = planning.propose(organisation, year)
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and "theme_day" in request.POST:
+        try:
+            day = services.theme_day_set(
+                actor=request.user, organisation=organisation, day=request.POST["theme_day"]
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("The theme Party day is the %(day)s of each month.") % {"day": day})  # fmt: skip
+            return redirect(reverse("meetings:plan", args=[organisation.pk]) + f"?year={year}")
+    proposals = planning.propose(organisation, year)
+    if request.method == "POST" and error is None:
         rows = []
         try:
             for n in range(min(int(request.POST.get("count", "0") or 0), 400)):
@@ -372,5 +382,11 @@ def plan_year(request, organisation: PartyOrganisation):
     return render(
         request,
         "meetings/plan.html",
-        {"org": organisation, "year": year, "proposals": proposals, "error": error},
+        {
+            "org": organisation,
+            "year": year,
+            "proposals": proposals,
+            "error": error,
+            "theme_day": services.theme_day_of(organisation),
+        },
     )

@@ -24,6 +24,7 @@ from tongxin.core.scoping import scope_for
 from tongxin.transfer.formats import CellError, choice_words, clean, match_headers, shown
 
 HEADER_CHARS = 50  # a header is quoted (in rejects, on the page) at most this long
+MAX_RAW = 1_000  # a rejected row's cells are kept, each at most this long, to be given back
 IGNORED_SHOWN = 20  # unknown headers kept in the batch; the rest are only counted
 CHUNK = 500  # values per IN (...) lookup: SQLite limits the parameters of one query
 
@@ -37,6 +38,9 @@ class Row:
     number: int  # the Excel row number
     values: dict  # field name → clean JSON value (None when the cell is empty or unreadable)
     faults: frozenset = frozenset()  # fields whose cell could not be read (the row is rejected)
+    # field name → the cell as the file wrote it, as text: a rejected row is given back in
+    # the file's own format to be fixed and imported again (services.rejects_file_response)
+    raw: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -113,9 +117,10 @@ class Sheet:
     def row(self, number: int, cells) -> tuple[Row, list]:
         """One data row → (Row, rejects of its unreadable cells). Every cell is read; the
         row keeps the readable values and names the unreadable fields in `faults`."""
-        values, faults, rejects = {}, set(), []
+        values, faults, rejects, texts = {}, set(), [], {}
         for name, index in self.index.items():
             raw = cells[index] if index < len(cells) else None
+            texts[name] = "" if raw is None else shown(raw, limit=MAX_RAW)
             try:
                 values[name] = clean(self._fields[name], raw, self._words.get(name))
             except CellError as error:
@@ -130,7 +135,8 @@ class Sheet:
                         "reason": str(error) % {"column": text, "value": shown(raw)},
                     }
                 )
-        return Row(number=number, values=values, faults=frozenset(faults)), rejects
+        row = Row(number=number, values=values, faults=frozenset(faults), raw=texts)
+        return row, rejects
 
 
 def read_header(kind, first) -> Sheet:

@@ -153,6 +153,9 @@ class ImportChunk(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     rows = models.JSONField(default=list)
     rejects = models.JSONField(default=list)
+    # The rejected rows' cells as the file wrote them: {row number: {field: text}}, for the
+    # download of the rejected rows in the file's own format (services.rejects_file_response).
+    raw = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

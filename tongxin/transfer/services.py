@@ -43,7 +43,7 @@ from tongxin.core.audit import BulkAudit, common_path, remote_addr
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.lib.excel import WorkbookError, iter_rows, limit, workbook_response
+from tongxin.lib.excel import WorkbookError, iter_rows, limit
 from tongxin.transfer import lease, registry
 from tongxin.transfer.checker import Plan, Row, no_data, read_header, too_many_rows
 from tongxin.transfer.formats import shown
@@ -149,18 +149,22 @@ class _Slices:
     def _reset(self) -> None:
         self.rows: list = []
         self.rejects: list = []
+        self.raw: dict = {}  # row number (text) → a rejected row's cells as the file wrote them
         self.numbers = 0
         self.first = self.last = 0
         self.rejected = 0
 
-    def add(self, number: int, accepted: dict | None, rejects: list) -> None:
-        """One row of the file: accepted (its JSON) or rejected (its rejects)."""
+    def add(self, number: int, accepted: dict | None, rejects: list, raw=None) -> None:
+        """One row of the file: accepted (its JSON) or rejected (its rejects, and its cells
+        as the file wrote them: `raw`)."""
         if not self.numbers:
             self.first = number
         self.last = number
         self.numbers += 1
         if rejects:
             self.rejects.extend(rejects)
+            if raw:
+                self.raw[str(number)] = raw
             self.rejected += 1
             self.counts["rejected"] += 1
         elif accepted is not None:
@@ -169,15 +173,15 @@ class _Slices:
         if self.numbers >= self.size:
             self.flush()
 
-    def add_plan(self, plan: Plan, cell_rejects: list, numbers: list) -> None:
-        """The rows `numbers` of the file, checked: `plan` and the rejects of their
-        unreadable cells."""
+    def add_plan(self, plan: Plan, cell_rejects: list, rows: list) -> None:
+        """The `rows` of the file, checked: `plan` and the rejects of their unreadable
+        cells."""
         accepted = {item.row.number: item.as_json() for item in plan.rows}
         rejects = defaultdict(list)
         for reject in sorted(cell_rejects + plan.rejects, key=lambda r: r["row"]):
             rejects[reject["row"]].append(reject)
-        for number in sorted(numbers):
-            self.add(number, accepted.get(number), rejects.get(number, []))
+        for row in sorted(rows, key=lambda r: r.number):
+            self.add(row.number, accepted.get(row.number), rejects.get(row.number, []), row.raw)
 
     def flush(self) -> None:
         if not self.numbers:
@@ -193,6 +197,7 @@ class _Slices:
             rejected=self.rejected,
             rows=self.rows,
             rejects=self.rejects,
+            raw=self.raw,
         )
         self.seq += 1
         self._reset()
@@ -307,7 +312,7 @@ def _check_into(batch, kind, sheet, rows, *, actor, guard=None, read=None, check
 def _check_block(checker, block: list, slices: _Slices) -> None:
     rows = [row for row, _faults in block]
     plan = checker.check(rows)
-    slices.add_plan(plan, [r for _row, faults in block for r in faults], [r.number for r in rows])
+    slices.add_plan(plan, [r for _row, faults in block for r in faults], rows)
 
 
 def _check_bulk(batch, kind, sheet, rows, *, actor, guard=None, read=None) -> None:
@@ -335,7 +340,7 @@ def _check_bulk(batch, kind, sheet, rows, *, actor, guard=None, read=None) -> No
                     "changed": [],
                     "label": label,
                 }
-            slices.add(row.number, accepted, found)
+            slices.add(row.number, accepted, found, row.raw)
         chunk.clear()
         faults.clear()
 
@@ -819,6 +824,13 @@ def _rewrite(chunk: ImportChunk, plan: Plan | None, counts: Counter) -> int:
         accepted = {item.row.number: item.as_json() for item in plan.rows}
         fresh = [r for r in plan.rejects if r["row"] in numbers]
         newly = len({r["row"] for r in fresh})
+        refused = {r["row"] for r in fresh}
+        for row in chunk.rows:  # their cells, from the clean values the preview kept
+            if row["row"] in refused:
+                chunk.raw[str(row["row"])] = {
+                    name: "" if value is None else str(value)
+                    for name, value in row["values"].items()
+                }
         chunk.rows = [accepted[row["row"]] for row in chunk.rows if row["row"] in accepted]
         chunk.rejects = sorted(chunk.rejects + fresh, key=lambda r: r["row"])
         chunk.rejected = len({r["row"] for r in chunk.rejects})
@@ -1139,26 +1151,3 @@ def import_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
     progress_clear(batch.pk)
     batch.refresh_from_db()
     return batch
-
-
-# Downloads -----------------------------------------------------------------------------
-
-
-def all_rejects(batch: ImportBatch):
-    """Every reject of a batch in file order, one chunk in memory at a time."""
-    ids = list(
-        ImportChunk.objects.filter(batch=batch, rejected__gt=0)
-        .order_by("seq")
-        .values_list("pk", flat=True)
-    )
-    for pk in ids:
-        yield from ImportChunk.objects.only("rejects").get(pk=pk).rejects
-
-
-def rejects_response(batch: ImportBatch):
-    """Every rejected row of a batch with its reason, as .xlsx."""
-    return workbook_response(
-        filename=f"import-{batch.pk}-rejects.xlsx",
-        headers=[_("Row"), _("Column"), _("Value"), _("Reason")],
-        rows=([r["row"], r["column"], r["value"], r["reason"]] for r in all_rejects(batch)),
-    )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/<int:pk>/cancel/", views.import_cancel, name="import-cancel"),
     path("import/<int:pk>/recover/", views.import_recover, name="import-recover"),
     path("import/<int:pk>/rejects.xlsx", views.import_rejects, name="import-rejects"),
+    path("import/<int:pk>/rejects/file/", views.import_rejects_file, name="import-rejects-file"),
 ]

@@ -10,7 +10,7 @@ from tongxin.core.access import requires
 from tongxin.core.exceptions import ApplicationError, NotFound
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
-from tongxin.transfer import registry, selectors, services, template_book
+from tongxin.transfer import downloads, registry, selectors, services, template_book
 from tongxin.transfer.forms import SizeLimitHandler, UploadForm
 
 
@@ -231,4 +231,11 @@ def import_cancel(request, pk: int):
 @requires(Perm.IMPORT_RUN)
 def import_rejects(request, pk: int):
     scope_for(request.user).require(Perm.IMPORT_RUN)
-    return services.rejects_response(selectors.import_get(user=request.user, pk=pk))
+    return downloads.rejects_response(selectors.import_get(user=request.user, pk=pk))
+
+
+@requires(Perm.IMPORT_RUN)
+def import_rejects_file(request, pk: int):
+    """The rejected rows in the uploaded file's format, with a column of reasons."""
+    scope_for(request.user).require(Perm.IMPORT_RUN)
+    return downloads.rejects_file_response(selectors.import_get(user=request.user, pk=pk))

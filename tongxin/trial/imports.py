@@ -229,13 +229,16 @@ class CaseRows:
 
     def commit(self, rows, *, actor=None, batch_id: int = 0, total: int = 0, progress=None):
         from tongxin.trial.services import store_rows
+        from tongxin.trial.tasks import recompute_after_import
 
         try:
-            return store_rows(rows, batch_id=batch_id, total=total, progress=progress)
+            counts = store_rows(rows, batch_id=batch_id, total=total, progress=progress)
         except OSError as error:
             raise ApplicationError(
                 _("The case store could not be written (%s).") % error
             ) from error
+        recompute_after_import(counts)
+        return counts
 
 
 CASES = CaseRows()

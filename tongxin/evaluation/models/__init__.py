@@ -11,6 +11,7 @@ from tongxin.evaluation.models.appraisal import (
     Scheme,
 )
 from tongxin.evaluation.models.ballots import Ballot, Poll, PollVoter, Receipt, SealedBallot
+from tongxin.evaluation.models.elections import Election
 from tongxin.evaluation.models.party import (
     Commitment,
     DemocraticEvaluation,
@@ -31,6 +32,7 @@ __all__ = [
     "Grade",
     "DemocraticEvaluation",
     "DemocraticGrade",
+    "Election",
     "MemberGrade",
     "Nomination",
     "Override",

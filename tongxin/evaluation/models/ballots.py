@@ -51,6 +51,9 @@ class Poll(models.Model):
     # `choices` (or leaves it blank: an abstention on that item).
     items = models.JSONField(default=list)
     choices = models.JSONField(default=list)
+    # At most this many items may be given the first choice on one ballot (an election's
+    # seats: no more "for" marks than seats); null: no limit.
+    limit = models.PositiveSmallIntegerField(null=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     tally = models.JSONField(null=True)  # written at close; a recount must give the same
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from tongxin.core.exceptions import ApplicationError
-from tongxin.transfer import registry, services
+from tongxin.transfer import downloads, registry, services
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         upload = SimpleUploadedFile(file.name, file.read_bytes())
         try:
             batch = services.import_preview(actor=actor, kind=kind, upload=upload)
-            for reject in services.all_rejects(batch):
+            for reject in downloads.all_rejects(batch):
                 self.stdout.write(
                     f"row {reject.get('row')}: {reject.get('column', '')} {reject.get('reason', '')}"
                 )
