@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluation", "0003_sources_match_apps")]
+    dependencies = [("evaluation", "0004_elections")]
 
     operations = [
         # The field is renamed, its column kept: a change of the state only.
