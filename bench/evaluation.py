@@ -231,7 +231,7 @@ def product(cycle):
     from django.db import transaction
 
     from tongxin.evaluation import services
-    from tongxin.evaluation.models import Computation, Cycle
+    from tongxin.evaluation.models import Cycle
 
     Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.OPEN)
     cycle.refresh_from_db()
@@ -239,8 +239,24 @@ def product(cycle):
     with transaction.atomic():
         run = services.cycle_compute(actor=None, cycle=cycle)
     elapsed = time.perf_counter() - t
-    Computation.objects.exclude(pk=run.pk).filter(cycle=cycle).delete()
+    drop_runs(cycle, keep=run.pk)
     return elapsed, run
+
+
+def drop_runs(cycle, keep=None):
+    """The cycle's computations but `keep`, with their results (in SQL: the ORM's cascade
+    would load every result)."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(
+            "DELETE FROM evaluation_result WHERE cycle_id = %s AND computation_id <> %s",
+            [cycle.pk, keep or 0],
+        )
+        c.execute(
+            "DELETE FROM evaluation_computation WHERE cycle_id = %s AND id <> %s",
+            [cycle.pk, keep or 0],
+        )
 
 
 def reference(cycle):
@@ -301,7 +317,10 @@ def main(argv=None):
     parser.add_argument("--people", type=int, default=370_000)
     parser.add_argument("--courts", type=int, default=3_500)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="leave the inputs in the database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on the inputs an earlier --keep run left"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile one more product run")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -317,11 +336,21 @@ def main(argv=None):
         raise SystemExit("bench/evaluation.py needs PostgreSQL (DATABASE_URL)")
     register_sources()
     t = time.perf_counter()
-    cycle, opened = setup(args.people, args.courts)
-    print(
-        f"inputs: {args.people} people, {args.courts} courts, 3 raters each;"
-        f" written in {time.perf_counter() - t:.1f} s; cycle opened in {opened:.1f} s"
-    )
+    if args.reuse:
+        from django.core.management import call_command
+
+        from tongxin.evaluation.models import Cycle, CycleMember
+
+        call_command("migrate", verbosity=0)
+        cycle = Cycle.objects.get(name="基准", court__code="BENCHROOT")
+        drop_runs(cycle)
+        print(f"inputs of an earlier run: {CycleMember.objects.filter(cycle=cycle).count()} people")
+    else:
+        cycle, opened = setup(args.people, args.courts)
+        print(
+            f"inputs: {args.people} people, {args.courts} courts, 3 raters each;"
+            f" written in {time.perf_counter() - t:.1f} s; cycle opened in {opened:.1f} s"
+        )
     ours, refs = [], []
     try:
         for _ in range(args.repeat):
@@ -347,6 +376,7 @@ def main(argv=None):
             f" excellent differing: {excellent_differ}"
         )
     finally:
+        drop_runs(cycle)
         if not args.keep:
             cleanup()
 

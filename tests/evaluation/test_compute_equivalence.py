@@ -1,7 +1,10 @@
-"""The bulk compute (services.cycle_compute: set-based loading, the compiled engine, COPY or
-bulk_create) gives exactly what a straightforward computation gives on a seeded random cycle:
-each person's facts asked of each source alone, their submitted scores read one by one, and
-the engine as it was before the optimisation (reference_grading.py, kept unoptimised)."""
+"""The bulk compute (services.cycle_compute: set-based loading with the ratings summed per
+group by the database, the compiled engine, COPY or bulk_create of the raw scores) gives
+exactly what a straightforward computation gives on a seeded random cycle: each person's
+facts asked of each source alone, their submitted scores read one by one, and the engine as
+it was before the optimisation (reference_grading.py, kept unoptimised). The explanation
+each result shows, rebuilt from its stored raw scores, facts (Decimals among them, through
+JSON) and the kept scheme, equals the one the reference engine gives."""
 
 import random
 from decimal import Decimal
@@ -124,6 +127,19 @@ def test_bulk_compute_equals_the_straightforward_one(world, seed):
         for code, value in _facts(rng, pid).items():
             if value is not None:
                 data.setdefault(code, {})[pid] = value
+    # A second generator (the first one's draws, which give the ties and vetoes, unchanged):
+    # cents in some scores (the groups' sums come from the database, on SQLite through a
+    # float sum) and some facts as Decimals (a numeric column; text once stored in JSON,
+    # where the explanation is rebuilt from).
+    extra = random.Random(seed + 1)
+    cents = [a for a in RaterAssignment.objects.filter(cycle=cycle, score__isnull=False)]
+    for a in cents:
+        a.score -= Decimal(extra.choice(("0", "0", "0.35", "0.15", "12.05")))
+    RaterAssignment.objects.bulk_update(cents, ["score"])
+    for code in ("attendance_rate", "study_hours", "commitments_fulfilled", "tasks_on_time"):
+        for pid, value in data.get(code, {}).items():
+            if extra.random() < 0.4:
+                data[code][pid] = Decimal(str(value)) + Decimal(extra.choice(("0", "0.0125")))
     top = {"attendance_rate": 1.0, "study_hours": 40, "democratic_grade": "excellent",
            "commitments_fulfilled": 1.0, "tasks_on_time": 1.0, "talk_coverage": 1.0}  # fmt: skip
     for code, values in data.items():
@@ -153,6 +169,12 @@ def test_bulk_compute_equals_the_straightforward_one(world, seed):
         ), pid
         assert r.criteria == o.criteria, pid
         assert r.vetoes == o.vetoes, pid
+        # What is stored: the raw scores and the rater groups, not the explanation.
+        assert r.stored_criteria == {}, pid
+        assert r.scores == {code: c["score"] for code, c in o.criteria.items()}, pid
+        assert r.groups == {
+            code: c["detail"] for code, c in o.criteria.items() if isinstance(c["detail"], dict) and c["detail"]
+        }  # fmt: skip
     # The seed gives what the test is about: ties at the line, vetoes, missing criteria.
     statuses = {o.status for _, o in want.values()}
     assert {ref.GRADED, ref.UNGRADED, ref.TIE} <= statuses

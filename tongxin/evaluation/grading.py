@@ -26,6 +26,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+from typing import NamedTuple
 
 EXCELLENT = "excellent"  # 优秀
 COMPETENT = "competent"  # 称职
@@ -64,24 +66,48 @@ class SchemeError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Person:
+class Pooled(NamedTuple):
+    """A rater group's submitted scores as their exact sum and count (loaded aggregated):
+    the engine only needs the mean and the count."""
+
+    total: Decimal
+    count: int
+
+
+_NONE: Mapping = MappingProxyType({})
+
+
+class Person(NamedTuple):
+    """One person assessed (a tuple: built hundreds of thousands of times per cycle)."""
+
     pid: int
     unit: str  # the quota is counted per unit (a court)
-    facts: Mapping[str, object] = field(default_factory=dict)
-    ratings: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
+    facts: Mapping[str, object] = _NONE
+    ratings: Mapping[str, tuple[Decimal, ...] | Pooled] = _NONE
 
 
 @dataclass
 class Outcome:
+    """`scores` (code -> raw score text, None: left out) and `groups` (rater criterion code
+    -> each group's mean and count) are what is stored; `criteria`, the explanation, is
+    rebuilt from them with the scheme and the facts (explain_criteria)."""
+
     pid: int
     unit: str
-    criteria: dict[str, dict]  # code -> {"score", "weight", "used", "detail"}
+    scores: dict[str, str | None]
     final: Decimal | None
     vetoes: list[dict]
     grade: str | None  # computed grade (None: no grade, or a tie the committee decides)
     status: str
     rank: int | None = None  # place among the excellent candidates of the unit
+    groups: dict[str, dict] = field(default_factory=dict)
+    facts: Mapping[str, object] = field(default_factory=dict, repr=False)
+    tree: tuple = field(default=(), repr=False)
+
+    @property
+    def criteria(self) -> dict[str, dict]:
+        """code -> {"score", "weight", "used", "detail", "source"}."""
+        return explain_criteria(self.tree, self.scores, self.groups, self.facts)
 
 
 # Scheme validation -----------------------------------------------------------------------
@@ -155,28 +181,32 @@ def sources_used(scheme: Mapping) -> set[str]:
 # Scoring of a leaf -----------------------------------------------------------------------
 
 
+_HUNDRED = Decimal(100)
+
+
 def _clamp(value: Decimal) -> Decimal:
-    return min(Decimal(100), max(Decimal(0), value))
+    return _HUNDRED if value > _HUNDRED else _ZERO if value < _ZERO else value
 
 
-def _ratio(value, scoring):
+def _ratio(value, scoring, explain=False):
     share = Decimal(str(value)) * 100
-    return _clamp(share), f"{share:.1f}%"
+    return _clamp(share), f"{share:.1f}%" if explain else None
 
 
-def _target(value, scoring):
+def _target(value, scoring, explain=False):
     target = Decimal(str(scoring["target"]))
-    return _clamp(Decimal(str(value)) / target * 100), f"{value} / {target}"
+    score = _clamp(Decimal(str(value)) / target * 100)
+    return score, f"{value} / {target}" if explain else None
 
 
-def _map(value, scoring):
+def _map(value, scoring, explain=False):
     table = scoring["map"]
     if str(value) not in table:
         return None, str(value)
     return _dec(table[str(value)]), str(value)
 
 
-def _range(value, scoring):
+def _range(value, scoring, explain=False):
     """An indicator scored against its reasonable range, not by rank among colleagues:
     inside the range 100; outside, 100 less `penalty` points per range width away."""
     indicator = scoring.get("indicator")
@@ -193,33 +223,40 @@ def _range(value, scoring):
     # A range may be open on one side (the trial app's "at least 90%": [90, None]).
     low, high = (None if b is None else Decimal(str(b)) for b in bounds)
     v = Decimal(str(value))
-    shown = f"[{'' if low is None else low}, {'' if high is None else high}]"
+    shown = f"[{'' if low is None else low}, {'' if high is None else high}]" if explain else ""
     if (low is None or low <= v) and (high is None or v <= high):
-        return Decimal(100), f"{v} in {shown}"
+        return Decimal(100), f"{v} in {shown}" if explain else None
     if low is not None and high is not None:
         width = (high - low) or Decimal(1)
     else:
         width = abs(low if low is not None else high) or Decimal(1)
     distance = (low - v) if low is not None and v < low else (v - high)
     penalty = Decimal(str(scoring.get("penalty", 50)))
-    return _clamp(100 - distance / width * penalty), f"{v} outside {shown}"
+    return _clamp(100 - distance / width * penalty), f"{v} outside {shown}" if explain else None
 
 
-def _raters(ratings, scoring):
-    """Each rater group's mean, weighted by the group weights of the groups that rated."""
-    groups = scoring["groups"]
-    means, weights = {}, {}
-    for group, weight in groups.items():
-        scores = ratings.get(group) or ()
-        if scores:
-            means[group] = sum(scores, Decimal(0)) / len(scores)
-            weights[group] = _dec(weight)
-    if not weights:
-        return None, {}
-    total = sum(weights.values())
-    score = sum(means[g] * weights[g] for g in means) / total
-    detail = {g: {"mean": str(means[g].quantize(TWO)), "count": len(ratings[g])} for g in means}
-    return _clamp(score), detail
+def _raters(ratings, scoring, explain=False):
+    """Each rater group's mean, weighted by the group weights of the groups that rated.
+    A group's scores are a sequence, or a Pooled sum and count."""
+    weights = 0
+    weighted = 0
+    detail = {}
+    for group, weight in scoring["groups"].items():
+        scores = ratings.get(group)
+        if not scores:
+            continue
+        if type(scores) is Pooled:
+            total, count = scores
+        else:
+            total, count = sum(scores, _ZERO), len(scores)
+        mean = total / count
+        weight = _dec(weight)
+        weights += weight
+        weighted += mean * weight
+        detail[group] = {"mean": str(mean.quantize(TWO)), "count": count}
+    if not detail:
+        return None, detail
+    return _clamp(weighted / weights), detail
 
 
 SCORERS = {"ratio": _ratio, "target": _target, "map": _map, "range": _range, "raters": _raters}
@@ -273,36 +310,28 @@ def _compile(nodes) -> tuple:
 _ZERO = Decimal(0)
 
 
-def _score_tree(tree: tuple, person: Person, out: dict) -> Decimal | None:
+def _score_tree(tree: tuple, person: Person, scores: dict, groups: dict) -> Decimal | None:
+    """The raw score of each criterion into `scores` (text rounded to the cent, None: no
+    record, left out), the rater groups' means and counts into `groups`; returns the
+    weighted mean of the criteria scored (their weights scaled up to the whole)."""
     total = _ZERO
     weighted = _ZERO
     used = False
     facts = person.facts
-    for code, weight, weight_text, children, scorer, scoring, source in tree:
+    for code, weight, _text, children, scorer, scoring, source in tree:
         if children is not None:
-            score = _score_tree(children, person, out)
-            detail = None
+            score = _score_tree(children, person, scores, groups)
         elif scorer is _raters:
             score, detail = _raters(person.ratings, scoring)
+            if detail:
+                groups[code] = detail
         else:
             value = facts.get(source)
-            score, detail = (None, "") if value is None else scorer(value, scoring)
+            score = None if value is None else scorer(value, scoring)[0]
         if score is None:
-            out[code] = {
-                "score": None,
-                "weight": weight_text,
-                "used": False,
-                "detail": detail,
-                "source": source,
-            }
+            scores[code] = None
             continue
-        out[code] = {
-            "score": str(score.quantize(TWO, ROUND_HALF_UP)),
-            "weight": weight_text,
-            "used": True,
-            "detail": detail,
-            "source": source,
-        }
+        scores[code] = str(score.quantize(TWO, ROUND_HALF_UP))
         used = True
         total += weight
         weighted += score * weight
@@ -311,8 +340,34 @@ def _score_tree(tree: tuple, person: Person, out: dict) -> Decimal | None:
     return weighted / total
 
 
-def _score_nodes(nodes, person: Person, out: dict) -> Decimal | None:
-    return _score_tree(_compile(nodes), person, out)
+def explain_criteria(tree: tuple, scores: Mapping, groups: Mapping, facts: Mapping) -> dict:
+    """The explanation of each criterion, rebuilt from what a result stores (its raw
+    scores, rater groups and facts) and the compiled scheme it was computed with:
+    code -> {"score", "weight", "used", "detail" (how the record was scored), "source"}."""
+    out: dict[str, dict] = {}
+    for code, _weight, weight_text, children, scorer, scoring, source in tree:
+        if children is not None:
+            out.update(explain_criteria(children, scores, groups, facts))
+            detail = None
+        elif scorer is _raters:
+            detail = groups.get(code, {})
+        else:
+            value = facts.get(source)
+            detail = "" if value is None else scorer(value, scoring, True)[1]
+        score = scores.get(code)
+        out[code] = {
+            "score": score,
+            "weight": weight_text,
+            "used": score is not None,
+            "detail": detail,
+            "source": source,
+        }
+    return out
+
+
+def criteria_of(scheme: Mapping, scores: Mapping, groups: Mapping, facts: Mapping) -> dict:
+    """explain_criteria for a scheme definition."""
+    return explain_criteria(_compile(scheme.get("tree") or ()), scores, groups, facts)
 
 
 def thresholds(scheme: Mapping) -> dict[str, Decimal]:
@@ -333,8 +388,9 @@ def score_person(scheme: Mapping, person: Person, compiled: tuple | None = None)
     """Raw scores, final score and vetoes of one person (no quota yet). `compiled`:
     (_compile(tree), thresholds) done once for many people (grade_many)."""
     tree, t = compiled or (_compile(scheme["tree"]), None)
-    criteria: dict[str, dict] = {}
-    final = _score_tree(tree, person, criteria)
+    scores: dict[str, str | None] = {}
+    groups: dict[str, dict] = {}
+    final = _score_tree(tree, person, scores, groups)
     if final is not None:
         final = final.quantize(TWO, ROUND_HALF_UP)
     vetoes = [
@@ -344,21 +400,28 @@ def score_person(scheme: Mapping, person: Person, compiled: tuple | None = None)
             "source": r["source"],
             "when_grade": r.get("when_grade", ""),
         }
-        for r in scheme.get("rules") or []
+        for r in scheme.get("rules") or ()
         if _test(r, person.facts.get(r["source"]))
     ]
+    outcome = Outcome(
+        person.pid, person.unit, scores, final, vetoes, None, UNGRADED, None, groups,
+        person.facts, tree,
+    )  # fmt: skip
     # A rule with "when_grade" (two incompetent years in a row) applies after grading.
-    later = [v for v in vetoes if v.get("when_grade")]
-    vetoes = [v for v in vetoes if not v.get("when_grade")]
+    later = [v for v in vetoes if v["when_grade"]] if vetoes else vetoes
+    if later:
+        outcome.vetoes = vetoes = [v for v in vetoes if not v["when_grade"]]
     effects = {v["effect"] for v in vetoes}
     if NO_GRADE in effects or final is None:
-        return Outcome(person.pid, person.unit, criteria, final, vetoes, None, UNGRADED)
+        return outcome
     t = t or thresholds(scheme)
     grade = COMPETENT if final >= t[COMPETENT] else BASIC if final >= t[BASIC] else INCOMPETENT
     if CAP_BASIC in effects and RANK[grade] < RANK[BASIC]:
         grade = BASIC
-    vetoes += [v for v in later if v["when_grade"] == grade]
-    return Outcome(person.pid, person.unit, criteria, final, vetoes, grade, GRADED)
+    if later:
+        vetoes += [v for v in later if v["when_grade"] == grade]
+    outcome.grade, outcome.status = grade, GRADED
+    return outcome
 
 
 _BARS = frozenset({NO_EXCELLENT, CAP_BASIC, NO_GRADE})
@@ -378,7 +441,7 @@ def _tie_key(scheme, outcome: Outcome) -> tuple:
     missing score ranks below any score)."""
     key = [outcome.final]
     for code in scheme.get("tie_order") or []:
-        raw = outcome.criteria.get(code, {}).get("score")
+        raw = outcome.scores.get(code)
         key.append(Decimal(raw) if raw is not None else Decimal(-1))
     return tuple(key)
 

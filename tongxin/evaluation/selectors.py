@@ -105,14 +105,15 @@ def explain(result: Result) -> dict:
     scored on, whether it was left out), the vetoes, the committee's word. Rater groups
     with fewer than MIN_GROUP raters are not shown separately: they are merged, and the
     merged figure is shown only if it holds MIN_GROUP raters."""
-    scheme = result.cycle.frozen.get(result.category) or {}
+    scheme = result.scheme
     nodes = _labels(scheme.get("tree") or [], {})
     rules = {r["code"]: r for r in scheme.get("rules") or []}
+    criteria = result.criteria
     rows = []
 
     def walk(items, depth):
         for node in items:
-            raw = result.criteria.get(node["code"], {})
+            raw = criteria.get(node["code"], {})
             row = {
                 "code": node["code"],
                 "label": node.get("label", node["code"]),

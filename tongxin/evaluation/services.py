@@ -8,19 +8,16 @@ open or computed cycle back to draft (logged with its reason) so that its scheme
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 from decimal import Decimal, InvalidOperation
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.core.audit import audit_record, snapshot
 from tongxin.core.exceptions import ApplicationError
-from tongxin.evaluation import grading
+from tongxin.evaluation import compute, grading
 from tongxin.evaluation.models import (
     Computation,
     Cycle,
@@ -33,7 +30,6 @@ from tongxin.evaluation.models import (
     Scheme,
 )
 from tongxin.evaluation.schemes import scheme_check
-from tongxin.evaluation.sources import fetch_all
 
 
 def _audit(actor, action, obj, before=None, after=None, court=None):
@@ -236,56 +232,18 @@ def ratings_save(*, rater, cycle: Cycle, scores: dict, submit: bool = False) -> 
 # Computing -------------------------------------------------------------------------------
 
 
-def _inputs(cycle: Cycle):
-    members = list(
-        CycleMember.objects.filter(cycle=cycle).values_list("person_id", "category", "unit")
-    )
-    codes = (
-        set().union(*(grading.sources_used(d) for d in cycle.frozen.values()))
-        if cycle.frozen
-        else set()
-    )
-    ids = [m[0] for m in members]
-    facts = fetch_all(codes, ids, cycle.year)
-    submitted = RaterSheet.objects.filter(cycle=cycle).values("rater_id")
-    ratings: dict[int, dict[str, list[Decimal]]] = {}
-    for ratee, group, score in RaterAssignment.objects.filter(
-        cycle=cycle, rater_id__in=submitted, score__isnull=False
-    ).values_list("ratee_id", "group", "score"):
-        ratings.setdefault(ratee, {}).setdefault(group, []).append(score)
-    # The engine only sums and counts each group's scores: the lists as loaded, no copies.
-    no_facts: dict = {}
-    people = [
-        (c, grading.Person(pid=p, unit=u, facts=facts.get(p, no_facts), ratings=ratings.get(p, {})))
-        for p, c, u in members
-    ]
-    return people, facts
-
-
-@contextlib.contextmanager
-def _no_gc():
-    """Off while millions of small acyclic dicts are built: the cyclic collector rescanning
-    the growing heap made the compute superlinear at national scale."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def cycle_compute(*, actor, cycle: Cycle) -> Computation:
     """Run the engine; the results are new rows (earlier runs stay as they were)."""
-    with transaction.atomic(), _no_gc():
+    with transaction.atomic(), compute.no_gc():
         cycle = _locked(cycle)
         _need(cycle, Cycle.Status.OPEN, Cycle.Status.COMPUTED)
-        people, facts = _inputs(cycle)
+        people, facts = compute.inputs(cycle)
         graded = grading.grade_many(cycle.frozen, people, cycle.rate)
         run = Computation.objects.create(
             cycle=cycle,
             computed_by=actor if getattr(actor, "pk", None) else None,
             quotas={u: g["quota"] for u, g in graded.items()},
+            schemes=cycle.frozen,
         )
         category = {p.pid: c for c, p in people}
         rows = [
@@ -299,14 +257,15 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
                 o.grade or "",
                 o.status,
                 o.rank,
-                o.criteria,
+                o.scores,
+                o.groups,
                 o.vetoes,
                 facts.get(o.pid, {}),
             )
             for unit, g in graded.items()
             for o in g["outcomes"].values()
         ]
-        _results_write(rows)
+        compute.results_write(rows)
         before = snapshot(cycle)
         cycle.status = Cycle.Status.COMPUTED
         cycle.save(update_fields=["status"])
@@ -318,39 +277,6 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
             {**snapshot(cycle), "computation": run.pk, "results": len(rows)},
         )
     return run
-
-
-_COPIED = ("computation", "cycle", "person", "category", "unit", "final", "grade", "status", "rank")
-_JSON = ("criteria", "vetoes", "facts")
-
-
-def _results_write(rows: list[tuple]) -> None:
-    """Rows in the order of _COPIED + _JSON. PostgreSQL: by COPY (a multi-row INSERT adapts
-    every JSON value through the driver's array quoting, several times slower at national
-    scale); elsewhere bulk_create."""
-    names = (*_COPIED, *_JSON)
-    if connection.vendor != "postgresql":
-        Result.objects.bulk_create(
-            [
-                Result(
-                    **{
-                        f"{n}_id" if n in ("computation", "cycle", "person") else n: v
-                        for n, v in zip(names, row, strict=True)
-                    }
-                )
-                for row in rows
-            ],
-            batch_size=2000,
-        )
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(Result._meta.get_field(n).column) for n in names)
-    encoder = DjangoJSONEncoder(ensure_ascii=False)
-    plain = len(_COPIED)
-    statement = f"COPY {quote(Result._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([*row[:plain], *(encoder.encode(v) for v in row[plain:])])
 
 
 def _final_excellent(computation: Computation, unit: str, skip: int | None = None) -> int:

@@ -168,6 +168,9 @@ class Computation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     quotas = models.JSONField(default=dict)  # {unit: quota}
+    # {category: scheme definition} as computed with: its results' explanations are rebuilt
+    # from it (empty for runs before it was kept: their results store the explanation).
+    schemes = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-id"]
@@ -178,17 +181,34 @@ class Computation(models.Model):
 
 @scoped(court="person__court__path", view=Perm.EVAL_VIEW, change=Perm.EVAL_CHANGE)
 class Result(models.Model):
-    """The raw outcome for a person: per-criterion scores with their sources, final score,
-    vetoes, computed grade. Append-only (save refuses an update); the committee's word is an
-    Override beside it."""
+    """The raw outcome for a person: per-criterion raw scores, the rater groups' means, the
+    source records, final score, vetoes, computed grade. Append-only (save refuses an
+    update); the committee's word is an Override beside it.
+
+    The explanation (`criteria`: each criterion's weight, score, whether it was used and how
+    its record was scored) is rebuilt from `scores`, `groups` and `facts` with the scheme
+    the computation kept; results computed before that store it whole (`stored_criteria`)."""
 
     class Status(models.TextChoices):
         GRADED = grading.GRADED, _("Graded")
         TIE = grading.TIE, _("Tied at the quota line: the committee decides")
         UNGRADED = grading.UNGRADED, _("No grade")
 
-    computation = models.ForeignKey(Computation, on_delete=models.CASCADE, related_name="results")
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="results")
+    # No database constraint on the computation and the cycle (the ORM still cascades):
+    # results are written only by cycle_compute, in the transaction that creates their
+    # computation on the locked cycle, and checking the constraint for each of a national
+    # cycle's rows at commit took a fifth of the compute (bench/README.md). The person's is
+    # kept. The computation needs no index of its own: eval_result_once starts with it.
+    computation = models.ForeignKey(
+        Computation,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="results", db_constraint=False
+    )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=20)
     unit = models.CharField(max_length=20)
@@ -196,7 +216,9 @@ class Result(models.Model):
     grade = models.CharField(max_length=12, choices=Grade.choices, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
     rank = models.PositiveIntegerField(null=True)
-    criteria = models.JSONField(default=dict)
+    stored_criteria = models.JSONField(default=dict, db_column="criteria")
+    scores = models.JSONField(default=dict)  # {criterion code: raw score text or None}
+    groups = models.JSONField(default=dict)  # {rater criterion: {group: {"mean", "count"}}}
     vetoes = models.JSONField(default=list)
     # The source records (a source may answer with decimals or dates: the encoder keeps them).
     facts = models.JSONField(
@@ -216,6 +238,19 @@ class Result(models.Model):
         if self.pk is not None:
             raise ValueError("results are never changed (an override records the committee's)")
         super().save(*args, **kwargs)
+
+    @property
+    def scheme(self) -> dict:
+        """The scheme definition this result was computed with."""
+        kept = self.computation.schemes.get(self.category)
+        return kept if kept is not None else self.cycle.frozen.get(self.category) or {}
+
+    @property
+    def criteria(self) -> dict[str, dict]:
+        """code -> {"score", "weight", "used", "detail", "source"} (grading.explain_criteria)."""
+        if self.stored_criteria:
+            return self.stored_criteria
+        return grading.criteria_of(self.scheme, self.scores, self.groups, self.facts)
 
 
 @scoped(court="result__person__court__path", view=Perm.EVAL_VIEW, change=Perm.EVAL_CHANGE)

@@ -1,0 +1,107 @@
+"""Loading a cycle's inputs and writing its results in bulk (services.cycle_compute): one
+query for the members, one per source, one for the submitted ratings summed per rater group;
+the results by COPY on PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import Count, DecimalField, Sum
+
+from tongxin.evaluation import grading
+from tongxin.evaluation.models import Cycle, CycleMember, RaterAssignment, RaterSheet, Result
+from tongxin.evaluation.sources import fetch_all
+
+_TOTAL = DecimalField(max_digits=20, decimal_places=2)
+
+
+def inputs(cycle: Cycle):
+    """The engine's people [(category, grading.Person)] and the facts {pid: {source: value}}."""
+    members = list(
+        CycleMember.objects.filter(cycle=cycle).values_list("person_id", "category", "unit")
+    )
+    codes = (
+        set().union(*(grading.sources_used(d) for d in cycle.frozen.values()))
+        if cycle.frozen
+        else set()
+    )
+    ids = [m[0] for m in members]
+    facts = fetch_all(codes, ids, cycle.year)
+    submitted = RaterSheet.objects.filter(cycle=cycle).values("rater_id")
+    # The engine only needs each group's exact sum and count: summed by the database.
+    pooled = (
+        RaterAssignment.objects.filter(cycle=cycle, rater_id__in=submitted, score__isnull=False)
+        .order_by("ratee_id")
+        .values_list("ratee_id", "group")
+        .annotate(total=Sum("score", output_field=_TOTAL), n=Count("pk"))
+    )
+    ratings: dict[int, dict[str, grading.Pooled]] = {}
+    last, mine, pool = None, None, grading.Pooled
+    for ratee, group, total, n in pooled:
+        if ratee != last:
+            last, mine = ratee, {}
+            ratings[ratee] = mine
+        mine[group] = pool(total, n)
+    no_facts: dict = {}
+    person = grading.Person
+    people = [
+        (c, person(p, u, facts.get(p, no_facts), ratings.get(p, no_facts))) for p, c, u in members
+    ]
+    return people, facts
+
+
+@contextlib.contextmanager
+def no_gc():
+    """Off while millions of small acyclic dicts are built: the cyclic collector rescanning
+    the growing heap made the compute superlinear at national scale."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+_COPIED = ("computation", "cycle", "person", "category", "unit", "final", "grade", "status", "rank")
+_JSON = ("scores", "groups", "vetoes", "facts")
+
+
+def results_write(rows: list[tuple]) -> None:
+    """Rows in the order of _COPIED + _JSON. PostgreSQL: by COPY (a multi-row INSERT adapts
+    every JSON value through the driver's array quoting, several times slower at national
+    scale); elsewhere bulk_create. The explanation is not stored: it is rebuilt from the raw
+    scores when shown (Result.criteria)."""
+    names = (*_COPIED, *_JSON)
+    if connection.vendor != "postgresql":
+        Result.objects.bulk_create(
+            [
+                Result(
+                    **{
+                        f"{n}_id" if n in ("computation", "cycle", "person") else n: v
+                        for n, v in zip(names, row, strict=True)
+                    }
+                )
+                for row in rows
+            ],
+            batch_size=2000,
+        )
+        return
+    quote = connection.ops.quote_name
+    # The explanation column of earlier results: empty for the rows written here.
+    columns = ", ".join(
+        quote(Result._meta.get_field(n).column) for n in (*names, "stored_criteria")
+    )
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode
+    plain = len(_COPIED)
+    statement = f"COPY {quote(Result._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        write = copy.write_row
+        for row in rows:
+            write([*row[:plain], *[encode(v) if v else _EMPTY[type(v)] for v in row[plain:]], "{}"])
+
+
+_EMPTY = {dict: "{}", list: "[]"}
