@@ -1,9 +1,8 @@
 """Results store their raw scores (`scores`, `groups`) and the explanation is rebuilt when
 shown from the scheme the computation keeps (`Computation.schemes`); the explanation column
 of earlier results stays as written (`stored_criteria`, same column): raw results are never
-rewritten, so no data migration. The result's computation and cycle lose their database
-constraint (models/appraisal.py says why), the computation its index (the unique constraint
-starts with it)."""
+rewritten, so no data migration. The result's computation loses its own index (the unique
+constraint starts with it)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -36,21 +35,10 @@ class Migration(migrations.Migration):
             model_name="result",
             name="computation",
             field=models.ForeignKey(
-                db_constraint=False,
                 db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="results",
                 to="evaluation.computation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="result",
-            name="cycle",
-            field=models.ForeignKey(
-                db_constraint=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="results",
-                to="evaluation.cycle",
             ),
         ),
         migrations.AddField(

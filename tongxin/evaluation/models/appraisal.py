@@ -194,21 +194,14 @@ class Result(models.Model):
         TIE = grading.TIE, _("Tied at the quota line: the committee decides")
         UNGRADED = grading.UNGRADED, _("No grade")
 
-    # No database constraint on the computation and the cycle (the ORM still cascades):
-    # results are written only by cycle_compute, in the transaction that creates their
-    # computation on the locked cycle, and checking the constraint for each of a national
-    # cycle's rows at commit took a fifth of the compute (bench/README.md). The person's is
-    # kept. The computation needs no index of its own: eval_result_once starts with it.
+    # The database keeps its constraints: checking them for each of a national cycle's rows
+    # at commit costs about 4 s of a ~45 s compute (bench/README.md), a price paid for rows
+    # nobody can orphan. The computation needs no index of its own: eval_result_once starts
+    # with it.
     computation = models.ForeignKey(
-        Computation,
-        on_delete=models.CASCADE,
-        related_name="results",
-        db_constraint=False,
-        db_index=False,
+        Computation, on_delete=models.CASCADE, related_name="results", db_index=False
     )
-    cycle = models.ForeignKey(
-        Cycle, on_delete=models.CASCADE, related_name="results", db_constraint=False
-    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="results")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=20)
     unit = models.CharField(max_length=20)
