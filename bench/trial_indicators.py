@@ -11,7 +11,10 @@ that the shared machine's load falls on all of them alike:
 
 - **product**: `compute.compute(period("2024"))`, every indicator for every court, department
   and judge (what `compute_indicators --period 2024` computes before it stores; the stored run
-  adds the case-type breakdown, measured as **product-by-type**);
+  adds the case-type breakdown, measured as **product-by-type**), with the file of the cases
+  the links can touch already written for this content of the store (links.py: any earlier
+  run since the last import wrote it); **product-cold**: the same, the file deleted first
+  (the first run after an import writes it);
 - **product-direct**: the same through the one-statement path the rolled-up one replaced
   (`direct=True`: every case joined to its links, every aggregate per grouping set);
 - **reference-duckdb**, **reference-polars**: bench/trial.py's hand-written references (the
@@ -39,10 +42,15 @@ sys.path.insert(0, str(ROOT))
 from bench import trial  # noqa: E402  (the data preparation and the references)
 
 
-def _product(work: Path, **options) -> dict:
+def _product(work: Path, cold: bool = False, **options) -> dict:
     trial._django(work)
+    import shutil
+
     from tongxin.trial.compute import compute
     from tongxin.trial.indicators import period
+
+    if cold:  # the first run after a write to the store: the held cases' file is written
+        shutil.rmtree(work / "store" / "links", ignore_errors=True)
 
     started = time.perf_counter()
     results = compute(period("2024"), **options)
@@ -50,6 +58,7 @@ def _product(work: Path, **options) -> dict:
 
 
 PHASES = {
+    "product-cold": lambda work: _product(work, cold=True),
     "product": lambda work: _product(work),
     "product-by-type": lambda work: _product(work, by_case_type=True),
     "product-direct": lambda work: _product(work, direct=True),

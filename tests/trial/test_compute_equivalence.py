@@ -192,3 +192,34 @@ def test_a_holistic_aggregate_of_a_linked_column_is_computed_directly(tmp_path, 
     monkeypatch.setattr(rollup, "rows", refuse)
     results = compute(period("2024"), store=store, indicators=(linked,))
     assert any(r.values["y"][0] for r in results)
+
+
+def test_the_held_cases_file_follows_the_store(tmp_path):
+    store = _store(tmp_path, 13, size=800)
+    first = compute(period("2024"), store=store)
+    files = list((store.root / "links").glob("held-*.parquet"))
+    assert len(files) == 1
+    assert _same(compute(period("2024"), store=store), first) == []  # read back, same numbers
+    # New appeals against cases of 2024 arrive (a partition of 2025): a new file, the old one
+    # gone, and the appeals counted.
+    appealed = [
+        r for r in store.query_arrow("SELECT * FROM cases WHERE stage = 'first_instance'")
+        .to_pylist() if r["filed_on"].year == 2024
+    ][:30]  # fmt: skip
+    new = [
+        {**r, "case_number": f"(2025)苏01民终{i}号", "year": 2025, "province": "苏", "court": "苏01",
+         "court_id": 13, "type_code": "民终", "stage": "second_instance", "judge_id": 1301,
+         "filed_on": datetime.date(2024, 12, 30), "closed_on": None, "closing_method": None,
+         "origin_case_number": r["case_number"]}
+        for i, r in enumerate(appealed)
+    ]  # fmt: skip
+    store.write_partitions([pa.Table.from_pylist(new, schema=SCHEMA)])
+    after = compute(period("2024"), store=store)
+    assert [p.name for p in (store.root / "links").glob("held-*.parquet")] != [files[0].name]
+    assert len(list((store.root / "links").glob("held-*.parquet"))) == 1
+    assert _same(after, compute(period("2024"), store=store, direct=True)) == []
+    court = {r.court_id: r.values for r in after if r.level == COURT and not r.case_type}
+    before = {r.court_id: r.values for r in first if r.level == COURT and not r.case_type}
+    assert sum(v["appeal_rate"][0] for v in court.values()) == sum(
+        v["appeal_rate"][0] for v in before.values()
+    ) + len(new)

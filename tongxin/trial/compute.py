@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tongxin.trial import rollup
+from tongxin.trial import links, rollup
 from tongxin.trial.facts import FACTS_SQL, MAX_CHAIN
 from tongxin.trial.indicators import INDICATORS, Indicator, Period
 from tongxin.trial.store import CaseStore
@@ -108,7 +108,9 @@ def compute(
             )
             rows = con.execute(sql, params).fetchall()
         else:
-            rows = rollup.rows(con, parts, where, params, grouping, picked)
+            rows = rollup.rows(
+                con, parts, where, params, grouping, picked, lambda: links.held(store, con)
+            )
     finally:
         con.close()
     return _results(rows, slots)

@@ -34,12 +34,6 @@ from tongxin.trial.facts import (
 )
 
 GRAIN = ("court_id", "department", "judge_id", "type_code")
-# The columns the flags and the filters read.
-COLUMNS = (
-    "case_number, court, court_id, department, judge, judge_id, type_code, category, stage, "
-    "closing_method, filed_on, closed_on, time_limit_days, excluded_days, "
-    "enforcement_claimed, enforcement_recovered, origin_case_number"
-)
 _ADDITIVE = re.compile(r"^(count|sum)\(([^()]*)\)(?:\s+FILTER\s+\(WHERE\s+(.*)\))?$", re.S)
 _LINKED = re.compile(r"\b(" + "|".join(LINKED) + r")\b")
 
@@ -140,9 +134,10 @@ def _plan(parts: list[str]):
     return base, delta, total, holistic
 
 
-def rows(con, parts: list[str], where: str, params: dict, grouping: str, picked: str):
+def rows(con, parts: list[str], where: str, params: dict, grouping: str, picked: str, held):
     """Rows as the one-statement query gives them: the keys with their GROUPING flags, then
-    one cell per aggregate in `parts`."""
+    one cell per aggregate in `parts`. `held()` gives the relation of the cases the links can
+    touch (links.py)."""
     base, delta, total, holistic = _plan(parts)
     grain = ", ".join(k for k in GRAIN if k in grouping)
     fine = f"SELECT {grain}, {base.select()} FROM ({_plain(where)}) GROUP BY ALL"
@@ -157,11 +152,8 @@ def rows(con, parts: list[str], where: str, params: dict, grouping: str, picked:
         on = " AND ".join(f"f.{k} IS NOT DISTINCT FROM d.{k}" for k in grain.split(", "))
         names = ", ".join("d." + item.rsplit(" AS ", 1)[1] for item in delta)
         sql = (
-            "WITH RECURSIVE derived AS MATERIALIZED ("
-            f"SELECT {COLUMNS} FROM cases WHERE origin_case_number IS NOT NULL), "
-            f"held AS MATERIALIZED (SELECT {COLUMNS} FROM derived UNION ALL "
-            f"SELECT {COLUMNS} FROM cases WHERE origin_case_number IS NULL "
-            "AND case_number IN (SELECT origin_case_number FROM derived)), "
+            f"WITH RECURSIVE held AS MATERIALIZED (SELECT * FROM {held()}), "
+            "derived AS (SELECT * FROM held WHERE origin_case_number IS NOT NULL), "
             f"{links.format(max_chain=MAX_CHAIN).strip()}, "
             f"fine AS ({fine}), "
             f"delta AS (SELECT {grain}, {', '.join(delta)} FROM ({both}) GROUP BY ALL) "
