@@ -223,3 +223,15 @@ def test_the_held_cases_file_follows_the_store(tmp_path):
     assert sum(v["appeal_rate"][0] for v in court.values()) == sum(
         v["appeal_rate"][0] for v in before.values()
     ) + len(new)
+
+
+def test_a_store_it_cannot_write_beside_is_computed_all_the_same(tmp_path, monkeypatch):
+    store = _store(tmp_path, 17, size=500)
+    (store.root / "links").write_text("not a directory")  # mkdir fails
+    assert (
+        _same(
+            compute(period("2024"), store=store), compute(period("2024"), store=store, direct=True)
+        )
+        == []
+    )
+    assert (store.root / "links").read_text() == "not a directory"
