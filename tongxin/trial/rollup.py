@@ -5,11 +5,12 @@ against it, its dispute's size, whether it hangs from an origin) by case number,
 every aggregate once per grouping set. Here:
 
 1. **base**: every case's flags with the values a case no link touches has (no appeal, a
-   dispute of its own), aggregated once at the finest grain (court, department, judge, case
-   type): the scan reads no case number at all;
+   dispute of its own), aggregated once at the finest grain (court, department, judge, and
+   case type when asked): the scan reads no case number at all;
 2. **delta**: only the cases a link can touch (the derived cases, and the cases they name as
-   origin: a small part of the store), with their linked and their unlinked flags; each
-   aggregate's difference between the two, per finest grain;
+   origin: a small part of the store, kept in a file per content of the store by links.py),
+   with their linked and their unlinked flags; each aggregate's difference between the two,
+   per finest grain;
 3. the grouping sets (court, department, judge, by case type) as sums of base + delta over
    the finest grain (a few thousand rows, not millions);
 4. aggregates that do not add up (the median) straight over the unlinked facts per grouping
