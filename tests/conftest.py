@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, settings
 
 from tests.factories import (
     PASSWORD,
@@ -26,6 +27,11 @@ from tests.factories import (
 )
 from tongxin.core.permissions import Role
 from tongxin.orgs.models import Court, PartyOrganisation
+
+# No wall-clock limit on property tests (Hypothesis's default deadline is 200 ms per example):
+# speed is measured in bench/, and a loaded CI machine must not fail a correct property.
+settings.register_profile("tongxin", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tongxin")
 
 ROLE_USERS = {
     "admin": Role.SYSTEM_ADMIN,
