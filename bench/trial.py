@@ -17,6 +17,7 @@ references. Results: bench/results/trial-<cases>.json and .md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -56,7 +57,7 @@ def prepare(work: Path, cases: int, csv: bool) -> dict:
 
     from tongxin.orgs.models import Court
     from tongxin.people.models import Person
-    from tongxin.trial import generator
+    from tongxin.trial import bulkgen, generator
 
     call_command("migrate", verbosity=0)
     provinces = "京津冀晋辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔云陕甘青宁新"
@@ -91,20 +92,17 @@ def prepare(work: Path, cases: int, csv: bool) -> dict:
     for court in gen.courts.values():  # appeals go to the intermediate court
         if court.level == "basic":
             object.__setattr__(court, "parent", court.code[:3])
+    courts, judges = list(gen.courts.values()), gen.judges
     started = time.perf_counter()
-    generated = generator.write_parquet(
-        work / "cases.parquet", gen.generate(year=2024, cases=cases)
+    generated = bulkgen.write_parquet(
+        work / "cases.parquet", courts, judges, year=2024, cases=cases
     )
     info = {"generated": generated, "courts": len(saved), "judges": len(people)}
     info["generate_seconds"] = time.perf_counter() - started
     if csv:
-        gen = generator.from_database()
-        for court in gen.courts.values():
-            if court.level == "basic":
-                object.__setattr__(court, "parent", court.code[:3])
-        generator.write_csv(
-            work / "cases.csv", gen.generate(year=2024, cases=cases), encoding="gbk"
-        )
+        started = time.perf_counter()
+        bulkgen.write_csv(work / "cases.csv", courts, judges, year=2024, cases=cases)
+        info["generate_csv_seconds"] = time.perf_counter() - started
     return info
 
 
@@ -293,6 +291,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--import-only", action="store_true", help="skip the indicators and references"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="work in this directory and keep it (reuse its files)"
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -304,10 +305,18 @@ def main(argv=None) -> None:
         result["peak_mb"] = _peak_mb()
         print(json.dumps(result))
         return
-    with tempfile.TemporaryDirectory(prefix="trial_bench_") as work:
-        args.work = Path(work)
-        report = {"cases": args.cases, "cpus": os.cpu_count()}
-        report["prepare"] = _phase(args, "prepare")
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            args.work = args.keep
+        else:
+            args.work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="trial_")))
+        report = {"cases": args.cases, "cpus": os.cpu_count(), "load": os.getloadavg()}
+        if args.keep and (args.work / "cases.parquet").exists():
+            report["prepare"] = json.loads((args.work / "prepare.json").read_text())
+        else:
+            report["prepare"] = _phase(args, "prepare")
+            (args.work / "prepare.json").write_text(json.dumps(report["prepare"]))
         print("prepared", report["prepare"], flush=True)
         if not args.no_csv and not args.skip_per_row:
             report["import-csv"] = _phase(args, "import-csv")

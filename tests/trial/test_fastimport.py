@@ -11,7 +11,7 @@ from django.core.management import call_command
 from tests.trial.files import HEADER, parquet_bytes, row
 from tongxin.trial import fastimport
 from tongxin.trial.services import check_file_to_table, import_file
-from tongxin.trial.store import COLUMNS, CaseStore, memory_connection
+from tongxin.trial.store import COLUMNS, CaseStore
 
 LONG = "(2024)苏0102民初" + "1" * 60 + "号"
 ROWS = [
@@ -46,16 +46,13 @@ ROWS = [
 ]  # fmt: skip
 
 
-def _both(tmp_path, data):
+def _both(tmp_path, data, fmt="parquet"):
     result, table = check_file_to_table(io.BytesIO(data), batch_id=7)
-    path = tmp_path / "cases.parquet"
+    path = tmp_path / f"cases.{fmt}"
     path.write_bytes(data)
-    con = memory_connection()
-    try:
-        fast, accepted, _years = fastimport.check_parquet(path, con=con, batch_id=7)
-    finally:
-        con.close()
-    fast_table = pq.read_table(accepted) if accepted else None
+    store = CaseStore(tmp_path / "fast-store")
+    fast = fastimport.import_file(path, fmt=fmt, store=store, batch_id=7)
+    fast_table = store.query_arrow("SELECT * FROM cases") if fast.accepted else None
     return result, table, fast, fast_table
 
 
@@ -99,7 +96,7 @@ def test_a_missing_column_refuses_the_file_in_both(judges, tmp_path):
     path = tmp_path / "short.parquet"
     path.write_bytes(parquet_bytes([r[:4] for r in ROWS], header=HEADER[:4]))
     with pytest.raises(ApplicationError, match="承办法官"):
-        fastimport.check_parquet(path, con=memory_connection())
+        fastimport.import_file(path, store=CaseStore(tmp_path / "store"))
 
 
 def test_the_fast_import_is_idempotent_and_updates(judges, tmp_path, settings):
