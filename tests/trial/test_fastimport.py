@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
-from tests.trial.files import HEADER, parquet_bytes, row
+from tests.trial.files import HEADER, csv_bytes, parquet_bytes, row
 from tongxin.trial import fastimport
 from tongxin.trial.services import check_file_to_table, import_file
 from tongxin.trial.store import COLUMNS, CaseStore
@@ -67,6 +67,20 @@ def test_both_paths_accept_and_reject_the_same_rows_for_the_same_reasons(judges,
     assert len(rejects) >= 20 and result.accepted == 6  # the file exercises every reason
     assert [(number, why) for number, _cells, why in fast.rejected] == rejects
     assert [cells for _n, cells, _w in fast.rejected] == [c for _n, c, _w in result.rejected]
+    assert fast.accepted == result.accepted
+    assert _rows(fast_table) == _rows(table)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_csv_files_give_the_per_row_result_on_the_fast_path_too(judges, tmp_path, encoding):
+    # with a short record, a long one (cells beyond the header), blank records, a quoted cell
+    rows = [*ROWS, ["(2024)苏0102民初30号", "2024-01-06"], [], ["", " ", ""],
+            [*row("(2024)苏0102民初31号", "2024-01-06", "2024-01-01", "判决"), "extra", "x"],
+            row("(2024)苏0102民初32号", "2024-01-06", dept='民一庭,"二"')]  # fmt: skip
+    result, table, fast, fast_table = _both(tmp_path, csv_bytes(rows, encoding=encoding), "csv")
+    rejects = [(number, cells, why) for number, cells, why in result.rejected]
+    assert len(rejects) >= 22 and result.accepted == 7
+    assert fast.rejected == rejects
     assert fast.accepted == result.accepted
     assert _rows(fast_table) == _rows(table)
 

@@ -146,7 +146,7 @@ def _stage_sql(exprs: dict, faults: list, joins: list, today: datetime.date) -> 
     )
 
 
-def _partitions(con, stage: Path, batch_id: int, tally: dict):
+def _partitions(con, stage: Path, batch_id: int, years: set):
     """Pass 2: yield each staged partition (year, province) with the view `_part` of its
     accepted rows, as `CaseStore.merge` wants; the rejected rows' facts go to `_rejected`."""
     flags = ", ".join(f"{f} BOOLEAN" for f in _FACTS)
@@ -160,7 +160,7 @@ def _partitions(con, stage: Path, batch_id: int, tally: dict):
         year, province = int(directory.parent.name[2:]), unquote(directory.name[2:])
         files = lit(str(directory / "*.parquet"))
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _staged AS SELECT * FROM read_parquet("
+            "CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM read_parquet("
             f"{files}, hive_partitioning = false)"
         )
         if year == 0:  # the numbers that do not parse: no duplicates, nothing accepted
@@ -181,15 +181,12 @@ def _partitions(con, stage: Path, batch_id: int, tally: dict):
             "d.first_clean < s._row"
         )
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _part AS SELECT {stored}, CAST({int(batch_id)} AS "
+            f"CREATE OR REPLACE TEMP VIEW _part AS SELECT {stored}, CAST({int(batch_id)} AS "
             "BIGINT) AS batch_id FROM _staged s LEFT JOIN _dups d USING (case_number) WHERE "
             "s.clean AND NOT coalesce(d.first_clean < s._row, false)"
         )
-        accepted = con.execute("SELECT count(*) FROM _part").fetchone()[0]
-        con.execute("DROP TABLE _staged")
-        if accepted:
-            tally["accepted"] += accepted
-            tally["years"].add(year)
+        if con.execute("SELECT bool_or(clean) FROM _staged").fetchone()[0]:
+            years.add(year)  # the first clean row of each number is accepted
             yield year, province
 
 
@@ -266,14 +263,15 @@ def import_file(
                 f"{_stage_sql(exprs, faults, joins, today)})) TO {lit(str(stage))} "
                 "(FORMAT parquet, PARTITION_BY (y, p), COMPRESSION uncompressed)"
             )
-            tally = {"accepted": 0, "years": set()}
-            parts = _partitions(con, stage, batch_id, tally)
+            years: set[int] = set()
+            parts = _partitions(con, stage, batch_id, years)
             counts = (store or CaseStore()).merge(con, parts, on_partition=on_partition)
-            result.accepted = tally["accepted"]
+            # each accepted row is inserted, updated or unchanged
+            result.accepted = counts["inserted"] + counts["updated"] + counts["unchanged"]
             _rejects(con, source, sheet, result)
         finally:
             con.close()
-    counts["years"] = sorted(tally["years"])
+    counts["years"] = sorted(years)
     result.counts = counts
     return result
 
