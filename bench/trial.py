@@ -139,12 +139,12 @@ def import_fast(work: Path, name: str) -> dict:
     _django(work)
     import shutil
 
-    from tongxin.trial.fastimport import import_parquet
+    from tongxin.trial.fastimport import import_file
     from tongxin.trial.store import CaseStore
 
     shutil.rmtree(work / "store", ignore_errors=True)
     started = time.perf_counter()
-    result = import_parquet(work / name, batch_id=1)
+    result = import_file(work / name, fmt=name.rsplit(".", 1)[1], batch_id=1)
     seconds = time.perf_counter() - started
     rows = result.accepted + len(result.rejected)
     return {
@@ -166,6 +166,18 @@ def read_duckdb(work: Path, name: str) -> dict:
     started = time.perf_counter()
     con.execute(f"CREATE TABLE t AS SELECT * FROM read_parquet('{work / name}')")
     rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def read_csv(work: Path, name: str) -> dict:
+    """Baseline for CSV: the CSV reading alone (`reader.csv_rows`: encoding detected, decoded,
+    parsed by Python's csv module, cells stripped), every row, nothing kept."""
+    _django(work)
+    from tongxin.trial.reader import csv_rows
+
+    started = time.perf_counter()
+    with open(work / name, "rb") as handle:
+        rows = sum(1 for _ in csv_rows(handle)) - 1
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
@@ -254,6 +266,8 @@ PHASES = {
     "import-csv": lambda work, args: import_file(work, "cases.csv"),
     "import-parquet-fast": lambda work, args: import_fast(work, "cases.parquet"),
     "read-parquet-duckdb": lambda work, args: read_duckdb(work, "cases.parquet"),
+    "import-csv-fast": lambda work, args: import_fast(work, "cases.csv"),
+    "read-csv": lambda work, args: read_csv(work, "cases.csv"),
     "indicators": lambda work, args: indicators(work),
     "reference-duckdb": lambda work, args: reference_duckdb(work),
     "reference-polars": lambda work, args: reference_polars(work),
@@ -324,7 +338,10 @@ def main(argv=None) -> None:
         if not args.skip_per_row:
             report["import-parquet"] = _phase(args, "import-parquet")
             print("import-parquet", report["import-parquet"], flush=True)
-        for name in ("read-parquet-duckdb", "import-parquet-fast"):  # the last leaves the store
+        fast = ("read-parquet-duckdb", "import-parquet-fast")
+        if not args.no_csv:
+            fast = ("read-csv", "import-csv-fast", *fast)
+        for name in fast:  # the last leaves the store
             runs = [_phase(args, name) for _ in range(args.repeat)]
             report[name] = min(runs, key=lambda r: r["seconds"])
             report[name]["runs"] = [round(r["seconds"], 3) for r in runs]
@@ -332,6 +349,10 @@ def main(argv=None) -> None:
         report["fast_import_ratio_to_read"] = (
             report["import-parquet-fast"]["seconds"] / report["read-parquet-duckdb"]["seconds"]
         )
+        if not args.no_csv:
+            report["csv_import_ratio_to_read"] = (
+                report["import-csv-fast"]["seconds"] / report["read-csv"]["seconds"]
+            )
         if args.import_only:
             RESULTS.mkdir(exist_ok=True)
             out = RESULTS / f"trial-import-{args.cases}.json"

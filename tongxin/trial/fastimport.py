@@ -160,7 +160,7 @@ def _partitions(con, stage: Path, batch_id: int, years: set):
         year, province = int(directory.parent.name[2:]), unquote(directory.name[2:])
         files = lit(str(directory / "*.parquet"))
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM read_parquet("
+            "CREATE OR REPLACE TEMP TABLE _staged AS SELECT * FROM read_parquet("
             f"{files}, hive_partitioning = false)"
         )
         if year == 0:  # the numbers that do not parse: no duplicates, nothing accepted
@@ -181,13 +181,15 @@ def _partitions(con, stage: Path, batch_id: int, years: set):
             "d.first_clean < s._row"
         )
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW _part AS SELECT {stored}, CAST({int(batch_id)} AS "
+            f"CREATE OR REPLACE TEMP TABLE _part AS SELECT {stored}, CAST({int(batch_id)} AS "
             "BIGINT) AS batch_id FROM _staged s LEFT JOIN _dups d USING (case_number) WHERE "
             "s.clean AND NOT coalesce(d.first_clean < s._row, false)"
         )
-        if con.execute("SELECT bool_or(clean) FROM _staged").fetchone()[0]:
-            years.add(year)  # the first clean row of each number is accepted
+        con.execute("DROP TABLE _staged")
+        if con.execute("SELECT count(*) FROM _part").fetchone()[0]:
+            years.add(year)
             yield year, province
+        con.execute("DROP TABLE _part")
 
 
 def _rejects(con, source: _Source, sheet, result) -> None:
