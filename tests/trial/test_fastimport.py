@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.trial.files import HEADER, csv_bytes, parquet_bytes, row
-from tongxin.trial import fastimport
+from tongxin.trial import bulkgen, fastimport, generator
 from tongxin.trial.services import check_file_to_table, import_file
 from tongxin.trial.store import COLUMNS, CaseStore
 
@@ -67,6 +67,21 @@ def test_both_paths_accept_and_reject_the_same_rows_for_the_same_reasons(judges,
     assert len(rejects) >= 20 and result.accepted == 6  # the file exercises every reason
     assert [(number, why) for number, _cells, why in fast.rejected] == rejects
     assert [cells for _n, cells, _w in fast.rejected] == [c for _n, c, _w in result.rejected]
+    assert fast.accepted == result.accepted
+    assert _rows(fast_table) == _rows(table)
+
+
+def test_a_generated_file_with_injected_bad_rows_gives_the_same_result(judges, tmp_path):
+    gen = generator.from_database()
+    made = bulkgen.tables(list(gen.courts.values()), gen.judges, year=2024, cases=3000, seed=5)
+    rows = [list(r.values()) for r in next(made).to_pylist()]
+    # every reason, an exact copy of a generated row and a changed copy (duplicates)
+    copy, changed = rows[10], [*rows[20][:2], "", "", *rows[20][4:]]
+    for index, bad in enumerate([*ROWS, copy, changed]):
+        rows.insert((index * 97) % len(rows), bad)
+    result, table, fast, fast_table = _both(tmp_path, parquet_bytes(rows))
+    assert result.accepted > 2800 and len(result.rejected) >= len(ROWS) - 6 + 2
+    assert [(n, c, w) for n, c, w in fast.rejected] == result.rejected
     assert fast.accepted == result.accepted
     assert _rows(fast_table) == _rows(table)
 
