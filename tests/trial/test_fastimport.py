@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.trial.files import HEADER, csv_bytes, parquet_bytes, row
-from tongxin.trial import bulkgen, fastimport, generator
+from tongxin.trial import bulkgen, fastimport, generator, reader
 from tongxin.trial.services import check_file_to_table, import_file
 from tongxin.trial.store import COLUMNS, CaseStore
 
@@ -98,6 +98,27 @@ def test_csv_files_give_the_per_row_result_on_the_fast_path_too(judges, tmp_path
     assert fast.rejected == rejects
     assert fast.accepted == result.accepted
     assert _rows(fast_table) == _rows(table)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("regular", [True, False])
+def test_arrow_reads_a_regular_csv_file_as_python_csv_does(tmp_path, encoding, regular):
+    rows = [*ROWS, row("(2024)苏0102民初32号", "2024-01-06", dept='民一庭,"二"\n三'),
+            row(" ", "\u3000", "", "", "", ""), []]  # fmt: skip
+    rows.insert(3, [])  # blank records: numbered, skipped
+    if not regular:
+        rows.insert(5, ["(2024)苏0102民初30号", "2024-01-06"])  # Python's csv module reads it
+    path = tmp_path / "cases.csv"
+    path.write_bytes(csv_bytes(rows, encoding=encoding))
+    python, arrow = tmp_path / "python.parquet", tmp_path / "arrow.parquet"
+    header = reader.csv_to_parquet(path, python, arrow=False)
+    assert header == HEADER and pq.read_table(python).num_rows == len(ROWS) + 1 + (not regular)
+    got = reader._arrow_csv_to_parquet(path, arrow, reader.detect_encoding(path.read_bytes()))
+    if not regular:
+        assert got is None
+        return
+    assert got == HEADER
+    assert pq.read_table(arrow).to_pylist() == pq.read_table(python).to_pylist()
 
 
 def test_typed_parquet_columns_give_the_same_result(judges, tmp_path):
