@@ -320,9 +320,9 @@ TYPED = ", ".join(f"CAST({f.name} AS {_DUCK_TYPES[f.type]}) AS {f.name}" for f i
 
 
 def _write(con, source: str, target: Path) -> None:
-    """One partition file, written by DuckDB (zstd; sorted by court, filing date, number)."""
+    """One partition file, written by DuckDB (zstd; sorted by court and filing date)."""
     con.execute(
-        f"COPY (SELECT {TYPED} FROM ({source}) ORDER BY court, filed_on, case_number) TO "
+        f"COPY (SELECT {TYPED} FROM ({source}) ORDER BY court, filed_on) TO "
         f"'{_quote(str(target))}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 256000)"
     )
 
