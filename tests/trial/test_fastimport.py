@@ -180,3 +180,17 @@ def test_the_command_takes_the_fast_path_and_writes_rejects(judges, tmp_path, se
     assert len(rejects) == len(ROWS) - 6
     assert "unknown court code 苏9999" in " ".join(r["原因"] for r in rejects)
     assert CaseStore().count() == 6
+
+
+def test_the_command_takes_the_fast_path_for_gbk_csv_and_writes_gbk_rejects(
+    judges, tmp_path, settings
+):
+    settings.CASE_STORE_ROOT = str(tmp_path / "store")
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_bytes(ROWS, encoding="gbk"))
+    out = io.StringIO()
+    call_command("import_cases", str(path), "--path", "fast", stdout=out)
+    assert "set-based" in out.getvalue() and "6 accepted" in out.getvalue()
+    text = (tmp_path / "big.rejects.csv").read_bytes().decode("gb18030")
+    assert text.count("\n") == 1 + len(ROWS) - 6 and "unknown court code 苏9999" in text
+    assert CaseStore().count() == 6
