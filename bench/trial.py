@@ -17,6 +17,7 @@ references. Results: bench/results/trial-<cases>.json and .md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -56,7 +57,7 @@ def prepare(work: Path, cases: int, csv: bool) -> dict:
 
     from tongxin.orgs.models import Court
     from tongxin.people.models import Person
-    from tongxin.trial import generator
+    from tongxin.trial import bulkgen, generator
 
     call_command("migrate", verbosity=0)
     provinces = "京津冀晋辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔云陕甘青宁新"
@@ -91,20 +92,17 @@ def prepare(work: Path, cases: int, csv: bool) -> dict:
     for court in gen.courts.values():  # appeals go to the intermediate court
         if court.level == "basic":
             object.__setattr__(court, "parent", court.code[:3])
+    courts, judges = list(gen.courts.values()), gen.judges
     started = time.perf_counter()
-    generated = generator.write_parquet(
-        work / "cases.parquet", gen.generate(year=2024, cases=cases)
+    generated = bulkgen.write_parquet(
+        work / "cases.parquet", courts, judges, year=2024, cases=cases
     )
     info = {"generated": generated, "courts": len(saved), "judges": len(people)}
     info["generate_seconds"] = time.perf_counter() - started
     if csv:
-        gen = generator.from_database()
-        for court in gen.courts.values():
-            if court.level == "basic":
-                object.__setattr__(court, "parent", court.code[:3])
-        generator.write_csv(
-            work / "cases.csv", gen.generate(year=2024, cases=cases), encoding="gbk"
-        )
+        started = time.perf_counter()
+        bulkgen.write_csv(work / "cases.csv", courts, judges, year=2024, cases=cases)
+        info["generate_csv_seconds"] = time.perf_counter() - started
     return info
 
 
@@ -141,12 +139,12 @@ def import_fast(work: Path, name: str) -> dict:
     _django(work)
     import shutil
 
-    from tongxin.trial.fastimport import import_parquet
+    from tongxin.trial.fastimport import import_file
     from tongxin.trial.store import CaseStore
 
     shutil.rmtree(work / "store", ignore_errors=True)
     started = time.perf_counter()
-    result = import_parquet(work / name, batch_id=1)
+    result = import_file(work / name, fmt=name.rsplit(".", 1)[1], batch_id=1)
     seconds = time.perf_counter() - started
     rows = result.accepted + len(result.rejected)
     return {
@@ -169,6 +167,29 @@ def read_duckdb(work: Path, name: str) -> dict:
     con.execute(f"CREATE TABLE t AS SELECT * FROM read_parquet('{work / name}')")
     rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
     return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def read_csv(work: Path, name: str) -> dict:
+    """Baseline for CSV: Arrow's CSV reader (what the set-based import reads a regular CSV
+    file with) reading every cell of the same file as text, its encoding detected."""
+    _django(work)
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    from tongxin.trial.generator import HEADERS
+    from tongxin.trial.reader import detect_encoding
+
+    started = time.perf_counter()
+    with open(work / name, "rb") as handle:
+        encoding = detect_encoding(handle.read(1 << 20))
+    table = pa_csv.read_csv(
+        work / name,
+        read_options=pa_csv.ReadOptions(encoding=encoding),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={h: pa.string() for h in HEADERS}, strings_can_be_null=False
+        ),
+    )
+    return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
 
 
 def indicators(work: Path) -> dict:
@@ -256,6 +277,8 @@ PHASES = {
     "import-csv": lambda work, args: import_file(work, "cases.csv"),
     "import-parquet-fast": lambda work, args: import_fast(work, "cases.parquet"),
     "read-parquet-duckdb": lambda work, args: read_duckdb(work, "cases.parquet"),
+    "import-csv-fast": lambda work, args: import_fast(work, "cases.csv"),
+    "read-csv": lambda work, args: read_csv(work, "cases.csv"),
     "indicators": lambda work, args: indicators(work),
     "reference-duckdb": lambda work, args: reference_duckdb(work),
     "reference-polars": lambda work, args: reference_polars(work),
@@ -293,6 +316,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--import-only", action="store_true", help="skip the indicators and references"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="work in this directory and keep it (reuse its files)"
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -304,10 +330,18 @@ def main(argv=None) -> None:
         result["peak_mb"] = _peak_mb()
         print(json.dumps(result))
         return
-    with tempfile.TemporaryDirectory(prefix="trial_bench_") as work:
-        args.work = Path(work)
-        report = {"cases": args.cases, "cpus": os.cpu_count()}
-        report["prepare"] = _phase(args, "prepare")
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            args.work = args.keep
+        else:
+            args.work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="trial_")))
+        report = {"cases": args.cases, "cpus": os.cpu_count(), "load": os.getloadavg()}
+        if args.keep and (args.work / "cases.parquet").exists():
+            report["prepare"] = json.loads((args.work / "prepare.json").read_text())
+        else:
+            report["prepare"] = _phase(args, "prepare")
+            (args.work / "prepare.json").write_text(json.dumps(report["prepare"]))
         print("prepared", report["prepare"], flush=True)
         if not args.no_csv and not args.skip_per_row:
             report["import-csv"] = _phase(args, "import-csv")
@@ -315,7 +349,10 @@ def main(argv=None) -> None:
         if not args.skip_per_row:
             report["import-parquet"] = _phase(args, "import-parquet")
             print("import-parquet", report["import-parquet"], flush=True)
-        for name in ("read-parquet-duckdb", "import-parquet-fast"):  # the last leaves the store
+        fast = ("read-parquet-duckdb", "import-parquet-fast")
+        if not args.no_csv:
+            fast = ("read-csv", "import-csv-fast", *fast)
+        for name in fast:  # the last leaves the store
             runs = [_phase(args, name) for _ in range(args.repeat)]
             report[name] = min(runs, key=lambda r: r["seconds"])
             report[name]["runs"] = [round(r["seconds"], 3) for r in runs]
@@ -323,6 +360,10 @@ def main(argv=None) -> None:
         report["fast_import_ratio_to_read"] = (
             report["import-parquet-fast"]["seconds"] / report["read-parquet-duckdb"]["seconds"]
         )
+        if not args.no_csv:
+            report["csv_import_ratio_to_read"] = (
+                report["import-csv-fast"]["seconds"] / report["read-csv"]["seconds"]
+            )
         if args.import_only:
             RESULTS.mkdir(exist_ok=True)
             out = RESULTS / f"trial-import-{args.cases}.json"

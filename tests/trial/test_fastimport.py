@@ -8,10 +8,10 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
-from tests.trial.files import HEADER, parquet_bytes, row
-from tongxin.trial import fastimport
+from tests.trial.files import HEADER, csv_bytes, parquet_bytes, row
+from tongxin.trial import bulkgen, fastimport, generator, reader
 from tongxin.trial.services import check_file_to_table, import_file
-from tongxin.trial.store import COLUMNS, CaseStore, memory_connection
+from tongxin.trial.store import COLUMNS, CaseStore
 
 LONG = "(2024)苏0102民初" + "1" * 60 + "号"
 ROWS = [
@@ -46,16 +46,13 @@ ROWS = [
 ]  # fmt: skip
 
 
-def _both(tmp_path, data):
+def _both(tmp_path, data, fmt="parquet"):
     result, table = check_file_to_table(io.BytesIO(data), batch_id=7)
-    path = tmp_path / "cases.parquet"
+    path = tmp_path / f"cases.{fmt}"
     path.write_bytes(data)
-    con = memory_connection()
-    try:
-        fast, accepted, _years = fastimport.check_parquet(path, con=con, batch_id=7)
-    finally:
-        con.close()
-    fast_table = pq.read_table(accepted) if accepted else None
+    store = CaseStore(tmp_path / "fast-store")
+    fast = fastimport.import_file(path, fmt=fmt, store=store, batch_id=7)
+    fast_table = store.query_arrow("SELECT * FROM cases") if fast.accepted else None
     return result, table, fast, fast_table
 
 
@@ -72,6 +69,56 @@ def test_both_paths_accept_and_reject_the_same_rows_for_the_same_reasons(judges,
     assert [cells for _n, cells, _w in fast.rejected] == [c for _n, c, _w in result.rejected]
     assert fast.accepted == result.accepted
     assert _rows(fast_table) == _rows(table)
+
+
+def test_a_generated_file_with_injected_bad_rows_gives_the_same_result(judges, tmp_path):
+    gen = generator.from_database()
+    made = bulkgen.tables(list(gen.courts.values()), gen.judges, year=2024, cases=3000, seed=5)
+    rows = [list(r.values()) for r in next(made).to_pylist()]
+    # every reason, an exact copy of a generated row and a changed copy (duplicates)
+    copy, changed = rows[10], [*rows[20][:2], "", "", *rows[20][4:]]
+    for index, bad in enumerate([*ROWS, copy, changed]):
+        rows.insert((index * 97) % len(rows), bad)
+    result, table, fast, fast_table = _both(tmp_path, parquet_bytes(rows))
+    assert result.accepted > 2800 and len(result.rejected) >= len(ROWS) - 6 + 2
+    assert [(n, c, w) for n, c, w in fast.rejected] == result.rejected
+    assert fast.accepted == result.accepted
+    assert _rows(fast_table) == _rows(table)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_csv_files_give_the_per_row_result_on_the_fast_path_too(judges, tmp_path, encoding):
+    # with a short record, a long one (cells beyond the header), blank records, a quoted cell
+    rows = [*ROWS, ["(2024)苏0102民初30号", "2024-01-06"], [], ["", " ", ""],
+            [*row("(2024)苏0102民初31号", "2024-01-06", "2024-01-01", "判决"), "extra", "x"],
+            row("(2024)苏0102民初32号", "2024-01-06", dept='民一庭,"二"')]  # fmt: skip
+    result, table, fast, fast_table = _both(tmp_path, csv_bytes(rows, encoding=encoding), "csv")
+    rejects = [(number, cells, why) for number, cells, why in result.rejected]
+    assert len(rejects) >= 22 and result.accepted == 7
+    assert fast.rejected == rejects
+    assert fast.accepted == result.accepted
+    assert _rows(fast_table) == _rows(table)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("regular", [True, False])
+def test_arrow_reads_a_regular_csv_file_as_python_csv_does(tmp_path, encoding, regular):
+    rows = [*ROWS, row("(2024)苏0102民初32号", "2024-01-06", dept='民一庭,"二"\n三'),
+            row(" ", "\u3000", "", "", "", ""), []]  # fmt: skip
+    rows.insert(3, [])  # blank records: numbered, skipped
+    if not regular:
+        rows.insert(5, ["(2024)苏0102民初30号", "2024-01-06"])  # Python's csv module reads it
+    path = tmp_path / "cases.csv"
+    path.write_bytes(csv_bytes(rows, encoding=encoding))
+    python, arrow = tmp_path / "python.parquet", tmp_path / "arrow.parquet"
+    header = reader.csv_to_parquet(path, python, arrow=False)
+    assert header == HEADER and pq.read_table(python).num_rows == len(ROWS) + 1 + (not regular)
+    got = reader._arrow_csv_to_parquet(path, arrow, reader.detect_encoding(path.read_bytes()))
+    if not regular:
+        assert got is None
+        return
+    assert got == HEADER
+    assert pq.read_table(arrow).to_pylist() == pq.read_table(python).to_pylist()
 
 
 def test_typed_parquet_columns_give_the_same_result(judges, tmp_path):
@@ -99,7 +146,7 @@ def test_a_missing_column_refuses_the_file_in_both(judges, tmp_path):
     path = tmp_path / "short.parquet"
     path.write_bytes(parquet_bytes([r[:4] for r in ROWS], header=HEADER[:4]))
     with pytest.raises(ApplicationError, match="承办法官"):
-        fastimport.check_parquet(path, con=memory_connection())
+        fastimport.import_file(path, store=CaseStore(tmp_path / "store"))
 
 
 def test_the_fast_import_is_idempotent_and_updates(judges, tmp_path, settings):
@@ -132,4 +179,18 @@ def test_the_command_takes_the_fast_path_and_writes_rejects(judges, tmp_path, se
     rejects = pq.read_table(tmp_path / "big.rejects.parquet").to_pylist()
     assert len(rejects) == len(ROWS) - 6
     assert "unknown court code 苏9999" in " ".join(r["原因"] for r in rejects)
+    assert CaseStore().count() == 6
+
+
+def test_the_command_takes_the_fast_path_for_gbk_csv_and_writes_gbk_rejects(
+    judges, tmp_path, settings
+):
+    settings.CASE_STORE_ROOT = str(tmp_path / "store")
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_bytes(ROWS, encoding="gbk"))
+    out = io.StringIO()
+    call_command("import_cases", str(path), "--path", "fast", stdout=out)
+    assert "set-based" in out.getvalue() and "6 accepted" in out.getvalue()
+    text = (tmp_path / "big.rejects.csv").read_bytes().decode("gb18030")
+    assert text.count("\n") == 1 + len(ROWS) - 6 and "unknown court code 苏9999" in text
     assert CaseStore().count() == 6

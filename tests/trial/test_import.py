@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.trial.files import HEADER, csv_bytes, parquet_bytes, row, xlsx_bytes
+from tongxin.trial import fastimport
 from tongxin.trial import store as store_module
 from tongxin.trial.services import check_file, import_file, store_rows
 from tongxin.trial.store import CaseStore
@@ -102,7 +103,17 @@ def _write(tmp_path, name, data):
     return path
 
 
-def test_the_same_file_twice_changes_nothing_and_a_later_closing_updates(judges, tmp_path):
+def _fast_csv(path, **options):
+    return fastimport.import_file(path, fmt="csv", **options)
+
+
+BOTH_PATHS = pytest.mark.parametrize("import_file", [import_file, _fast_csv], ids=["per-row", "set-based"])  # fmt: skip
+
+
+@BOTH_PATHS
+def test_the_same_file_twice_changes_nothing_and_a_later_closing_updates(
+    judges, tmp_path, import_file
+):
     store = CaseStore()
     path = _write(tmp_path, "cases.csv", csv_bytes(GOOD, encoding="gbk"))
     first = import_file(path)
@@ -121,7 +132,10 @@ def test_the_same_file_twice_changes_nothing_and_a_later_closing_updates(judges,
     assert str(closed[0][0]) == "2024-04-01" and closed[0][1] == "judgment"
 
 
-def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(judges, tmp_path, monkeypatch):
+@BOTH_PATHS
+def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(
+    judges, tmp_path, monkeypatch, import_file
+):
     store = CaseStore()
     import_file(_write(tmp_path, "a.csv", csv_bytes(GOOD[:2])))
     before = (store.manifest(), store.query("SELECT * FROM cases ORDER BY 1"))
@@ -129,11 +143,11 @@ def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(judges, tmp_pa
     real = store_module._write
     calls = []
 
-    def failing(con, sql, params, target):
+    def failing(con, source, target):
         calls.append(target)
         if len(calls) == 2:  # the second partition: the first is already written
             raise OSError("disk full")
-        return real(con, sql, params, target)
+        return real(con, source, target)
 
     monkeypatch.setattr(store_module, "_write", failing)
     other_year = [row("(2023)苏0102民初9号", "2023-05-01"), row("(2024)苏0102民初2号", "2024-01-06", "2024-02-02", "判决")]  # fmt: skip

@@ -1,23 +1,26 @@
-"""The set-based case import for large Parquet files (`manage.py import_cases`).
+"""The set-based case import for large files (`manage.py import_cases`): Parquet, and CSV in
+UTF-8, UTF-8 with BOM, GBK or GB18030 (read once by the per-row path's own CSV reading,
+`reader.csv_to_parquet`, into an uncompressed Parquet file, then the same path).
 
 The per-row path (`services.check_file_to_table`) reads every row into Python; this one lets
 DuckDB read the file and checks every row with set-based SQL, with the per-row path's own
-rules and messages:
+rules and messages (the SQL pieces: `fastsql.py`), in two streaming passes so that memory
+stays bounded whatever the file's size:
 
-- the header is matched by `transfer.checker.read_header` (Chinese/English names);
-- each cell column except the case numbers is cleaned by the per-row cleaner
-  (`transfer.formats.cells.clean`, after the reader's `_cell`) once per DISTINCT value, and
-  joined back (dates, methods, procedures, judges, departments: few distinct values);
-- the case numbers are trimmed and parsed in SQL with `caseno.pattern_source()`, the very
-  pattern the Python parser compiles;
-- courts and judges are joined to tables loaded once from the database; the case types and
-  the statutory limits come from `caseno`'s table and function;
-- the reasons of a rejected row are built in Python for the rejected rows only: its cell
-  faults by `Sheet.row` on its raw cells, its other faults from the facts the SQL computed,
-  by `imports.problem_reasons` (the per-row path's one table of reasons).
+1. **check**: one statement reads the file, cleans each cell, parses the case numbers (a
+   simple pattern and a join to the case-type table), joins courts, judges and statutory
+   limits, computes every rejection fact as a column, and writes the rows in the store's
+   columns with their facts to a staging directory partitioned like the store (filing year,
+   province; rows whose case number does not parse in a partition of their own).
+2. **merge**, one partition at a time (duplicates share a case number, so a partition): the
+   duplicates in the file (an aggregate of the numbers seen twice), the accepted rows handed
+   to `CaseStore.merge` (old rows minus the replaced numbers plus the new ones, one new file
+   per partition, all published by one atomic manifest swap, or none), the rejected rows'
+   facts kept aside.
 
-Accepted rows are written to a Parquet file in a temporary directory and upserted from it
-(`CaseStore.upsert`, one partition at a time, atomic manifest swap). Equivalence with the
+The reasons of a rejected row are built in Python for the rejected rows only: its cell
+faults by `Sheet.row` on its raw cells, its other faults from the facts the SQL computed, by
+`imports.problem_reasons` (the per-row path's one table of reasons). Equivalence with the
 per-row path: tests/trial/test_fastimport.py.
 """
 
@@ -26,240 +29,75 @@ from __future__ import annotations
 import datetime
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tongxin.trial import caseno
+from tongxin.trial import fastsql
+from tongxin.trial.fastsql import ident, lit
 from tongxin.trial.reader import _cell
-from tongxin.trial.store import CaseStore, memory_connection
+from tongxin.trial.store import COLUMNS, CaseStore, memory_connection
 
-FAST_MIN_ROWS = 100_000  # the command's choice: smaller Parquet files take the per-row path
-_SQL_TEXT = ("case_number", "origin_case_number")  # parsed in SQL (one value per row)
-_AMOUNTS = ("enforcement_claimed", "enforcement_recovered")
+FAST_MIN_ROWS = 100_000  # the command's choice: smaller files take the per-row path
+FAST_MIN_BYTES = 10 << 20  # CSV files (rows are not counted before reading)
+_FACTS = ("faulty", "ok", "unknown_court", "unknown_judge", "closed_before", "future",
+          "no_method", "no_closed", "tl_bad", "ex_bad", "bad_origin")  # fmt: skip
 
 
 def parquet_rows_count(path) -> int:
     return pq.ParquetFile(path).metadata.num_rows
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+class _Source:
+    """The file as the view `raw` (_row: the row's number in the file) with its header."""
 
+    def __init__(self, con, path, fmt: str, work: Path):
+        self.extra = False
+        if fmt == "csv":
+            from tongxin.trial.reader import csv_to_parquet
 
-def _ident(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+            target = work / "csv.parquet"
+            self.names = csv_to_parquet(path, target)
+            self.idents = [f"c{i}" for i in range(len(self.names))]
+            self.extra = True
+            con.execute(f"CREATE TEMP VIEW raw AS SELECT * FROM read_parquet({lit(str(target))})")
+            return
+        import pyarrow as pa
 
-
-def _text_sql(column: str) -> str:
-    """`cells._text` of a text cell in SQL: stripped, a leading ' before = + - @ dropped,
-    '' as NULL."""
-    ends = _lit("^" + caseno.SPACES + "|" + caseno.SPACES + "$")
-    # The guards are cheap regular expressions; trim() and translate() with many characters
-    # are not, and few values need them.
-    stripped = (
-        f"CASE WHEN regexp_matches({column}, {ends}) THEN "
-        f"trim({column}, {_lit(caseno.SPACE_CHARS)}) ELSE {column} END"
-    )
-    return (
-        f"nullif(CASE WHEN substr({stripped}, 1, 1) = '''' AND substr({stripped}, 2, 1) IN "
-        f"('=', '+', '-', '@') THEN substr({stripped}, 2) ELSE {stripped} END, '')"
-    )
-
-
-def _macros(con) -> None:
-    pattern = _lit(caseno.pattern_source())
-    # translate() deletes the characters of its second argument beyond the third's length.
-    odd = _lit("[" + caseno.SPACE_CHARS + caseno.WIDE_FROM + "]")
-    squeeze = (
-        f"CASE WHEN regexp_matches(s, {odd}) THEN translate(s, "
-        f"{_lit(caseno.WIDE_FROM + caseno.SPACE_CHARS)}, {_lit(caseno.WIDE_TO)}) ELSE s END"
-    )
-    names = "[" + ", ".join(_lit(g) for g in caseno.GROUPS) + "]"
-    con.execute(f"CREATE MACRO squeeze(s) AS {squeeze}")
-    con.execute(f"CREATE MACRO parts(s) AS regexp_extract(squeeze(s), {pattern}, {names})")
-    con.execute(
-        f"CREATE MACRO parses(s) AS s IS NOT NULL AND regexp_matches(squeeze(s), {pattern}) "
-        "AND TRY_CAST(parts(s).serial AS BIGINT) <> 0"
-    )
-    con.execute(
-        "CREATE MACRO canon(s) AS CASE WHEN parses(s) THEN '(' || parts(s).year || ')' || "
-        "parts(s).court || parts(s).special || parts(s).type || "
-        "CAST(TRY_CAST(parts(s).serial AS BIGINT) AS VARCHAR) || '号' || parts(s).suffix END"
-    )
-
-
-def _reference_tables(con) -> None:
-    from tongxin.orgs.models import Court
-    from tongxin.people.models import Person
-
-    courts = list(Court.objects.values_list("code", "pk"))
-    con.register(
-        "_courts_src",
-        pa.table(
-            {"code": [c for c, _ in courts], "court_id": [p for _, p in courts]},
-            schema=pa.schema([("code", pa.string()), ("court_id", pa.int64())]),
-        ),
-    )
-    con.execute("CREATE TEMP TABLE courts AS SELECT * FROM _courts_src")
-    judges = list(
-        Person.objects.exclude(staff_number="")
-        .filter(court__isnull=False)
-        .values_list("court_id", "staff_number", "pk")
-    )
-    con.register(
-        "_judges_src",
-        pa.table(
-            {
-                "court_id": [j[0] for j in judges],
-                "staff": [j[1] for j in judges],
-                "judge_id": [j[2] for j in judges],
-            },
-            schema=pa.schema(
-                [("court_id", pa.int64()), ("staff", pa.string()), ("judge_id", pa.int64())]
-            ),
-        ),
-    )
-    con.execute(
-        "CREATE TEMP TABLE judges AS SELECT court_id, staff, max(judge_id) AS judge_id "
-        "FROM _judges_src GROUP BY 1, 2"
-    )
-    kinds = caseno.case_types()
-    rows = [
-        (code, kind.category, kind.stage, procedure, caseno.statutory_limit(code, procedure))
-        for code, kind in kinds.items()
-        for procedure in (caseno.ORDINARY, caseno.SIMPLE, caseno.SMALL_CLAIMS)
-    ]
-    con.register(
-        "_types_src",
-        pa.table(
-            {name: [r[i] for r in rows] for i, name in enumerate(
-                ("code", "category", "stage", "procedure", "limit_days"))},
-            schema=pa.schema([("code", pa.string()), ("category", pa.string()),
-                              ("stage", pa.string()), ("procedure", pa.string()),
-                              ("limit_days", pa.int32())]),
-        ),
-    )  # fmt: skip
-    con.execute("CREATE TEMP TABLE case_types AS SELECT * FROM _types_src")
-
-
-def _value_map(con, name: str, field, words, column: str, index: int, where="") -> str:
-    """A table `_map<index>` (v: the raw value, c: the clean value in the store's type, bad:
-    the cell is unreadable, bad_days) from the column's distinct values, cleaned in Python."""
-    from tongxin.transfer.formats.cells import CellError, clean
-    from tongxin.trial.imports import _days
-
-    where = f" WHERE NOT coalesce({where}, false)" if where else ""
-    distinct = con.sql(f"SELECT DISTINCT {column} AS v FROM raw r{where}").to_arrow_table()
-    raw_type = distinct.schema.field("v").type
-    values = distinct.column("v").to_pylist()
-    cleaned, bad, bad_days = [], [], []
-    for value in values:
         try:
-            text = clean(field, _cell(value) if type(value) is str else value, words)
-            bad.append(False)
-        except CellError:
-            text = None
-            bad.append(True)
-        days_bad = False
-        if name in ("time_limit_days", "excluded_days"):
-            try:
-                _days(text)
-            except ValueError:
-                days_bad = True
-            text = int(float(text)) if text not in (None, "") and not days_bad else None
-        elif name in ("filed_on", "closed_on"):
-            text = datetime.date.fromisoformat(text) if text else None
-        elif name in ("enforcement_claimed", "enforcement_recovered"):
-            text = float(text) if text not in (None, "") else None
-        cleaned.append(text)
-        bad_days.append(days_bad)
-    kind = {
-        "time_limit_days": pa.int32(),
-        "excluded_days": pa.int32(),
-        "filed_on": pa.date32(),
-        "closed_on": pa.date32(),
-        "enforcement_claimed": pa.float64(),
-        "enforcement_recovered": pa.float64(),
-    }.get(name, pa.string())
-    table = pa.table(
-        {
-            "v": pa.array(values, raw_type),
-            "c": pa.array(cleaned, kind),
-            "bad": pa.array(bad, pa.bool_()),
-            "bad_days": pa.array(bad_days, pa.bool_()),
-        }
-    )
-    con.register(f"_map{index}_src", table)
-    con.execute(f"CREATE TEMP TABLE _map{index} AS SELECT * FROM _map{index}_src")
-    con.unregister(f"_map{index}_src")
-    return f"_map{index}"
+            self.names = list(pq.ParquetFile(path).schema_arrow.names)
+        except (pa.ArrowException, OSError, ValueError):
+            from django.utils.translation import gettext as _
+
+            from tongxin.core.exceptions import ApplicationError
+
+            raise ApplicationError(
+                _("The file could not be read as %(what)s.") % {"what": "Parquet"}
+            ) from None
+        self.idents = self.names
+        con.execute(
+            "CREATE TEMP VIEW raw AS SELECT * EXCLUDE (file_row_number), file_row_number + 2 AS "
+            f"_row FROM read_parquet({lit(str(path))}, file_row_number = true)"
+        )
+
+    def cells(self, values: tuple, count=None, extra=None) -> tuple:
+        if self.extra:  # a CSV record: its own number of cells
+            values = values[: min(count, len(values))] + tuple(extra or ())
+        return tuple(_cell(v) if type(v) is str else v for v in values)
 
 
-def _columns(con, names, sheet) -> tuple[dict, list, list]:
-    """The clean value of each field as SQL, the fault flags, the joins of the value maps."""
-    from tongxin.trial.imports import KIND
-
-    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall())
-    exprs, faults, joins = {}, [], []
-    for position, (name, index) in enumerate(sheet.index.items()):
-        field = KIND.field(name)
-        column = "r." + _ident(names[index])
-        if name in _SQL_TEXT and types.get(names[index]) == "VARCHAR":
-            text = _text_sql(column)
-            exprs[name] = text
-            faults.append(f"coalesce(length({text}) > {field.max_length}, false)")
-            continue
-        simple = ""
-        if name in _AMOUNTS and types.get(names[index]) == "VARCHAR":
-            # Most amounts are plain (12 or 12.5): their value in SQL; the rest in Python.
-            simple = f"regexp_matches({column}, '^[0-9]{{1,8}}(\\.[0-9]{{1,2}})?$')"
-        table = _value_map(con, name, field, sheet._words.get(name), column, position, simple)
-        joins.append(f"LEFT JOIN {table} ON {column} IS NOT DISTINCT FROM {table}.v")
-        exprs[name] = f"{table}.c"
-        faults.append(f"coalesce({table}.bad, false)")
-        if simple:
-            exprs[name] = f"CASE WHEN {simple} THEN CAST({column} AS DOUBLE) ELSE {table}.c END"
-        if name in ("time_limit_days", "excluded_days"):
-            exprs[name + "_bad"] = f"{table}.bad_days"
-    return exprs, faults, joins
-
-
-def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None = None):
-    """Check a Parquet case file in DuckDB: (ImportResult with its rejects, the path of a
-    Parquet file of the accepted rows in the store's columns, or None; filing years)."""
-    import pyarrow as pa_module
-
-    from tongxin.core.exceptions import ApplicationError
-    from tongxin.transfer.checker import read_header
-    from tongxin.trial.imports import KIND, invalid_case_number, problem_reasons
-    from tongxin.trial.services import ImportResult
-
-    try:
-        names = list(pq.ParquetFile(path).schema_arrow.names)
-    except (pa_module.ArrowException, OSError, ValueError):
-        from django.utils.translation import gettext as _
-
-        raise ApplicationError(
-            _("The file could not be read as %(what)s.") % {"what": "Parquet"}
-        ) from None
-    sheet = read_header(KIND, (1, tuple(names)))
-    result = ImportResult(header=tuple(names))
-    today = today or datetime.date.today()
-    _macros(con)
-    _reference_tables(con)
-    con.execute(
-        "CREATE TEMP VIEW raw AS SELECT * EXCLUDE (file_row_number), file_row_number + 2 AS "
-        f"_row FROM read_parquet({_lit(str(path))}, file_row_number = true)"
-    )
-    exprs, faults, joins = _columns(con, names, sheet)
+def _stage_sql(exprs: dict, faults: list, joins: list, today: datetime.date) -> str:
+    """Every row with the store's columns and its rejection facts (the check, pass 1)."""
 
     def value(name):
         return exprs.get(name, "NULL")
 
-    con.execute(
-        "CREATE TEMP TABLE checked AS SELECT r._row, "
-        f"{value('case_number')} AS num, {value('filed_on')} AS filed_on, "
+    def key(p, t):
+        return (f"'(' || {p}.year || ')' || {p}.court || {t}.special || {t}.code || "
+                f"CAST(TRY_CAST({p}.serial AS BIGINT) AS VARCHAR) || '号' || {p}.suffix")  # fmt: skip
+
+    cells = (
+        f"SELECT r._row, {value('case_number')} AS num, {value('filed_on')} AS filed_on, "
         f"{value('closed_on')} AS closed_on, {value('closing_method')} AS method, "
         f"{value('judge_staff_number')} AS judge, {value('department')} AS department, "
         f"{value('procedure')} AS procedure, {value('time_limit_days')} AS tl, "
@@ -270,78 +108,107 @@ def check_parquet(path, *, con, batch_id: int = 0, today: datetime.date | None =
         f"{value('enforcement_recovered')} AS recovered, "
         f"({' OR '.join(faults) or 'false'}) AS faulty FROM raw r {' '.join(joins)}"
     )
-    # Materialised: DuckDB inlines a view's expressions wherever a column is used.
-    con.execute(
-        "CREATE TEMP TABLE parsed AS SELECT *, parts(num) AS p, parts(origin) AS op FROM checked"
+    parsed = (
+        "SELECT c.*, tt.code AS type_code, coalesce(tt.code IS NOT NULL AND "
+        "TRY_CAST(c.p.serial AS BIGINT) <> 0, false) AS ok, "
+        f"CASE WHEN ot.code IS NOT NULL AND TRY_CAST(c.op.serial AS BIGINT) <> 0 THEN "
+        f"{key('c.op', 'ot')} END AS origin_key, {key('c.p', 'tt')} AS k "
+        f"FROM (SELECT *, parts(num) AS p, parts(origin) AS op FROM ({cells})) c "
+        "LEFT JOIN type_texts tt ON tt.text = c.p.rest LEFT JOIN type_texts ot ON "
+        "ot.text = c.op.rest"
     )
-    con.execute("DROP TABLE checked")
-    con.execute(
-        "CREATE TEMP VIEW facts AS SELECT *, "
-        " coalesce(ok AND NOT faulty AND NOT unknown_court AND NOT unknown_judge AND NOT "
-        "  closed_before AND NOT future AND NOT no_method AND NOT no_closed AND NOT tl_bad "
-        "  AND NOT ex_bad AND NOT bad_origin, false) AS clean FROM ("
-        " SELECT c.*, k.court_id, j.judge_id,"
-        "  ok AND k.court_id IS NULL AS unknown_court,"
-        "  ok AND k.court_id IS NOT NULL AND j.judge_id IS NULL AS unknown_judge,"
-        "  coalesce(closed_on < filed_on, false) AS closed_before,"
-        f"  coalesce(filed_on > DATE '{today.isoformat()}', false) AS future,"
-        "  closed_on IS NOT NULL AND method IS NULL AS no_method,"
-        "  method IS NOT NULL AND closed_on IS NULL AS no_closed,"
-        "  coalesce(origin IS NOT NULL AND origin_key IS NULL, false) AS bad_origin"
-        " FROM (SELECT *,"
-        "   CASE WHEN ok THEN '(' || p.year || ')' || p.court || p.special || p.type || "
-        "   CAST(TRY_CAST(p.serial AS BIGINT) AS VARCHAR) || '号' || p.suffix END AS key,"
-        "   CASE WHEN op.year <> '' AND TRY_CAST(op.serial AS BIGINT) <> 0 THEN '(' || op.year"
-        "   || ')' || op.court || op.special || op.type || CAST(TRY_CAST(op.serial AS BIGINT)"
-        "   AS VARCHAR) || '号' || op.suffix END AS origin_key"
-        "  FROM (SELECT *, coalesce(p.year <> '' AND TRY_CAST(p.serial AS BIGINT) <> 0, false)"
-        "   AS ok FROM parsed)) c"
-        " LEFT JOIN courts k ON c.ok AND k.code = c.p.court"
-        " LEFT JOIN judges j ON j.court_id = k.court_id AND j.staff = c.judge)"
+    facts = (
+        "SELECT c.*, k.court_id, j.judge_id, t.category, t.stage, t.limit_days, "
+        " c.ok AND k.court_id IS NULL AS unknown_court,"
+        " c.ok AND k.court_id IS NOT NULL AND j.judge_id IS NULL AS unknown_judge,"
+        " coalesce(c.closed_on < c.filed_on, false) AS closed_before,"
+        f" coalesce(c.filed_on > DATE '{today.isoformat()}', false) AS future,"
+        " c.closed_on IS NOT NULL AND c.method IS NULL AS no_method,"
+        " c.method IS NOT NULL AND c.closed_on IS NULL AS no_closed,"
+        " coalesce(c.origin IS NOT NULL AND c.origin_key IS NULL, false) AS bad_origin"
+        f" FROM ({parsed}) c LEFT JOIN courts k ON c.ok AND k.code = c.p.court"
+        " LEFT JOIN judges j ON j.court_id = k.court_id AND j.staff = c.judge"
+        " LEFT JOIN case_types t ON c.ok AND t.code = c.type_code"
+        "  AND t.procedure = coalesce(c.procedure, 'ordinary')"
     )
-    con.execute(
-        "CREATE TEMP TABLE decided AS SELECT *, clean AND dup_of IS NULL AS accepted FROM ("
-        " SELECT *, CASE WHEN ok AND NOT faulty AND first_clean < _row THEN first_clean END"
-        "  AS dup_of FROM (SELECT *, min(_row) FILTER (WHERE clean) OVER (PARTITION BY key)"
-        "  AS first_clean FROM facts))"
+    clean = " AND ".join(f"NOT {f}" for f in _FACTS if f != "ok")
+    return (
+        f"SELECT _row, {', '.join(_FACTS)}, coalesce(ok AND {clean}, false) AS clean, "
+        "p.court AS court_code, CASE WHEN ok THEN k END AS case_number, "
+        "CASE WHEN ok THEN CAST(p.year AS SMALLINT) ELSE 0 END AS year, CASE WHEN NOT ok THEN "
+        "'_' WHEN p.court = '最高法' THEN '最高法' ELSE substr(p.court, 1, 1) END AS province, "
+        "p.court AS court, court_id, type_code, category, stage, filed_on, closed_on, "
+        "method AS closing_method, judge, judge_id, department, coalesce(procedure, "
+        "'ordinary') AS procedure, CAST(coalesce(tl, limit_days) AS INTEGER) AS time_limit_days,"
+        " CAST(coalesce(ex, 0) AS INTEGER) AS excluded_days, origin_key AS origin_case_number, "
+        "CAST(claimed AS DOUBLE) AS enforcement_claimed, CAST(recovered AS DOUBLE) AS "
+        f"enforcement_recovered FROM ({facts})"
     )
-    _rejects(con, names, sheet, result, KIND, invalid_case_number, problem_reasons)
-    result.accepted = con.execute("SELECT count(*) FROM decided WHERE accepted").fetchone()[0]
-    if not result.accepted:
-        return result, None, []
-    target = Path(tempfile.mkdtemp(prefix="tongxin-cases-")) / "accepted.parquet"
-    con.execute(
-        "COPY (SELECT key AS case_number, CAST(p.year AS SMALLINT) AS year, CASE WHEN "
-        "p.court = '最高法' THEN '最高法' ELSE substr(p.court, 1, 1) END AS province, "
-        "p.court AS court, court_id, p.type AS type_code, t.category, t.stage, filed_on, "
-        "closed_on, method AS closing_method, judge, judge_id, department, "
-        "coalesce(d.procedure, 'ordinary') AS procedure, CAST(coalesce(tl, t.limit_days) AS "
-        "INTEGER) AS time_limit_days, CAST(coalesce(ex, 0) AS INTEGER) AS excluded_days, "
-        "origin_key AS origin_case_number, CAST(claimed AS DOUBLE) AS enforcement_claimed, "
-        "CAST(recovered AS DOUBLE) AS enforcement_recovered, "
-        f"CAST({int(batch_id)} AS BIGINT) AS batch_id FROM decided d JOIN case_types t ON "
-        "t.code = p.type AND t.procedure = coalesce(d.procedure, 'ordinary') WHERE accepted"
-        f") TO {_lit(str(target))} (FORMAT parquet)"
-    )
-    years = [
-        int(y) for (y,) in con.execute(
-            "SELECT DISTINCT CAST(p.year AS INTEGER) FROM decided WHERE accepted ORDER BY 1"
-        ).fetchall()
-    ]  # fmt: skip
-    return result, target, years
 
 
-def _rejects(con, names, sheet, result, kind, invalid_case_number, problem_reasons) -> None:
-    raw_columns = ", ".join("r." + _ident(name) for name in names)
+def _partitions(con, stage: Path, batch_id: int, years: set):
+    """Pass 2: yield each staged partition (year, province) with the view `_part` of its
+    accepted rows, as `CaseStore.merge` wants; the rejected rows' facts go to `_rejected`."""
+    flags = ", ".join(f"{f} BOOLEAN" for f in _FACTS)
+    con.execute(
+        f"CREATE TEMP TABLE _rejected (_row BIGINT, {flags}, court_code VARCHAR, dup_of BIGINT)"
+    )
+    stored = ", ".join("s." + c for c in COLUMNS if c != "batch_id")
+    facts = ", ".join(f"s.{f}" for f in _FACTS)
+    for directory in sorted(stage.glob("y=*/p=*")):
+        # DuckDB percent-encodes the partition values in directory names
+        year, province = int(directory.parent.name[2:]), unquote(directory.name[2:])
+        files = lit(str(directory / "*.parquet"))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _staged AS SELECT * FROM read_parquet("
+            f"{files}, hive_partitioning = false)"
+        )
+        if year == 0:  # the numbers that do not parse: no duplicates, nothing accepted
+            con.execute(
+                f"INSERT INTO _rejected SELECT _row, {', '.join(_FACTS)}, court_code, NULL "
+                "FROM _staged"
+            )
+            continue
+        # Duplicates in the file: the first clean row of a number is the one kept.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _dups AS SELECT case_number, min(_row) FILTER "
+            "(WHERE clean) AS first_clean FROM _staged GROUP BY 1 HAVING count(*) > 1"
+        )
+        dup_of = "CASE WHEN s.ok AND NOT s.faulty AND d.first_clean < s._row THEN d.first_clean END"
+        con.execute(
+            f"INSERT INTO _rejected SELECT s._row, {facts}, s.court_code, {dup_of} FROM "
+            "_staged s LEFT JOIN _dups d USING (case_number) WHERE NOT s.clean OR "
+            "d.first_clean < s._row"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _part AS SELECT {stored}, CAST({int(batch_id)} AS "
+            "BIGINT) AS batch_id FROM _staged s LEFT JOIN _dups d USING (case_number) WHERE "
+            "s.clean AND NOT coalesce(d.first_clean < s._row, false)"
+        )
+        con.execute("DROP TABLE _staged")
+        if con.execute("SELECT count(*) FROM _part").fetchone()[0]:
+            years.add(year)
+            yield year, province
+        con.execute("DROP TABLE _part")
+
+
+def _rejects(con, source: _Source, sheet, result) -> None:
+    from tongxin.trial.imports import KIND, invalid_case_number, problem_reasons
+
+    if not con.execute("SELECT count(*) FROM _rejected").fetchone()[0]:
+        return
+    raw_columns = ", ".join("r." + ident(name) for name in source.idents)
+    if source.extra:
+        raw_columns += ", r._n, r._extra"
     rows = con.execute(
-        f"SELECT d._row, d.faulty, d.ok, d.p.court, d.unknown_court, d.unknown_judge, "
-        "d.closed_before, d.future, d.no_method, d.no_closed, d.tl_bad, d.ex_bad, "
-        f"d.bad_origin, d.dup_of, {raw_columns} FROM decided d JOIN raw r ON r._row = d._row "
-        "WHERE NOT d.accepted ORDER BY d._row"
+        f"SELECT d._row, {', '.join('d.' + f for f in _FACTS)}, d.court_code, d.dup_of, "
+        f"{raw_columns} FROM _rejected d JOIN raw r ON r._row = d._row ORDER BY d._row"
     ).fetchall()
-    for number, faulty, ok, court, unknown_court, unknown_judge, *rest in rows:
-        closed_before, future, no_method, no_closed, tl_bad, ex_bad, bad_origin, dup_of = rest[:8]
-        cells = tuple(_cell(v) if type(v) is str else v for v in rest[8:])
+    width = len(source.idents)
+    for number, faulty, ok, unknown_court, unknown_judge, *rest in rows:
+        closed_before, future, no_method, no_closed, tl_bad, ex_bad, bad_origin = rest[:7]
+        court, dup_of = rest[7:9]
+        cells = source.cells(tuple(rest[9 : 9 + width]), *rest[9 + width :])
         if faulty:
             _row, cell_faults = sheet.row(number, cells)
             reasons = [f["reason"] for f in cell_faults]
@@ -362,30 +229,54 @@ def _rejects(con, names, sheet, result, kind, invalid_case_number, problem_reaso
                     duplicate_of=dup_of,
                 )  # fmt: skip
             reasons = [
-                f"{sheet.columns.get(name) or kind.field(name).zh}: {reason}"
+                f"{sheet.columns.get(name) or KIND.field(name).zh}: {reason}"
                 for name, reason in problems
             ]
         result.rejected.append((number, cells, "; ".join(reasons)))
 
 
-def import_parquet(path, *, store=None, batch_id: int = 0, today=None, memory_limit="4GB"):
-    """Check a large Parquet case file set-based and upsert its accepted rows (the command):
-    the ImportResult with its counts."""
-    import shutil
+def import_file(
+    path, *, fmt="parquet", store=None, batch_id: int = 0, today=None, memory_limit="3GB",
+    on_partition=None,
+):  # fmt: skip
+    """Check a large case file set-based and upsert its accepted rows (the command): the
+    ImportResult with its rejects and counts. The store changes in one atomic step or not at
+    all (an error or an interruption leaves it as it was)."""
+    from tongxin.transfer.checker import read_header
+    from tongxin.trial.imports import KIND
+    from tongxin.trial.services import ImportResult
 
-    with tempfile.TemporaryDirectory(prefix="tongxin-import-") as spill:
-        con = memory_connection(spill_to=spill, memory_limit=memory_limit)
+    today = today or datetime.date.today()
+    with tempfile.TemporaryDirectory(prefix="tongxin-import-") as work:
+        work = Path(work)
+        con = memory_connection(spill_to=work / "spill", memory_limit=memory_limit)
         try:
-            result, accepted, years = check_parquet(path, con=con, batch_id=batch_id, today=today)
+            con.execute("SET preserve_insertion_order = false")
+            source = _Source(con, path, fmt, work)
+            sheet = read_header(KIND, (1, tuple(source.names)))
+            result = ImportResult(header=tuple(source.names))
+            fastsql.macros(con)
+            fastsql.reference_tables(con)
+            exprs, faults, joins = fastsql.columns(con, source.idents, sheet)
+            stage = work / "stage"
+            # Pass 1. Partition directories y=<year>/p=<province> (rows that do not parse: y=0).
+            con.execute(
+                f"COPY (SELECT *, year AS y, province AS p FROM ("
+                f"{_stage_sql(exprs, faults, joins, today)})) TO {lit(str(stage))} "
+                "(FORMAT parquet, PARTITION_BY (y, p), COMPRESSION uncompressed)"
+            )
+            years: set[int] = set()
+            parts = _partitions(con, stage, batch_id, years)
+            counts = (store or CaseStore()).merge(con, parts, on_partition=on_partition)
+            # each accepted row is inserted, updated or unchanged
+            result.accepted = counts["inserted"] + counts["updated"] + counts["unchanged"]
+            _rejects(con, source, sheet, result)
         finally:
             con.close()
-    if accepted is None:
-        result.counts = {"inserted": 0, "updated": 0, "unchanged": 0, "years": []}
-        return result
-    try:
-        counts = (store or CaseStore()).upsert(accepted)
-    finally:
-        shutil.rmtree(accepted.parent, ignore_errors=True)
-    counts["years"] = years
+    counts["years"] = sorted(years)
     result.counts = counts
     return result
+
+
+def import_parquet(path, **options):
+    return import_file(path, fmt="parquet", **options)

@@ -67,6 +67,118 @@ def csv_rows(handle, *, max_rows: int | None = None) -> Iterator[tuple[int, tupl
         text.detach()
 
 
+def csv_to_parquet(path, target, *, block: int = 100_000, arrow: bool = True) -> list[str]:
+    """Read a CSV case file exactly as `csv_rows` reads it (the encoding detected, the same
+    records, blank ones skipped, cells stripped) into an uncompressed Parquet file for the
+    set-based import: text columns c0.. (the header's width; missing cells null), `_row` (the
+    record's number, as `csv_rows` numbers it), `_n` (the record's number of cells) and
+    `_extra` (its cells beyond the header's, when it has more). Returns the header's cells."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with open(path, "rb") as handle:
+        encoding = detect_encoding(handle.read(_PROBE))
+    header = _arrow_csv_to_parquet(path, target, encoding) if arrow else None
+    if header is not None:
+        return header
+    with open(path, encoding=encoding, errors="replace", newline="") as text:
+        records = enumerate(_guarded(csv.reader(text), csv.Error), start=1)
+        header = None
+        for _number, cells in records:
+            if any(c.strip() for c in cells):
+                header = [str(_cell(c.strip())) for c in cells]
+                break
+        if header is None:
+            return []
+        width = len(header)
+        fields = [pa.field(f"c{i}", pa.string()) for i in range(width)]
+        schema = pa.schema(fields + [pa.field("_row", pa.int64()), pa.field("_n", pa.int32()),
+                                     pa.field("_extra", pa.list_(pa.string()))])  # fmt: skip
+        with pq.ParquetWriter(target, schema, compression="none") as writer:
+            while True:
+                rows, numbers, counts, extras = [], [], [], []
+                for number, cells in records:
+                    stripped = [c.strip() for c in cells]
+                    if not any(stripped):
+                        continue
+                    count = len(stripped)
+                    numbers.append(number)
+                    counts.append(count)
+                    if count == width:
+                        rows.append(stripped)
+                        extras.append(None)
+                    else:
+                        rows.append((stripped + [None] * width)[:width])
+                        extras.append(stripped[width:] or None)
+                    if len(rows) >= block:
+                        break
+                if not rows:
+                    break
+                columns = [pa.array(c, pa.string()) for c in zip(*rows, strict=True)]
+                columns += [pa.array(numbers, pa.int64()), pa.array(counts, pa.int32()),
+                            pa.array(extras, pa.list_(pa.string()))]  # fmt: skip
+                writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+    return header
+
+
+def _arrow_csv_to_parquet(path, target, encoding: str) -> list[str] | None:
+    """`csv_to_parquet` by Arrow's CSV reader (C++, streaming) for a regular file: every
+    record has the header's number of cells, none is empty, the text decodes without error.
+    Records are then what Python's csv module reads, in the same order: a data row's number
+    is its index + 2; cells are stripped of the same characters as str.strip(); records
+    whose cells are all blank are dropped (csv_rows skips them). None: the file is not
+    regular (the caller reads it with Python's csv module)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+
+    from tongxin.trial.caseno import SPACE_CHARS
+
+    with open(path, encoding=encoding, errors="replace", newline="") as text:
+        first = next(csv.reader(text), None)
+    if not first or not any(c.strip() for c in first) or any("\n" in c or "\r" in c for c in first):
+        return None
+    header = [str(_cell(c.strip())) for c in first]
+    names = [f"c{i}" for i in range(len(header))]
+
+    try:
+        reader = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(
+                column_names=names, skip_rows=1, encoding=encoding,
+                block_size=16 << 20,
+            ),
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+        schema = pa.schema([pa.field(n, pa.string()) for n in names]
+                           + [pa.field("_row", pa.int64()), pa.field("_n", pa.int32()),
+                              pa.field("_extra", pa.list_(pa.string()))])  # fmt: skip
+        done = 0
+        with pq.ParquetWriter(target, schema, compression="none") as writer:
+            for batch in reader:
+                cells = [pc.utf8_trim(c, SPACE_CHARS) for c in batch.columns]
+                numbers = pa.array(range(done + 2, done + 2 + batch.num_rows), pa.int64())
+                done += batch.num_rows
+                blank = pc.equal(pc.binary_length(cells[0]), 0)
+                for column in cells[1:]:
+                    blank = pc.and_(blank, pc.equal(pc.binary_length(column), 0))
+                table = pa.Table.from_arrays(
+                    [*cells, numbers, pa.nulls(batch.num_rows, pa.int32()).fill_null(len(names)),
+                     pa.nulls(batch.num_rows, pa.list_(pa.string()))], schema=schema,
+                )  # fmt: skip
+                writer.write_table(table.filter(pc.invert(blank)))
+    except Exception:  # noqa: BLE001 - irregular or undecodable: Python's csv module reads it
+        return None
+    return header
+
+
 def _unreadable(what: str):
     from django.utils.translation import gettext as _
 

@@ -144,110 +144,94 @@ class CaseStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def upsert(self, table: pa.Table | Path, *, on_partition=None) -> dict:
+    def upsert(self, table: pa.Table, *, on_partition=None) -> dict:
         """Insert or replace (by case number; the last row of a number wins) the rows of an
-        Arrow table with SCHEMA (or of a Parquet file with SCHEMA's columns: the set-based
-        import, which DuckDB reads and spills without holding it in memory), atomically.
-        Returns {"inserted", "updated", "unchanged"}. `on_partition(done, total)` is called
-        after each partition file is written."""
-        if isinstance(table, pa.Table):
-            table = table.select(COLUMNS).cast(SCHEMA)
+        Arrow table with SCHEMA, atomically. Returns {"inserted", "updated", "unchanged"}.
+        `on_partition(done, total)` is called after each partition file is written."""
+        table = table.select(COLUMNS).cast(SCHEMA)
+        con = memory_connection()
+        try:
+            con.register("_raw", table)
+            self._last_of_each(con)
+            parts = con.execute("SELECT DISTINCT year, province FROM _new ORDER BY 1, 2").fetchall()
+
+            def partitions():
+                for year, province in parts:
+                    con.execute(
+                        "CREATE OR REPLACE TEMP VIEW _part AS SELECT * FROM _new WHERE "
+                        f"year = {int(year)} AND province = '{_quote(province)}'"
+                    )
+                    yield year, province
+
+            return self.merge(con, partitions(), total=len(parts), on_partition=on_partition)
+        finally:
+            con.close()
+
+    def merge(self, con, partitions, *, total=None, on_partition=None) -> dict:
+        """Insert or replace, atomically, the rows of the partitions `partitions` yields: each
+        (year, province) it yields, the view or table `_part` on `con` holds that partition's
+        new rows (SCHEMA's columns, one row per case number). The set-based import streams its
+        partitions through here one at a time (bounded memory). A partition's new file is the
+        old rows minus the replaced case numbers plus the new rows; nothing is visible before
+        the manifest swap, and a failure removes the files written."""
         with self._locked():
             manifest = self.manifest()
-            con = memory_connection()
             written: list[Path] = []
             try:
-                if isinstance(table, pa.Table):
-                    con.register("_raw", table)
-                else:
-                    con.execute(
-                        f"CREATE TEMP VIEW _raw AS SELECT {', '.join(COLUMNS)} FROM "
-                        f"read_parquet('{_quote(str(table))}')"
-                    )
-                # The last row of each case number in the file wins (the set-based import
-                # gives each number once: no ordering to keep).
-                if not isinstance(table, pa.Table):
-                    con.execute("CREATE TEMP TABLE _new AS SELECT * FROM _raw")
-                else:
-                    self._last_of_each(con)
-                parts = con.execute(
-                    "SELECT DISTINCT year, province FROM _new ORDER BY 1, 2"
-                ).fetchall()
                 counts = {"inserted": 0, "updated": 0, "unchanged": 0}
                 files = dict(manifest["files"])
                 token = secrets.token_hex(6)
-                for done, (year, province) in enumerate(parts, start=1):
+                for done, (year, province) in enumerate(partitions, start=1):
                     key = f"year={year}/province={province}"
-                    old = files.get(key)
                     target = self.root / "cases" / key / f"part-{token}.parquet"
+                    source = self._partition_source(con, files.get(key), key, counts)
+                    if source is None:
+                        continue
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    where = "year = ? AND province = ?"
-                    if old:
-                        old_path = str(self.root / "cases" / key / old)
-                        con.execute(
-                            f"CREATE OR REPLACE TEMP VIEW _old AS SELECT * FROM "
-                            f"read_parquet('{_quote(old_path)}')"
-                        )
-                        new_cols = ", ".join(f"n.{c}" for c in COLUMNS if c != "batch_id")
-                        old_cols = ", ".join(f"o.{c}" for c in COLUMNS if c != "batch_id")
-                        same, changed = con.execute(
-                            f"SELECT count(*) FILTER (WHERE ({new_cols}) IS NOT DISTINCT FROM "
-                            f"({old_cols})), count(*) FILTER (WHERE ({new_cols}) IS DISTINCT "
-                            f"FROM ({old_cols})) FROM _new n JOIN _old o USING (case_number) "
-                            f"WHERE n.{where.replace(' AND ', ' AND n.')}",
-                            [year, province],
-                        ).fetchone()
-                        fresh = (
-                            con.execute(
-                                f"SELECT count(*) FROM _new WHERE {where}", [year, province]
-                            ).fetchone()[0]
-                            - same
-                            - changed
-                        )
-                        counts["unchanged"] += same
-                        counts["updated"] += changed
-                        counts["inserted"] += fresh
-                        if not changed and not fresh:
-                            continue
-                        # Unchanged rows keep their old version (and batch) so a second run
-                        # of the same file leaves the store's content as it was.
-                        source = (
-                            "SELECT * FROM _old WHERE case_number NOT IN (SELECT case_number "
-                            f"FROM _new WHERE {where}) UNION ALL SELECT * FROM _new n WHERE "
-                            f"{where} AND NOT EXISTS (SELECT 1 FROM _old o WHERE o.case_number"
-                            f" = n.case_number AND ({old_cols}) IS NOT DISTINCT FROM "
-                            f"({new_cols})) UNION ALL SELECT * FROM _old o WHERE EXISTS ("
-                            f"SELECT 1 FROM _new n WHERE n.{where.replace(' AND ', ' AND n.')}"
-                            f" AND o.case_number = n.case_number AND ({old_cols}) IS NOT "
-                            f"DISTINCT FROM ({new_cols}))"
-                        )
-                        params = [year, province] * 3
-                    else:
-                        counts["inserted"] += con.execute(
-                            f"SELECT count(*) FROM _new WHERE {where}", [year, province]
-                        ).fetchone()[0]
-                        source = f"SELECT * FROM _new WHERE {where}"
-                        params = [year, province]
-                    _write(
-                        con,
-                        f"SELECT {', '.join(COLUMNS)} FROM ({source}) ORDER BY "
-                        "court, filed_on, case_number",
-                        params,
-                        target,
-                    )
                     written.append(target)
+                    _write(con, source, target)
                     files[key] = target.name
                     if on_partition is not None:
-                        on_partition(done, len(parts))
+                        on_partition(done, total)
                 if written:
                     self._publish(manifest, files)
             except BaseException:
                 for path in written:
                     path.unlink(missing_ok=True)
                 raise
-            finally:
-                con.close()
         return counts
+
+    def _partition_source(self, con, old: str | None, key: str, counts: dict) -> str | None:
+        """The rows of the partition's new file as SQL over `_part` (None: nothing changes),
+        counting its inserted, updated and unchanged rows."""
+        if not old:
+            counts["inserted"] += con.execute("SELECT count(*) FROM _part").fetchone()[0]
+            return "SELECT * FROM _part"
+        old_path = str(self.root / "cases" / key / old)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW _old AS SELECT * FROM read_parquet('{_quote(old_path)}')"
+        )
+        new_cols = ", ".join(f"n.{c}" for c in COLUMNS if c != "batch_id")
+        old_cols = ", ".join(f"o.{c}" for c in COLUMNS if c != "batch_id")
+        same, changed, total = con.execute(
+            f"SELECT count(*) FILTER (WHERE ({new_cols}) IS NOT DISTINCT FROM ({old_cols})), "
+            f"count(*) FILTER (WHERE o.case_number IS NOT NULL AND ({new_cols}) IS DISTINCT FROM "
+            f"({old_cols})), count(*) FROM _part n LEFT JOIN _old o USING (case_number)"
+        ).fetchone()
+        counts["unchanged"] += same
+        counts["updated"] += changed
+        counts["inserted"] += total - same - changed
+        if same == total:
+            return None
+        # Unchanged rows keep their old version (and batch) so a second run of the same file
+        # leaves the store's content as it was.
+        return (
+            "SELECT * FROM _old WHERE case_number NOT IN (SELECT case_number FROM _part) "
+            "UNION ALL SELECT * FROM _part n WHERE NOT EXISTS (SELECT 1 FROM _old o WHERE "
+            f"o.case_number = n.case_number AND ({old_cols}) IS NOT DISTINCT FROM ({new_cols})) "
+            "UNION ALL SELECT * FROM _old o WHERE EXISTS (SELECT 1 FROM _part n WHERE "
+            f"o.case_number = n.case_number AND ({old_cols}) IS NOT DISTINCT FROM ({new_cols}))"
+        )
 
     @staticmethod
     def _last_of_each(con) -> None:
@@ -324,9 +308,23 @@ def _arrow(con, sql: str, params) -> pa.Table:
         return con.execute(sql, params).to_arrow_table()
 
 
-def _write(con, sql: str, params: list, target: Path) -> None:
-    table = _arrow(con, sql, params)
-    pq.write_table(table.cast(SCHEMA), target, compression="zstd", row_group_size=256_000)
+_DUCK_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int16(): "SMALLINT",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.date32(): "DATE",
+    pa.float64(): "DOUBLE",
+}
+TYPED = ", ".join(f"CAST({f.name} AS {_DUCK_TYPES[f.type]}) AS {f.name}" for f in SCHEMA)
+
+
+def _write(con, source: str, target: Path) -> None:
+    """One partition file, written by DuckDB (zstd; sorted by court and filing date)."""
+    con.execute(
+        f"COPY (SELECT {TYPED} FROM ({source}) ORDER BY court, filed_on) TO "
+        f"'{_quote(str(target))}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 256000)"
+    )
 
 
 def store() -> CaseStore:

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tongxin.core.exceptions import ApplicationError
-from tongxin.trial.fastimport import FAST_MIN_ROWS, import_parquet, parquet_rows_count
+from tongxin.trial.fastimport import FAST_MIN_BYTES, FAST_MIN_ROWS, import_file, parquet_rows_count
 from tongxin.trial.reader import detect_encoding, file_format, write_rejects
 from tongxin.trial.services import check_file_to_table, store_table
 
@@ -26,8 +26,9 @@ class Command(BaseCommand):
             choices=("auto", "fast", "per-row"),
             default="auto",
             help="auto: Parquet files of at least "
-            f"{FAST_MIN_ROWS:,} rows are checked set-based in DuckDB "
-            "(tongxin/trial/fastimport.py), others row by row; the result is the same.",
+            f"{FAST_MIN_ROWS:,} rows and CSV files of at least {FAST_MIN_BYTES >> 20} MB are "
+            "checked set-based in DuckDB (tongxin/trial/fastimport.py), others row by row; "
+            "the result is the same.",
         )
 
     def handle(self, *args, files, no_rejects_file: bool, path: str = "auto", **options):
@@ -41,13 +42,17 @@ class Command(BaseCommand):
             with open(path, "rb") as handle:
                 fmt = file_format(handle)
                 encoding = detect_encoding(handle.read(1 << 20)) if fmt == "csv" else "utf-8"
-                fast = fmt == "parquet" and (
-                    choice == "fast"
-                    or (choice == "auto" and parquet_rows_count(path) >= FAST_MIN_ROWS)
+                large = (
+                    parquet_rows_count(path) >= FAST_MIN_ROWS
+                    if fmt == "parquet"
+                    else path.stat().st_size >= FAST_MIN_BYTES
+                )
+                fast = fmt in ("parquet", "csv") and (
+                    choice == "fast" or (choice == "auto" and large)
                 )
                 try:
                     if fast:
-                        result = import_parquet(path)
+                        result = import_file(path, fmt=fmt)
                         counts = result.counts
                     else:
                         result, table = check_file_to_table(handle, batch_id=0)
