@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from tongxin.core.exceptions import ApplicationError
+from tongxin.transfer import commit as committing
 from tongxin.transfer import downloads, registry, services
 
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 f"{batch.unchanged_count} unchanged, {batch.rejected_count} rows rejected (batch {batch.pk})."
             )
             if commit:
-                commit.import_commit(actor=actor, batch=batch)
+                committing.import_commit(actor=actor, batch=batch)
                 self.stdout.write("Committed.")
         except ApplicationError as error:
             raise CommandError(str(error.message)) from error
