@@ -190,3 +190,15 @@ def test_the_command_refuses_a_missing_file(tmp_path):
 
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_cases", str(tmp_path / "nothing.csv"))
+
+
+def test_a_file_longer_than_the_row_limit_is_refused_not_cut_short(judges, monkeypatch):
+    from tongxin.core.exceptions import ApplicationError
+    from tongxin.transfer.registry import ImportKind
+
+    monkeypatch.setattr(ImportKind, "row_limit", property(lambda self: 3))
+    three = [row(f"(2024)苏0102民初{n}号", "2024-01-05") for n in range(1, 4)]
+    _rejected, accepted = reasons(csv_bytes(three))
+    assert len(accepted) == 3  # exactly the limit: read whole
+    with pytest.raises(ApplicationError, match="more than 3 rows"):
+        check_file(io.BytesIO(csv_bytes([*three, row("(2024)苏0102民初4号", "2024-01-05")])))

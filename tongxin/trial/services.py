@@ -136,12 +136,14 @@ def check_file_to_table(handle, *, batch_id: int, chunk: int = 2_000):
 
 
 def _check(handle, *, chunk: int, sink) -> ImportResult:
-    from tongxin.transfer.checker import read_header
+    from tongxin.transfer.checker import read_header, too_many_rows
     from tongxin.trial.imports import CASES, KIND
 
     CASES.reset()
     result = ImportResult()
-    with closing(KIND.reader(handle, max_rows=KIND.row_limit)) as rows:
+    limit = KIND.row_limit
+    # One row more than the limit is read, so a longer file is refused, never cut short.
+    with closing(KIND.reader(handle, max_rows=limit + 1)) as rows:
         first = next(rows, None)
         sheet = read_header(KIND, first)
         result.header = tuple(first[1]) if first else ()
@@ -167,7 +169,9 @@ def _check(handle, *, chunk: int, sink) -> ImportResult:
 
         accepted: list = []
 
-        for number, cells in rows:
+        for count, (number, cells) in enumerate(rows, start=1):
+            if count > limit:
+                raise too_many_rows(limit)
             row, faults = sheet.row(number, cells)
             block.append((row, cells, faults))
             if len(block) >= chunk:
