@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Length, Trim
@@ -72,9 +73,9 @@ class OrgRow:
     is_active: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Held:
-    """A held meeting as it counts for one organisation."""
+class Held(NamedTuple):
+    """A held meeting as it counts for one organisation (a tuple: a million of them are
+    made at national scale)."""
 
     meeting_id: int
     held_on: datetime.date
@@ -185,50 +186,62 @@ class ActivityRule(Rule):
             return None
         return rule, start, end, frozenset(rule.kinds)
 
+    def plan(self, facts: Facts, court_path: str) -> list:
+        """The rule's entry (see `_plan`) for each month of the facts, None where it has no
+        enabled version: the same for every organisation of a court."""
+        return [self._plan(facts, court_path, m) for m in facts.months]
+
+    def line(self, facts: Facts, org: OrgRow, plan: list, held, month_ends: list):
+        """(month index, code, version, start, end, counted, considered) for each month the
+        rule applies to the organisation, `held` its meetings of the activity in the order
+        held (the date, then the id)."""
+        today = facts.today
+        period_key, in_period, memo = None, (), {}
+        for index, (month, last_day, entry) in enumerate(zip(facts.months, month_ends, plan, strict=True)):  # fmt: skip
+            if entry is None:
+                continue
+            rule, start, end, kinds = entry
+            if org.kind not in kinds:
+                continue
+            if org.founded_on is not None and org.founded_on > start:
+                continue
+            if rule.needs == "committee" and not facts.has_committee(org.id, start):
+                continue
+            counted = considered = ()
+            if month > today:
+                code = NOT_DUE
+            else:
+                if period_key != (start, rule.pk):
+                    period_key, memo = (start, rule.pk), {}
+                    in_period = [m for m in held if start <= m.held_on <= end]
+                upto = min(last_day, today)
+                seen = sum(1 for m in in_period if m.held_on <= upto)
+                if seen not in memo:  # the months of a period with the same meetings
+                    memo[seen] = judge_period(rule, in_period, upto)
+                code, counted, considered = memo[seen]
+                if code != COMPLIANT and (
+                    last_day < end or today <= end + datetime.timedelta(days=rule.late_days)
+                ):
+                    code = NOT_DUE
+            yield index, code, rule, start, end, counted, considered
+
     def evaluate(self, facts: Facts, settings):
         label = str(self.label)
         plans: dict[str, list] = {}
         month_ends = [month_end(m) for m in facts.months]
-        today = facts.today
         for org in facts.orgs:
             if not org.is_active:
                 continue
             plan = plans.get(org.court_path)
             if plan is None:
-                plan = plans[org.court_path] = [
-                    self._plan(facts, org.court_path, m) for m in facts.months
-                ]
+                plan = plans[org.court_path] = self.plan(facts, org.court_path)
             held = facts.held.get((org.id, self.code), ())
-            period_key, in_period, memo = None, (), {}
-            for month, last_day, entry in zip(facts.months, month_ends, plan, strict=True):
-                if entry is None:
-                    continue
-                rule, start, end, kinds = entry
-                if org.kind not in kinds:
-                    continue
-                if org.founded_on is not None and org.founded_on > start:
-                    continue
-                if rule.needs == "committee" and not facts.has_committee(org.id, start):
-                    continue
-                counted = considered = ()
-                if month > today:
-                    code = NOT_DUE
-                else:
-                    if period_key != (start, rule.pk):
-                        period_key, memo = (start, rule.pk), {}
-                        in_period = [m for m in held if start <= m.held_on <= end]
-                    upto = min(last_day, today)
-                    seen = sum(1 for m in in_period if m.held_on <= upto)
-                    if seen not in memo:  # the months of a period with the same meetings
-                        memo[seen] = judge_period(rule, in_period, upto)
-                    code, counted, considered = memo[seen]
-                    if code != COMPLIANT and (
-                        last_day < end or today <= end + datetime.timedelta(days=rule.late_days)
-                    ):
-                        code = NOT_DUE
+            for index, code, rule, start, end, counted, considered in self.line(
+                facts, org, plan, held, month_ends
+            ):
                 yield Verdict(
-                    self.code, org.name, "", code, "", label, org.id, month, code, rule.pk,
-                    (start, end), counted, considered,
+                    self.code, org.name, "", code, "", label, org.id, facts.months[index], code,
+                    rule.pk, (start, end), counted, considered,
                 )  # fmt: skip
 
 
@@ -305,8 +318,17 @@ class Cell:
     verdicts: list[Verdict]
 
 
-def judge(facts: Facts) -> dict[tuple[int, datetime.date], Cell]:
-    """Every (organisation, month) cell: the worst verdict of the rules that apply."""
+def judge(facts: Facts):
+    """Every (organisation, month) cell: the worst verdict of the rules that apply (a
+    mapping (organisation id, month) → Cell, see `grid.Grid`)."""
+    from tongxin.meetings.grid import judge_grid
+
+    return judge_grid(facts)
+
+
+def judge_each(facts: Facts) -> dict[tuple[int, datetime.date], Cell]:
+    """What `judge` gives, by running the rule set verdict by verdict and folding them into
+    cells: the reference the grid is tested against (tests/meetings/test_grid.py)."""
     cells = {
         (org.id, month): Cell(org.id, month, NOT_APPLICABLE, "", [])
         for org in facts.orgs

@@ -1,0 +1,175 @@
+"""The heat map's cells for many organisations at once, judged once per distinct case.
+
+`ActivityRule.line` judges one organisation's months for one activity. What it returns
+depends on nothing of the organisation but its court's plan (the versions in force month by
+month), its kind, its founding day, its committee posts (for rules that need a committee)
+and its meetings of the activity, and of a meeting on nothing but its month, whether it was
+held by today, its minutes, its sign-off and (for rules with a quorum) its attendance counts:
+periods are whole months and a month is judged as of its last day, or as of today. Thousands
+of organisations share such a signature (a plan and a pattern of meetings), so `judge_grid`
+calls `line` once per distinct signature, with the meetings numbered by position, and gives
+each organisation the result with its own meeting ids. The worst verdict of each cell is
+folded once per distinct combination of lines too.
+
+The result is a read-only mapping (organisation id, month) → `Cell`, the same as folding the
+verdicts of `run(RULES, facts)` (`compliance.judge_each`; tests/meetings/test_grid.py compares
+them on random data). A cell's `Cell` and its verdicts are made when it is read; `row(org)`
+gives the (code, activity) of every month without them, which is what a whole country's
+tally needs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+
+from tongxin.meetings.compliance import (
+    NOT_APPLICABLE,
+    RULES,
+    SEVERITY,
+    Cell,
+    Facts,
+    Held,
+    Verdict,
+    month_end,
+)
+
+RANK = {code: n for n, code in enumerate(SEVERITY)}
+
+
+class Grid(Mapping):
+    """(organisation id, month) → Cell for every organisation and month of the facts."""
+
+    def __init__(self, facts: Facts, rows: dict, parts: dict, labels: dict):
+        self.facts = facts
+        self._rows = rows  # org id → ((code, activity) per month)
+        self._parts = parts  # org id → [(activity, line, meetings)]
+        self._labels = labels
+        self._index = {month: i for i, month in enumerate(facts.months)}
+        self._names = {org.id: org.name for org in facts.orgs}
+
+    def __len__(self) -> int:
+        return len(self._rows) * len(self.facts.months)
+
+    def __iter__(self) -> Iterator[tuple[int, datetime.date]]:
+        months = self.facts.months
+        return ((org_id, month) for org_id in self._rows for month in months)
+
+    def __getitem__(self, key) -> Cell:
+        org_id, month = key
+        row, index = self._rows[org_id], self._index[month]
+        code, rule = row[index]
+        verdicts = []
+        for activity, line, held in self._parts[org_id]:
+            entry = line[index]
+            if entry is None:
+                continue
+            v_code, version, start, end, counted, considered = entry
+            verdicts.append(
+                Verdict(
+                    activity,
+                    self._names[org_id],
+                    "",
+                    v_code,
+                    "",
+                    self._labels[activity],
+                    org_id,
+                    month,
+                    v_code,
+                    version.pk,
+                    (start, end),
+                    tuple(held[i].meeting_id for i in counted),
+                    tuple(held[i].meeting_id for i in considered),
+                )  # fmt: skip
+            )
+        return Cell(org_id, month, code, rule, verdicts)
+
+    def row(self, org_id: int) -> tuple[tuple[str, str], ...]:
+        """(code, activity shown) of each month of an organisation, without making cells."""
+        return self._rows[org_id]
+
+
+def _signature(held, today: datetime.date, quorum: bool) -> tuple:
+    """What of the meetings `line` reads (see the module's docstring), in their order."""
+    if quorum:
+        return tuple(
+            (d.year * 12 + d.month, d <= today, m, s, v, p) for _i, d, m, s, v, p in held
+        )  # fmt: skip
+    return tuple((d.year * 12 + d.month, d <= today, m, s) for _i, d, m, s, _v, _p in held)
+
+
+def judge_grid(facts: Facts) -> Grid:
+    today = facts.today
+    n_months = len(facts.months)
+    month_ends = [month_end(m) for m in facts.months]
+    rules = list(RULES.values())
+    labels = {rule.code: str(rule.label) for rule in rules}
+    empty = ((NOT_APPLICABLE, ""),) * n_months
+    # A court's plans depend on which courts with versions of their own are above it.
+    version_paths = sorted({path for rows in facts.versions.values() for path, _row in rows})
+    reach: dict[str, tuple] = {}
+    court_plans: dict[tuple, list] = {}
+    lines: dict[tuple, tuple] = {}  # signature → (number, line)
+    folded: dict[tuple, tuple] = {}  # the lines' numbers → row
+    rows: dict[int, tuple] = {}
+    parts: dict[int, list] = {}
+    for org in facts.orgs:
+        if not org.is_active:
+            rows[org.id], parts[org.id] = empty, []
+            continue
+        above = reach.get(org.court_path)
+        if above is None:
+            above = reach[org.court_path] = tuple(
+                p for p in version_paths if org.court_path.startswith(p)
+            )
+        plans = court_plans.get(above)
+        if plan_missing := plans is None:
+            plans = court_plans[above] = []
+        mine, numbers = [], []
+        for number, rule in enumerate(rules):
+            if plan_missing:
+                plan = rule.plan(facts, org.court_path)
+                entries = [e for e in plan if e is not None]
+                plans.append((
+                    plan,
+                    tuple(None if e is None else (e[0].pk, e[1]) for e in plan),
+                    frozenset().union(*(e[3] for e in entries)),
+                    any(e[0].quorum_num for e in entries),
+                    any(e[0].needs == "committee" for e in entries),
+                ))  # fmt: skip
+            plan, fingerprint, kinds, quorum, needs_committee = plans[number]
+            if org.kind not in kinds:
+                continue
+            held = facts.held.get((org.id, rule.code), ())
+            key = (
+                fingerprint, number, org.kind, org.founded_on,
+                tuple(facts.committee.get(org.id, ())) if needs_committee else None,
+                _signature(held, today, quorum),
+            )  # fmt: skip
+            found = lines.get(key)
+            if found is None:
+                numbered = [Held(i, *m[1:]) for i, m in enumerate(held)]
+                line = [None] * n_months
+                for index, *entry in rule.line(facts, org, plan, numbered, month_ends):
+                    code, version, start, end, counted, considered = entry
+                    line[index] = (code, version, start, end, counted, considered)
+                found = lines[key] = (len(lines), tuple(line) if any(line) else None)
+            if found[1] is not None:
+                mine.append((rule.code, found[1], held))
+                numbers.append(found[0])
+        key = tuple(numbers)
+        row = folded.get(key)
+        if row is None:
+            row = folded[key] = _fold([(activity, line) for activity, line, _h in mine], empty)
+        rows[org.id], parts[org.id] = row, mine
+    return Grid(facts, rows, parts, labels)
+
+
+def _fold(lines: list, empty: tuple) -> tuple:
+    """The worst verdict of each month, and its activity (the first of the worst)."""
+    row = list(empty)
+    for activity, line in lines:
+        for index, entry in enumerate(line):
+            if entry is not None and RANK[entry[0]] < RANK[row[index][0]]:
+                row[index] = (entry[0], activity)
+    return tuple(row)
