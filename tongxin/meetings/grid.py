@@ -4,7 +4,8 @@
 depends on nothing of the organisation but its court's plan (the versions in force month by
 month), its kind, its founding day, its committee posts (for rules that need a committee)
 and its meetings of the activity, and of a meeting on nothing but its month, whether it was
-held by today, its minutes, its sign-off and (for rules with a quorum) its attendance counts:
+held by today, its minutes, its sign-off and (for rules with a quorum) whether each version finds it
+quorate:
 periods are whole months and a month is judged as of its last day, or as of today. Thousands
 of organisations share such a signature (a plan and a pattern of meetings), so `judge_grid`
 calls `line` once per distinct signature, with the meetings numbered by position, and gives
@@ -32,6 +33,7 @@ from tongxin.meetings.compliance import (
     Held,
     Verdict,
     month_end,
+    quorum_met,
 )
 
 RANK = {code: n for n, code in enumerate(SEVERITY)}
@@ -64,7 +66,7 @@ class Grid(Mapping):
             entry = line[index]
             if entry is None:
                 continue
-            v_code, version, start, end, counted, considered = entry
+            (v_code, counted, considered), version, start, end, places = entry
             verdicts.append(
                 Verdict(
                     activity,
@@ -78,8 +80,8 @@ class Grid(Mapping):
                     v_code,
                     version.pk,
                     (start, end),
-                    tuple(held[i].meeting_id for i in counted),
-                    tuple(held[i].meeting_id for i in considered),
+                    tuple(held[places[i]].meeting_id for i in counted),
+                    tuple(held[places[i]].meeting_id for i in considered),
                 )  # fmt: skip
             )
         return Cell(org_id, month, code, rule, verdicts)
@@ -89,13 +91,16 @@ class Grid(Mapping):
         return self._rows[org_id]
 
 
-def _signature(held, today: datetime.date, quorum: bool) -> tuple:
-    """What of the meetings `line` reads (see the module's docstring), in their order."""
-    if quorum:
-        return tuple(
-            (d.year * 12 + d.month, d <= today, m, s, v, p) for _i, d, m, s, v, p in held
-        )  # fmt: skip
-    return tuple((d.year * 12 + d.month, d <= today, m, s) for _i, d, m, s, _v, _p in held)
+def _signature(held, today: datetime.date, quorum: tuple) -> tuple:
+    """What of the meetings `line` reads (see the module's docstring), in their order; of
+    the attendance, only whether each version with a quorum in the plan finds it met."""
+    if not quorum:
+        return tuple((d.year * 12 + d.month, d <= today, m, s) for _i, d, m, s, _v, _p in held)
+    return tuple(
+        (m.held_on.year * 12 + m.held_on.month, m.held_on <= today, m.has_minutes, m.signed,
+         *(quorum_met(rule, m) for rule in quorum))
+        for m in held
+    )  # fmt: skip
 
 
 def judge_grid(facts: Facts) -> Grid:
@@ -110,6 +115,8 @@ def judge_grid(facts: Facts) -> Grid:
     reach: dict[str, tuple] = {}
     court_plans: dict[tuple, list] = {}
     lines: dict[tuple, tuple] = {}  # signature → (number, line)
+    spans_of: dict[tuple, tuple] = {}  # plan and organisation → its periods
+    periods: dict[tuple, list] = {}  # a period's signature → its months' verdicts
     folded: dict[tuple, tuple] = {}  # the lines' numbers → row
     rows: dict[int, tuple] = {}
     parts: dict[int, list] = {}
@@ -134,26 +141,26 @@ def judge_grid(facts: Facts) -> Grid:
                     plan,
                     tuple(None if e is None else (e[0].pk, e[1]) for e in plan),
                     frozenset().union(*(e[3] for e in entries)),
-                    any(e[0].quorum_num for e in entries),
+                    tuple({e[0].pk: e[0] for e in entries if e[0].quorum_num}.values()),
                     any(e[0].needs == "committee" for e in entries),
                 ))  # fmt: skip
             plan, fingerprint, kinds, quorum, needs_committee = plans[number]
             if org.kind not in kinds:
                 continue
             held = facts.held.get((org.id, rule.code), ())
-            key = (
+            where = (
                 fingerprint, number, org.kind, org.founded_on,
                 tuple(facts.committee.get(org.id, ())) if needs_committee else None,
-                _signature(held, today, quorum),
             )  # fmt: skip
+            signature = _signature(held, today, quorum)
+            key = (where, signature)
             found = lines.get(key)
             if found is None:
-                numbered = [Held(i, *m[1:]) for i, m in enumerate(held)]
-                line = [None] * n_months
-                for index, *entry in rule.line(facts, org, plan, numbered, month_ends):
-                    code, version, start, end, counted, considered = entry
-                    line[index] = (code, version, start, end, counted, considered)
-                found = lines[key] = (len(lines), tuple(line) if any(line) else None)
+                spans = spans_of.get(where)
+                if spans is None:
+                    spans = spans_of[where] = _spans(rule, facts, org, plan)
+                line = _line(facts, rule, spans, held, signature, month_ends, periods)
+                found = lines[key] = (len(lines), line)
             if found[1] is not None:
                 mine.append((rule.code, found[1], held))
                 numbers.append(found[0])
@@ -165,11 +172,52 @@ def judge_grid(facts: Facts) -> Grid:
     return Grid(facts, rows, parts, labels)
 
 
+def _spans(rule, facts: Facts, org, plan: list) -> tuple[list, dict]:
+    """The periods the rule judges the organisation by (`ActivityRule.periods`), each with
+    its key, and the period of each month number (year × 12 + month) they cover."""
+    spans = []
+    where = {}
+    for k, (version, start, end, indices) in enumerate(rule.periods(facts, org, plan)):
+        spans.append((version, start, end, indices, (version.pk, start, end, tuple(indices))))
+        for number in range(start.year * 12 + start.month, end.year * 12 + end.month + 1):
+            where[number] = k
+    return spans, where
+
+
+def _line(facts: Facts, rule, spans: tuple, held, signature: tuple, month_ends: list, memo: dict):
+    """What `rule.line` gives for the organisation: per month (None where the rule does not
+    apply) ((code, counted, considered), version, start, end, positions) where counted and
+    considered number the period's meetings, `positions` their places in `held`; each
+    period judged once per distinct period signature (`memo`: the signatures of its
+    meetings, with the quorum of every version of the plan, a finer key than needed)."""
+    spans, where = spans
+    places: list[list] = [[] for _ in spans]
+    for i, m in enumerate(held):
+        k = where.get(m.held_on.year * 12 + m.held_on.month)
+        if k is not None:
+            places[k].append(i)
+    line = [None] * len(facts.months)
+    for (version, start, end, indices, prefix), mine in zip(spans, places, strict=True):
+        key = (prefix, tuple([signature[i] for i in mine]))
+        judged = memo.get(key)
+        if judged is None:
+            numbered = [Held(n, *held[i][1:]) for n, i in enumerate(mine)]
+            judged = memo[key] = [
+                (index, (code, counted, considered))
+                for index, code, _v, _s, _e, counted, considered in rule.period_line(
+                    facts, version, start, end, indices, numbered, month_ends
+                )
+            ]
+        for index, entry in judged:
+            line[index] = (entry, version, start, end, mine)
+    return tuple(line) if any(line) else None
+
+
 def _fold(lines: list, empty: tuple) -> tuple:
     """The worst verdict of each month, and its activity (the first of the worst)."""
     row = list(empty)
     for activity, line in lines:
         for index, entry in enumerate(line):
-            if entry is not None and RANK[entry[0]] < RANK[row[index][0]]:
-                row[index] = (entry[0], activity)
+            if entry is not None and RANK[entry[0][0]] < RANK[row[index][0]]:
+                row[index] = (entry[0][0], activity)
     return tuple(row)
