@@ -62,11 +62,12 @@ class Grid(Mapping):
         row, index = self._rows[org_id], self._index[month]
         code, rule = row[index]
         verdicts = []
-        for activity, line, held in self._parts[org_id]:
+        for activity, (line, where), held in self._parts[org_id]:
             entry = line[index]
             if entry is None:
                 continue
-            (v_code, counted, considered), version, start, end, places = entry
+            v_code, counted, considered = entry
+            version, start, end, places = where[index]
             verdicts.append(
                 Verdict(
                     activity,
@@ -193,9 +194,10 @@ def _spans(rule, facts: Facts, org, plan: list) -> tuple[list, dict]:
 
 
 def _line(facts: Facts, rule, spans: tuple, held, signature: tuple, month_ends: list, memo: dict):
-    """What `rule.line` gives for the organisation: per month (None where the rule does not
-    apply) ((code, counted, considered), version, start, end, positions) where counted and
-    considered number the period's meetings, `positions` their places in `held`; each
+    """What `rule.line` gives for the organisation, as two tuples by month (None where the
+    rule does not apply): (code, counted, considered), shared by every organisation with
+    the same period, where counted and considered number the period's meetings; and
+    (version, start, end, positions), `positions` their places in `held`. Each
     period judged once per distinct period signature (`memo`: the signatures of its
     meetings, with the quorum of every version of the plan, a finer key than needed)."""
     spans, where = spans
@@ -205,6 +207,7 @@ def _line(facts: Facts, rule, spans: tuple, held, signature: tuple, month_ends: 
         if k is not None:
             places[k].append(i)
     line = [None] * len(facts.months)
+    where_of = [None] * len(facts.months)  # the month's period: (version, start, end, places)
     quorum_key, signature = signature
     for (version, start, end, indices, prefix), mine in zip(spans, places, strict=True):
         key = (prefix, quorum_key, tuple([signature[i] for i in mine]))
@@ -217,16 +220,18 @@ def _line(facts: Facts, rule, spans: tuple, held, signature: tuple, month_ends: 
                     facts, version, start, end, indices, numbered, month_ends
                 )
             ]
+        span = (version, start, end, mine)
         for index, entry in judged:
-            line[index] = (entry, version, start, end, mine)
-    return tuple(line) if any(line) else None
+            line[index] = entry
+            where_of[index] = span
+    return (tuple(line), tuple(where_of)) if any(line) else None
 
 
 def _fold(lines: list, empty: tuple) -> tuple:
     """The worst verdict of each month, and its activity (the first of the worst)."""
     row = list(empty)
-    for activity, line in lines:
+    for activity, (line, _where) in lines:
         for index, entry in enumerate(line):
-            if entry is not None and RANK[entry[0][0]] < RANK[row[index][0]]:
-                row[index] = (entry[0][0], activity)
+            if entry is not None and RANK[entry[0]] < RANK[row[index][0]]:
+                row[index] = (entry[0], activity)
     return tuple(row)
