@@ -12,6 +12,9 @@ def verdicts(orgs, year=2025, today=datetime.date(2026, 2, 1)):
     qs = PartyOrganisation.objects.filter(pk__in=[o.pk for o in orgs])
     facts = compliance.load_facts(qs, datetime.date(year, 1, 1), datetime.date(year, 12, 31), today)
     cells = compliance.judge(facts)
+    # Every test judging through here also checks the grid against the rule set run
+    # verdict by verdict (the reference; tests/meetings/test_grid.py on random facts).
+    assert dict(cells) == compliance.judge_each(facts)
     out = {}
     for (org_id, month), cell in cells.items():
         for v in cell.verdicts:

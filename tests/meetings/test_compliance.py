@@ -109,6 +109,21 @@ def test_rule_changed_mid_year_judges_each_period_by_its_rule(branch_of):
     assert line(result, a, "committee") == [MISS] * 6 + [ND, OK, OK, ND, ND, MISS]
 
 
+def test_a_quorum_given_to_another_activity_reads_its_attendance(branch_of):
+    """The engine loads attendance counts for the activities some version judges by a
+    quorum: a court giving lessons one from July must see who attended them."""
+    a, _ = branch_of(4)
+    ComplianceRule.objects.create(
+        activity="lesson", court=a.court, effective_from=D(2025, 7, 1), applies_to="branch",
+        cadence="quarterly", quorum_num=1, quorum_den=2, quorum_strict=True,
+    )  # fmt: skip
+    held(a, kind="lesson", held_on=D(2025, 5, 10), present=1)  # before: no quorum asked
+    held(a, kind="lesson", held_on=D(2025, 8, 10), present=1)  # 1 of 4: not more than half
+    held(a, kind="lesson", held_on=D(2025, 11, 10), present=3)
+    result, _ = verdicts([a])
+    assert line(result, a, "lesson")[3:] == [ND, OK, OK, ND, ND, QUO, ND, OK, OK]
+
+
 def test_a_subtree_rule_does_not_reach_other_courts(branch_of):
     from tests.factories import CourtFactory
 

@@ -18,6 +18,8 @@ def test_small_demo_shows_every_verdict(db):
     facts = compliance.load_facts(
         PartyOrganisation.objects.filter(is_active=True), first, today.replace(day=1), today
     )
-    cells = compliance.judge(facts).values()
+    grid = compliance.judge(facts)
+    assert dict(grid) == compliance.judge_each(facts)  # the grid on the demo's year
+    cells = grid.values()
     codes = {cell.code for cell in cells} | {v.code for cell in cells for v in cell.verdicts}
     assert codes == set(compliance.SEVERITY)

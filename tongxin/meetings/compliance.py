@@ -10,9 +10,12 @@ month). See docs/organisational-life.md for the definitions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Length, Trim
@@ -61,8 +64,7 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class OrgRow:
+class OrgRow(NamedTuple):
     id: int
     name: str
     kind: str
@@ -72,9 +74,9 @@ class OrgRow:
     is_active: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Held:
-    """A held meeting as it counts for one organisation."""
+class Held(NamedTuple):
+    """A held meeting as it counts for one organisation (a tuple: a million of them are
+    made at national scale)."""
 
     meeting_id: int
     held_on: datetime.date
@@ -185,50 +187,78 @@ class ActivityRule(Rule):
             return None
         return rule, start, end, frozenset(rule.kinds)
 
+    def plan(self, facts: Facts, court_path: str) -> list:
+        """The rule's entry (see `_plan`) for each month of the facts, None where it has no
+        enabled version: the same for every organisation of a court."""
+        return [self._plan(facts, court_path, m) for m in facts.months]
+
+    def periods(self, facts: Facts, org: OrgRow, plan: list) -> list:
+        """(version, start, end, month indices) of each period the rule judges the
+        organisation by: the months of the plan whose version applies to its kind, after its
+        founding and (if the version needs one) while it has a committee."""
+        out: list = []
+        for index, entry in enumerate(plan):
+            if entry is None:
+                continue
+            rule, start, end, kinds = entry
+            if org.kind not in kinds:
+                continue
+            if org.founded_on is not None and org.founded_on > start:
+                continue
+            if rule.needs == "committee" and not facts.has_committee(org.id, start):
+                continue
+            if out and out[-1][0].pk == rule.pk and out[-1][1] == start:
+                out[-1][3].append(index)
+            else:
+                out.append((rule, start, end, [index]))
+        return out
+
+    def period_line(self, facts: Facts, rule, start, end, indices, in_period, month_ends):
+        """(month index, code, version, start, end, counted, considered) for the months of
+        one period, `in_period` the meetings held in it (in the order held)."""
+        today, memo = facts.today, {}
+        for index in indices:
+            month, last_day = facts.months[index], month_ends[index]
+            counted = considered = ()
+            if month > today:
+                code = NOT_DUE
+            else:
+                upto = min(last_day, today)
+                seen = sum(1 for m in in_period if m.held_on <= upto)
+                if seen not in memo:  # the months of a period with the same meetings
+                    memo[seen] = judge_period(rule, in_period, upto)
+                code, counted, considered = memo[seen]
+                if code != COMPLIANT and (
+                    last_day < end or today <= end + datetime.timedelta(days=rule.late_days)
+                ):
+                    code = NOT_DUE
+            yield index, code, rule, start, end, counted, considered
+
+    def line(self, facts: Facts, org: OrgRow, plan: list, held, month_ends: list):
+        """(month index, code, version, start, end, counted, considered) for each month the
+        rule applies to the organisation, `held` its meetings of the activity in the order
+        held (the date, then the id)."""
+        for rule, start, end, indices in self.periods(facts, org, plan):
+            in_period = [m for m in held if start <= m.held_on <= end]
+            yield from self.period_line(facts, rule, start, end, indices, in_period, month_ends)
+
     def evaluate(self, facts: Facts, settings):
         label = str(self.label)
         plans: dict[str, list] = {}
         month_ends = [month_end(m) for m in facts.months]
-        today = facts.today
         for org in facts.orgs:
             if not org.is_active:
                 continue
             plan = plans.get(org.court_path)
             if plan is None:
-                plan = plans[org.court_path] = [
-                    self._plan(facts, org.court_path, m) for m in facts.months
-                ]
+                plan = plans[org.court_path] = self.plan(facts, org.court_path)
             held = facts.held.get((org.id, self.code), ())
-            period_key, in_period, memo = None, (), {}
-            for month, last_day, entry in zip(facts.months, month_ends, plan, strict=True):
-                if entry is None:
-                    continue
-                rule, start, end, kinds = entry
-                if org.kind not in kinds:
-                    continue
-                if org.founded_on is not None and org.founded_on > start:
-                    continue
-                if rule.needs == "committee" and not facts.has_committee(org.id, start):
-                    continue
-                counted = considered = ()
-                if month > today:
-                    code = NOT_DUE
-                else:
-                    if period_key != (start, rule.pk):
-                        period_key, memo = (start, rule.pk), {}
-                        in_period = [m for m in held if start <= m.held_on <= end]
-                    upto = min(last_day, today)
-                    seen = sum(1 for m in in_period if m.held_on <= upto)
-                    if seen not in memo:  # the months of a period with the same meetings
-                        memo[seen] = judge_period(rule, in_period, upto)
-                    code, counted, considered = memo[seen]
-                    if code != COMPLIANT and (
-                        last_day < end or today <= end + datetime.timedelta(days=rule.late_days)
-                    ):
-                        code = NOT_DUE
+            for index, code, rule, start, end, counted, considered in self.line(
+                facts, org, plan, held, month_ends
+            ):
                 yield Verdict(
-                    self.code, org.name, "", code, "", label, org.id, month, code, rule.pk,
-                    (start, end), counted, considered,
+                    self.code, org.name, "", code, "", label, org.id, facts.months[index], code,
+                    rule.pk, (start, end), counted, considered,
                 )  # fmt: skip
 
 
@@ -239,6 +269,11 @@ def load_facts(orgs_qs, first: datetime.date, last: datetime.date, today: dateti
     """Everything `judge` reads, in five queries: the organisations (a queryset of
     PartyOrganisation, already scoped), the rule versions, the committee posts, the meetings
     held for them in the period, and their attendance counts per organisation."""
+    with gc_paused():
+        return _load(orgs_qs, first, last, today)
+
+
+def _load(orgs_qs, first, last, today) -> Facts:
     from tongxin.orgs.models import CommitteePost
 
     orgs = [
@@ -266,10 +301,14 @@ def load_facts(orgs_qs, first: datetime.date, last: datetime.date, today: dateti
             meeting__held_on__gte=first - datetime.timedelta(days=366),
             meeting__held_on__lte=last,
         )
+        # Attendance counts only for the activities some version judges by a quorum: the
+        # verdicts of the others never read them (`quorum_met`).
+        quorate = {a for a, rows in versions.items() if any(r.quorum_num for _p, r in rows)}
         counts = {
             (r["meeting_id"], r["organisation_id"]): (r["voting"], r["present"])
             for r in Attendance.objects.filter(
-                meeting_id__in=links.values("meeting_id"), voting=True
+                meeting_id__in=links.filter(meeting__kind__in=sorted(quorate)).values("meeting_id"),
+                voting=True,
             )
             .values("meeting_id", "organisation_id")
             .annotate(voting=Count("id"), present=Count("id", filter=Q(status="present")))
@@ -285,9 +324,26 @@ def load_facts(orgs_qs, first: datetime.date, last: datetime.date, today: dateti
             "organisation_id", "meeting_id", "meeting__kind", "meeting__held_on",
             "minutes_length", "signed",
         ).order_by("meeting__held_on", "meeting_id"):  # fmt: skip
-            voting, present = counts.get((m_id, org_id), (0, 0))
+            voting, present = counts.get((m_id, org_id), NONE) if kind in quorate else NONE
             held[(org_id, kind)].append(Held(m_id, day, bool(length), signed, voting, present))
     return Facts(today, months_between(first, last), orgs, dict(versions), committee, held)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Without the cyclic garbage collector while a million acyclic tuples are made: each of
+    its passes walks every object alive, and they would run thousands of times (3x slower
+    nationally)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+NONE = (0, 0)
 
 
 def ids_param(ids: list[int], orgs_qs):
@@ -305,8 +361,18 @@ class Cell:
     verdicts: list[Verdict]
 
 
-def judge(facts: Facts) -> dict[tuple[int, datetime.date], Cell]:
-    """Every (organisation, month) cell: the worst verdict of the rules that apply."""
+def judge(facts: Facts):
+    """Every (organisation, month) cell: the worst verdict of the rules that apply (a
+    mapping (organisation id, month) → Cell, see `grid.Grid`)."""
+    from tongxin.meetings.grid import judge_grid
+
+    with gc_paused():
+        return judge_grid(facts)
+
+
+def judge_each(facts: Facts) -> dict[tuple[int, datetime.date], Cell]:
+    """What `judge` gives, by running the rule set verdict by verdict and folding them into
+    cells: the reference the grid is tested against (tests/meetings/test_grid.py)."""
     cells = {
         (org.id, month): Cell(org.id, month, NOT_APPLICABLE, "", [])
         for org in facts.orgs

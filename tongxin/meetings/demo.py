@@ -5,8 +5,9 @@ everything on time; some skip periods, some leave minutes unwritten or unsigned,
 thin general meetings (quorum failures), a few record nothing. So every verdict appears on the
 heat map. `small` and `province` record attendance for every meeting; `national` records it
 for the meetings with a quorum (general and democratic life meetings) only, to keep the
-table within what the benchmark machine writes in a few minutes. Everything is written with
-bulk inserts; no audit entries (demo data is not a change anybody made).
+table moderate. Rows are made as tuples and written by COPY on PostgreSQL (1.5 M meetings in
+about two minutes nationally), bulk_create elsewhere; no audit entries (demo data is not a
+change anybody made).
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import random
 import time
 from collections import defaultdict
 
-from django.db.models import Q
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from tongxin.core.extensions import demo_seeder
 from tongxin.meetings.compliance import period_of
@@ -99,7 +103,9 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
         roster[org_id].append((person_id, status == "full"))
         if cell_id:
             roster[cell_id].append((person_id, status == "full"))
-    meetings: list[Meeting] = []
+    stamp = timezone.now()
+    next_id = (Meeting.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    meetings: list[tuple] = []  # rows in the order of MEETING_FIELDS
     plans: list[tuple] = []  # (meeting index, org id, thin)
     made = total = 0
     for org_id, kind, founded_on in orgs:
@@ -135,29 +141,26 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
                     day = today + datetime.timedelta(days=rng.randint(1, 20))
                 has_minutes = status == "held" and rng.random() >= lacking
                 signed = has_minutes and rng.random() >= lacking
+                signer = secretaries.get(org_id) if signed else None
                 meetings.append(
-                    Meeting(
-                        organisation_id=org_id,
-                        kind=activity,
-                        status=status,
-                        held_on=day,
-                        starts_at=datetime.time(rng.choice((9, 14, 15)), 0),
-                        hours=2 if activity != "lesson" else 3,
-                        place="党员活动室",
-                        topic=rng.choice(TOPICS[activity]),
-                        minutes="<p>会议按议程进行，形成决议。</p>" if has_minutes else "",
-                        recorded_on=day if status == "held" else None,
-                        signed_off_by_id=secretaries.get(org_id) if signed else None,
-                        signed_off_at=(
-                            datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)
-                            if signed and secretaries.get(org_id)
-                            else None
-                        ),  # fmt: skip
+                    (
+                        next_id, org_id, activity, status, day,
+                        datetime.time(rng.choice((9, 14, 15)), 0),
+                        2 if activity != "lesson" else 3, "党员活动室", rng.choice(TOPICS[activity]),
+                        MINUTES if has_minutes else "", "", day if status == "held" else None,
+                        signer,
+                        datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)
+                        if signer else None,
+                        stamp,
                     )
-                )
+                )  # fmt: skip
+                next_id += 1
                 plans.append((len(meetings) - 1, org_id, thin and activity == "general"))
-    total = _write(meetings, plans, roster, rng, scale)
+    total += _write(meetings, plans, roster, rng, scale)
     made += len(meetings)
+    with connection.cursor() as cursor:  # the ids were given here, not by the sequence
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Meeting]):
+            cursor.execute(statement)
     log(
         f"Meetings: {made} meetings, {total} attendance rows "
         f"in {time.perf_counter() - started:.1f} s."
@@ -165,40 +168,50 @@ def seed(*, scale: str, seed: int, today: datetime.date, log=print) -> dict:
     return {"meetings": made, "attendance": total}
 
 
+MINUTES = "<p>会议按议程进行，形成决议。</p>"
+MEETING_FIELDS = (
+    "id", "organisation_id", "kind", "status", "held_on", "starts_at", "hours", "place", "topic",
+    "minutes", "cancel_reason", "recorded_on", "signed_off_by_id", "signed_off_at", "created_at",
+)  # fmt: skip
+ATTENDANCE_FIELDS = ("meeting_id", "person_id", "organisation_id", "voting", "status", "reason")
+
+
 def _write(meetings, plans, roster, rng, scale) -> int:
     """Insert a slice of meetings, their organisations and attendance; attendance rows."""
-    Meeting.objects.bulk_create(meetings, batch_size=5000)
-    MeetingOrganisation.objects.bulk_create(
-        (MeetingOrganisation(meeting_id=m.pk, organisation_id=m.organisation_id) for m in meetings),
-        batch_size=10000,
+    _insert(Meeting, MEETING_FIELDS, meetings)
+    _insert(
+        MeetingOrganisation, ("meeting_id", "organisation_id"), ((m[0], m[1]) for m in meetings)
     )
     attendance = []
-    written = 0
     for index, org_id, thin in plans:
-        m = meetings[index]
-        if m.status != "held" or (scale == "national" and m.kind not in QUORUM_KINDS):
+        m_id, _org, m_kind, m_status = meetings[index][:4]
+        if m_status != "held" or (scale == "national" and m_kind not in QUORUM_KINDS):
             continue
         present_share = rng.choice((0.35, 0.5)) if thin and rng.random() < 0.6 else 0.9
         for person_id, voting in roster.get(org_id, ()):
             x = rng.random()
             status = "present" if x < present_share else ("leave" if x < present_share + 0.05 else "absent")  # fmt: skip
-            attendance.append(
-                Attendance(
-                    meeting_id=m.pk,
-                    person_id=person_id,
-                    organisation_id=org_id,
-                    voting=voting,
-                    status=status,
-                    reason=rng.choice(LEAVE_REASONS) if status == "leave" else "",
-                )  # fmt: skip
-            )
-        if len(attendance) >= 50000:
-            Attendance.objects.bulk_create(attendance, batch_size=10000)
-            written += len(attendance)
-            attendance = []
-    Attendance.objects.bulk_create(attendance, batch_size=10000)
-    written += len(attendance)
-    return written
+            reason = rng.choice(LEAVE_REASONS) if status == "leave" else ""
+            attendance.append((m_id, person_id, org_id, voting, status, reason))
+    _insert(Attendance, ATTENDANCE_FIELDS, attendance)
+    return len(attendance)
+
+
+def _insert(model, fields, rows) -> None:
+    """Rows (tuples in the order of `fields`, attribute names) into the model's table:
+    PostgreSQL by COPY (a million meetings in seconds, not a quarter of an hour of
+    bulk_create), elsewhere bulk_create."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(fields, row, strict=True))) for row in rows), batch_size=2000
+        )
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(f.removesuffix("_id")).column) for f in fields)
+    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 __all__ = ["seed"]

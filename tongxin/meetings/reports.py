@@ -59,9 +59,8 @@ def build(user, *, year: int, court=None, organisation=None) -> dict:
     rows = []
     for org in facts.orgs:
         tally = dict.fromkeys(compliance.SEVERITY, 0)
-        for month in facts.months:
-            cell = cells.get((org.id, month))
-            tally[cell.code if cell else compliance.NOT_APPLICABLE] += 1
+        for code, _activity in cells.row(org.id):  # codes only: no cell objects for a subtree
+            tally[code] += 1
         a = attendance.get(org.id, {"expected": 0, "present": 0})
         rate = round(100 * a["present"] / a["expected"], 1) if a["expected"] else None
         rows.append((org, tally, a["present"], a["expected"], rate))
