@@ -239,3 +239,48 @@ def test_hand_computed_year_of_one_branch(branch_of):
 )
 def test_period_of(month, cadence, expected):
     assert compliance.period_of(month, cadence) == expected
+
+
+def _per_term_lessons(court):
+    """From 2025 on, party lessons once per committee term (replacing quarterly)."""
+    return ComplianceRule.objects.create(
+        activity="lesson", court=court, effective_from=D(2024, 1, 1), applies_to="branch",
+        cadence="per_term", times=1, minutes_required=False, signoff_required=False,
+    )  # fmt: skip
+
+
+def test_per_term_cadence_is_judged_over_each_committee_term(branch_of):
+    from tongxin.orgs.models import CommitteeTerm
+
+    a, _ = branch_of(4)
+    b, _ = branch_of(4)
+    c, _ = branch_of(4)  # no term recorded: the rule does not apply
+    _per_term_lessons(a.court)
+    # a: a term 2023-03 to 2025-06, a lesson held in 2023 (before the judged year: counted),
+    # then a new term from 2025-07 with nothing held yet (not due until it ends).
+    CommitteeTerm.objects.create(organisation=a, starts_on=D(2023, 3, 1), ends_on=D(2025, 6, 30))
+    CommitteeTerm.objects.create(organisation=a, starts_on=D(2025, 7, 1), ends_on=D(2028, 6, 30))
+    held(a, kind="lesson", held_on=D(2023, 5, 10))
+    # b: a term ending 2025-09 without a lesson: missing once the record window has passed.
+    CommitteeTerm.objects.create(organisation=b, starts_on=D(2022, 10, 1), ends_on=D(2025, 9, 30))
+    result, _ = verdicts([a, b, c])
+    assert line(result, a, "lesson") == [OK] * 6 + [ND] * 6
+    assert line(result, b, "lesson") == [ND] * 8 + [MISS] + [NA] * 3
+    assert line(result, c, "lesson") == [NA] * 12
+    # Judged before b's term ended (and within its 15 days to record), it is not due yet.
+    early, _ = verdicts([b], today=D(2025, 10, 10))
+    assert line(early, b, "lesson")[:9] == [ND] * 9
+
+
+def test_per_term_activity_is_planned_before_the_term_ends(branch_of):
+    from tongxin.meetings import planning
+    from tongxin.orgs.models import CommitteeTerm
+
+    a, _ = branch_of(4)
+    _per_term_lessons(a.court)
+    CommitteeTerm.objects.create(organisation=a, starts_on=D(2022, 10, 1), ends_on=D(2025, 9, 30))
+    lessons = [p for p in planning.propose(a, 2025) if p.kind == "lesson"]
+    assert [p.held_on for p in lessons] == [D(2025, 8, 1)]  # two months before the end
+    held(a, kind="lesson", held_on=D(2024, 3, 1))  # held within the term already
+    assert not [p for p in planning.propose(a, 2025) if p.kind == "lesson"]
+    assert not [p for p in planning.propose(a, 2026) if p.kind == "lesson"]

@@ -41,6 +41,7 @@ VERDICTS = {
     NOT_APPLICABLE: _("Not applicable"),
 }
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+PER_TERM = "per_term"  # the period is the organisation's committee term (CommitteeTerm)
 
 
 def month_end(first: datetime.date) -> datetime.date:
@@ -107,7 +108,16 @@ class Facts:
     versions: dict[str, list[tuple[str, ComplianceRule]]]  # activity → (court path, row)
     committee: dict[int, list[tuple[datetime.date, datetime.date | None]]]
     held: dict[tuple[int, str], list[Held]]  # (organisation, kind) → meetings
+    # organisation → its committee terms (start, end), loaded when a version is per term
+    terms: dict[int, list[tuple[datetime.date, datetime.date]]] = field(default_factory=dict)
     _memo: dict = field(default_factory=dict)
+
+    def term_of(self, org_id: int, day: datetime.date):
+        """The organisation's committee term containing the day: (start, end) or None."""
+        for start, end in self.terms.get(org_id, ()):
+            if start <= day <= end:
+                return start, end
+        return None
 
     def version(self, activity: str, court_path: str, day: datetime.date):
         """The version in force on `day` for a court: the deepest court above it (or the
@@ -179,6 +189,8 @@ class ActivityRule(Rule):
         probe = facts.version(self.code, court_path, month)
         if probe is None:
             return None
+        if probe.cadence == PER_TERM:  # the period is each organisation's term (`periods`)
+            return (probe, None, None, frozenset(probe.kinds)) if probe.is_enabled else None
         start, end = period_of(month, probe.cadence)
         rule = facts.version(self.code, court_path, start) or probe
         if rule.cadence != probe.cadence:
@@ -203,6 +215,11 @@ class ActivityRule(Rule):
             rule, start, end, kinds = entry
             if org.kind not in kinds:
                 continue
+            if start is None:  # per term: the committee term containing the month
+                term = facts.term_of(org.id, facts.months[index])
+                if term is None:
+                    continue
+                start, end = term
             if org.founded_on is not None and org.founded_on > start:
                 continue
             if rule.needs == "committee" and not facts.has_committee(org.id, start):
@@ -293,12 +310,32 @@ def _load(orgs_qs, first, last, today) -> Facts:
         ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=first - datetime.timedelta(days=366)))
         for org_id, start, end in posts.values_list("organisation_id", "starts_on", "ends_on"):
             committee[org_id].append((start, end))
+    terms: dict = defaultdict(list)
+    per_term = sorted(
+        a for a, rows in versions.items() if any(r.cadence == PER_TERM for _p, r in rows)
+    )
+    since = first - datetime.timedelta(days=366)
+    if ids and per_term:  # one more query, only when some version is per term
+        from tongxin.orgs.models import CommitteeTerm
+
+        for org_id, start, end in (
+            CommitteeTerm.objects.filter(
+                organisation_id__in=ids_param(ids, orgs_qs), starts_on__lte=last, ends_on__gte=first
+            )
+            .order_by("starts_on")
+            .values_list("organisation_id", "starts_on", "ends_on")
+        ):
+            terms[org_id].append((start, end))
     held: dict = defaultdict(list)
     if ids:
+        window = Q(meeting__held_on__gte=since)
+        if terms:  # a term's meetings count from its start, however long ago
+            earliest = min(start for rows in terms.values() for start, _end in rows)
+            window |= Q(meeting__kind__in=per_term, meeting__held_on__gte=earliest)
         links = MeetingOrganisation.objects.filter(
+            window,
             organisation_id__in=ids_param(ids, orgs_qs),
             meeting__status="held",
-            meeting__held_on__gte=first - datetime.timedelta(days=366),
             meeting__held_on__lte=last,
         )
         # Attendance counts only for the activities some version judges by a quorum: the
@@ -326,7 +363,9 @@ def _load(orgs_qs, first, last, today) -> Facts:
         ).order_by("meeting__held_on", "meeting_id"):  # fmt: skip
             voting, present = counts.get((m_id, org_id), NONE) if kind in quorate else NONE
             held[(org_id, kind)].append(Held(m_id, day, bool(length), signed, voting, present))
-    return Facts(today, months_between(first, last), orgs, dict(versions), committee, held)
+    return Facts(
+        today, months_between(first, last), orgs, dict(versions), committee, held, dict(terms)
+    )
 
 
 @contextlib.contextmanager

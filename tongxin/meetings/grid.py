@@ -152,14 +152,16 @@ def judge_grid(facts: Facts) -> Grid:
                     tuple({e[0].pk: e[0] for e in entries if e[0].quorum_num}.values()),
                     tuple({e[0].pk: 0 for e in entries if e[0].quorum_num}),  # their keys
                     any(e[0].needs == "committee" for e in entries),
+                    any(e[1] is None for e in entries),  # per term: the org's terms matter
                 ))  # fmt: skip
-            plan, fingerprint, kinds, quorum, quorum_key, needs_committee = plans[number]
+            plan, fingerprint, kinds, quorum, quorum_key, needs_committee, per_term = plans[number]
             if org.kind not in kinds:
                 continue
             held = facts.held.get((org.id, rule.code), ())
             where = (
                 fingerprint, number, org.kind, org.founded_on,
                 tuple(facts.committee.get(org.id, ())) if needs_committee else None,
+                tuple(facts.terms.get(org.id, ())) if per_term else None,
             )  # fmt: skip
             signature = _signature(held, today, quorum)
             key = (where, signature)

@@ -269,6 +269,7 @@ class Cadence(models.TextChoices):
     QUARTERLY = "quarterly", _("Quarterly")
     HALF_YEARLY = "half_yearly", _("Half-yearly")
     YEARLY = "yearly", _("Yearly")
+    PER_TERM = "per_term", _("Once per committee term")
 
 
 class Needs(models.TextChoices):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from tongxin.meetings.compliance import CADENCE_MONTHS, Facts, period_of
+from tongxin.meetings.compliance import CADENCE_MONTHS, PER_TERM, Facts, period_of
 from tongxin.meetings.models import ComplianceRule, Kind, Meeting
 from tongxin.orgs.models import CommitteePost
 
@@ -62,6 +62,9 @@ def propose(organisation, year: int, *, theme_day: int | None = None) -> list[Pr
             rule = facts.version(activity, court_path, month)
             if rule is None:
                 break
+            if rule.cadence == PER_TERM:
+                out += _per_term(organisation, rule, year, activity, label)
+                break
             start, end = period_of(month, rule.cadence)
             size = CADENCE_MONTHS[rule.cadence]
             applies = (
@@ -80,6 +83,32 @@ def propose(organisation, year: int, *, theme_day: int | None = None) -> list[Pr
             if end.year > year:
                 break
     out.sort(key=lambda p: (p.held_on, p.kind))
+    return out
+
+
+def _per_term(organisation, rule, year: int, activity: str, label) -> list[Proposal]:
+    """A once-per-term activity: proposed two months before the end of a committee term
+    that ends in `year`, unless held or planned since the term began."""
+    from tongxin.orgs.models import CommitteeTerm
+
+    if not rule.is_enabled or organisation.kind not in rule.kinds:
+        return []
+    out = []
+    for start, end in CommitteeTerm.objects.filter(
+        organisation=organisation, ends_on__year=year
+    ).values_list("starts_on", "ends_on"):
+        if (
+            Meeting.objects.filter(
+                participants__organisation=organisation,
+                kind=activity,
+                held_on__range=(start, end),
+            )
+            .exclude(status=Meeting.Status.CANCELLED)
+            .exists()
+        ):
+            continue
+        at = max(start, end - datetime.timedelta(days=60))
+        out += [Proposal(activity, at, str(label)) for _n in range(rule.times)]
     return out
 
 
