@@ -258,3 +258,30 @@ def _bulk_problem(kind, sheet, row: Row, name: str, reason: str) -> dict:
         "value": shown(value) if value is not None else "",
         "reason": f"{column}: {reason}",
     }
+
+
+def _rewrite(chunk: ImportChunk, plan: Plan | None, counts: Counter) -> int:
+    """One chunk after a re-check: its rows still accepted, its rejects with the new ones
+    (in file order); the number of its rows newly rejected."""
+    newly = 0
+    if plan is not None:
+        numbers = {row["row"] for row in chunk.rows}
+        accepted = {item.row.number: item.as_json() for item in plan.rows}
+        fresh = [r for r in plan.rejects if r["row"] in numbers]
+        newly = len({r["row"] for r in fresh})
+        refused = {r["row"] for r in fresh}
+        for row in chunk.rows:  # their cells, from the clean values the preview kept
+            if row["row"] in refused:
+                chunk.raw[str(row["row"])] = {
+                    name: "" if value is None else str(value)
+                    for name, value in row["values"].items()
+                }
+        chunk.rows = [accepted[row["row"]] for row in chunk.rows if row["row"] in accepted]
+        chunk.rejects = sorted(chunk.rejects + fresh, key=lambda r: r["row"])
+        chunk.rejected = len({r["row"] for r in chunk.rejects})
+        chunk.writes = _writes(chunk.rows)
+        chunk.save(update_fields=["rows", "rejects", "rejected", "writes"])
+    for row in chunk.rows:
+        counts[row["action"]] += 1
+    counts["rejected"] += chunk.rejected
+    return newly
