@@ -97,16 +97,12 @@ def election_open(*, actor, organisation, seats: int, candidates, present) -> El
             organisation=organisation, status=Election.Status.VOTING
         ).exists():
             raise ApplicationError(_("This organisation's election ballot is already open."))
-        poll = ballots.poll_open(
-            actor=actor,
-            kind=Poll.Kind.ELECTION,
-            title=f"{organisation.name_zh} {today:%Y-%m-%d} 换届选举",
-            court=organisation.court,
-            organisation=organisation,
-            items=[{"key": p.pk, "label": p.name} for p in candidates],
-            choices=[FOR, AGAINST],
+        poll = _ballot(
+            actor,
+            organisation,
+            [(p.pk, p.name) for p in candidates],
             voters=[p.pk for p in present],
-            limit=seats,
+            seats=seats,
         )
         election = Election.objects.create(
             organisation=organisation,
@@ -125,6 +121,23 @@ def election_open(*, actor, organisation, seats: int, candidates, present) -> El
             court=organisation.court,
         )
     return election
+
+
+def _ballot(actor, organisation, candidates: list, *, voters: list, seats: int, round_: int = 1):
+    """The secret ballot of an election's round held today: (id, name) candidates, for or
+    against each, at most `seats` "for"."""
+    title = f"{organisation.name_zh} {timezone.localdate():%Y-%m-%d} 换届选举"
+    return ballots.poll_open(
+        actor=actor,
+        kind=Poll.Kind.ELECTION,
+        title=title if round_ == 1 else f"{title}（第{round_}轮）",
+        court=organisation.court,
+        organisation=organisation,
+        items=[{"key": key, "label": name} for key, name in candidates],
+        choices=[FOR, AGAINST],
+        voters=voters,
+        limit=seats,
+    )
 
 
 def election_close(*, actor, election: Election) -> Election:
@@ -167,23 +180,19 @@ def next_round_open(*, actor, election: Election) -> Election:
         voters = list(
             PollVoter.objects.filter(poll=election.poll).values_list("person_id", flat=True)
         )
-        today = timezone.localdate()
-        poll = ballots.poll_open(
-            actor=actor,
-            kind=Poll.Kind.ELECTION,
-            title=f"{organisation.name_zh} {today:%Y-%m-%d} 换届选举（第{election.round + 1}轮）",
-            court=organisation.court,
-            organisation=organisation,
-            items=[{"key": int(c.key), "label": c.name} for c in standing],
-            choices=[FOR, AGAINST],
+        poll = _ballot(
+            actor,
+            organisation,
+            [(int(c.key), c.name) for c in standing],
             voters=voters,
-            limit=seats,
+            seats=seats,
+            round_=election.round + 1,
         )
         election.status = Election.Status.CONTINUED
         election.save(update_fields=["status"])
         following = Election.objects.create(
             organisation=organisation,
-            held_on=today,
+            held_on=timezone.localdate(),
             seats=seats,
             eligible=election.eligible,
             present=election.present,
