@@ -110,3 +110,37 @@ def test_selection_with_ballot_and_objection_period(world):
     party.selection_close(actor=party_user, selection=sel, honoured=[nom.pk])
     nom.refresh_from_db()
     assert nom.honoured
+
+
+def test_selection_electorates_members_or_the_organ_committee(world, client_for):
+    from django.urls import reverse
+
+    from tests.factories import PostFactory
+
+    sel = Selection.objects.create(court=world.basic, year=YEAR, kind="model_member")
+    electorates = party.selection_electorates(sel)
+    full = {p.pk for p in world.members}  # the probationary member and other courts: not
+    assert set(electorates["members"]) == full and electorates["committee"] == []
+    chair, member = world.members[0], world.members[6]
+    PostFactory(organisation=world.committee_org, person=chair, post="secretary")
+    PostFactory(organisation=world.committee_org, person=member, post="member")
+    assert party.selection_electorates(sel)["committee"] == sorted([chair.pk, member.pk])
+    party.nominate(actor=world.users["party"], selection=sel, person=world.members[3])
+    url = reverse("evaluation:selection-vote-open", args=[sel.pk])
+    client = client_for("party")
+    page = client.get(url).content.decode()
+    assert "(9)" in page and "(2)" in page  # each electorate with its size
+    assert client.post(url, {"electorate": "committee"}).status_code == 302
+    sel.refresh_from_db()
+    assert set(sel.poll.voters.values_list("person_id", flat=True)) == {chair.pk, member.pk}
+    response = client.post(url, {"electorate": "members"})  # once only
+    assert "already been opened" in response.content.decode()
+
+
+def test_an_empty_electorate_opens_no_ballot(world):
+    sel = Selection.objects.create(court=world.basic, year=YEAR, kind="model_member")
+    party.nominate(actor=world.users["party"], selection=sel, person=world.members[3])
+    with pytest.raises(ApplicationError, match="Nobody is in this electorate"):
+        party.selection_vote_open(actor=world.users["party"], selection=sel, voters=[])
+    sel.refresh_from_db()
+    assert sel.status == "nominating" and sel.poll is None

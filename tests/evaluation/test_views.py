@@ -188,7 +188,9 @@ def test_selection_pages_from_nomination_to_honours(world, client_for):
     )
     nomination = Nomination.objects.get()
     assert "secretary" in client.get(detail).content.decode()
-    client.post(reverse("evaluation:selection-vote-open", args=[selection.pk]))
+    client.post(
+        reverse("evaluation:selection-vote-open", args=[selection.pk]), {"electorate": "members"}
+    )
     selection.refresh_from_db()
     assert selection.status == "voting"
     until = datetime.date.today() + datetime.timedelta(days=3)

@@ -72,6 +72,20 @@ class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=TEXT, max_length=2000)
 
 
+class ElectorateForm(Form):
+    electorate = forms.ChoiceField(label=_("Who votes"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, sizes: dict, **kwargs):
+        from tongxin.evaluation.party import ELECTORATES
+
+        super().__init__(*args, **kwargs)
+        self.fields["electorate"].choices = [
+            (key, _("%(who)s (%(n)s)") % {"who": label, "n": sizes[key]})
+            for key, label in ELECTORATES.items()
+        ]
+        self.fields["electorate"].initial = "members"
+
+
 class PublishForm(Form):
     until = forms.DateField(
         label=_("Published until"), widget=forms.DateInput(attrs={"type": "date"})

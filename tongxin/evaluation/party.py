@@ -17,6 +17,7 @@ import math
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongxin.core.audit import audit_record
 from tongxin.core.exceptions import ApplicationError
@@ -32,6 +33,7 @@ from tongxin.evaluation.models import (
     Selection,
     SelfEvaluation,
 )
+from tongxin.people.models import Person
 
 
 def _audit(actor, action, obj, after, court=None):
@@ -306,6 +308,30 @@ def nominate(*, actor, selection: Selection, organisation=None, person=None) -> 
     return row
 
 
+ELECTORATES = {
+    "members": gettext_lazy("the court's full Party members"),
+    "committee": gettext_lazy("the members of the court's organ Party committee"),
+}
+
+
+def selection_electorates(selection: Selection, on: datetime.date | None = None) -> dict:
+    """Who may vote in a selection's ballot, by electorate (ELECTORATES), as person ids: the
+    court's active full members, or the committee of its organ Party committee on the day
+    (the committee decides honours on the branches' recommendation)."""
+    from tongxin.orgs.models import PartyOrganisation
+    from tongxin.orgs.selectors import posts_on
+
+    on = on or timezone.localdate()
+    members = Person.objects.filter(
+        court=selection.court, is_active=True, political_status=Person.PoliticalStatus.FULL
+    ).order_by("pk")
+    committees = PartyOrganisation.objects.filter(
+        court=selection.court, kind=PartyOrganisation.Kind.ORGAN_COMMITTEE, is_active=True
+    )
+    committee = {post.person_id for org in committees for post in posts_on(organisation=org, on=on)}
+    return {"members": list(members.values_list("pk", flat=True)), "committee": sorted(committee)}
+
+
 def selection_vote_open(*, actor, selection: Selection, voters: list[int]) -> Selection:
     with transaction.atomic():
         selection = Selection.objects.select_for_update().get(pk=selection.pk)
@@ -314,6 +340,8 @@ def selection_vote_open(*, actor, selection: Selection, voters: list[int]) -> Se
         noms = list(selection.nominations.select_related("organisation", "person"))
         if not noms:
             raise ApplicationError(_("Nominate someone first."))
+        if not voters:
+            raise ApplicationError(_("Nobody is in this electorate: choose another."))
         selection.poll = ballots.poll_open(
             actor=actor,
             kind=Poll.Kind.SELECTION,

@@ -8,13 +8,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongxin.core.access import requires
-from tongxin.core.listing import confirm_page, form_page
+from tongxin.core.listing import form_page
 from tongxin.core.permissions import Perm
 from tongxin.core.scoping import scope_for
 from tongxin.evaluation import ballots, party
-from tongxin.evaluation.forms import HonoursForm, NominateForm, PublishForm, SelectionForm
+from tongxin.evaluation.forms import (
+    ElectorateForm,
+    HonoursForm,
+    NominateForm,
+    PublishForm,
+    SelectionForm,
+)
 from tongxin.evaluation.models import Selection
-from tongxin.people.models import Person
 
 FORM = "evaluation/form.html"
 
@@ -86,23 +91,26 @@ def selection_nominate(request, selection: Selection):
 
 @requires(Perm.EVAL_CHANGE, Selection)
 def selection_vote_open(request, selection: Selection):
-    """The ballot among the full members of the selection's court."""
-    voters = list(
-        Person.objects.filter(
-            court=selection.court, is_active=True, political_status="full"
-        ).values_list("pk", flat=True)
+    """The secret ballot, among the electorate chosen: the court's full members or its organ
+    Party committee (the sizes shown)."""
+    electorates = party.selection_electorates(selection)
+    form = ElectorateForm(
+        request.POST or None, sizes={key: len(ids) for key, ids in electorates.items()}
     )
-    return confirm_page(
+    return form_page(
         request,
-        obj=selection,
-        action=lambda: party.selection_vote_open(
-            actor=request.user, selection=selection, voters=voters
+        form=form,
+        action=lambda data: party.selection_vote_open(
+            actor=request.user, selection=selection, voters=electorates[data["electorate"]]
         ),
-        question=_("Open the secret ballot among the %(n)s full members of the court?")
-        % {"n": len(voters)},
-        done=_("Ballot opened."),
-        back=_back(selection),
+        success=_("Ballot opened."),
         redirect_to=_back(selection),
+        template="evaluation/form.html",
+        context={
+            "title": _("Open the secret ballot"),
+            "subtitle": str(selection),
+            "back": _back(selection),
+        },
     )
 
 
