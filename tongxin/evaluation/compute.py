@@ -29,7 +29,8 @@ def inputs(cycle: Cycle):
         else set()
     )
     ids = [m[0] for m in members]
-    facts = fetch_all(codes, ids, cycle.year)
+    query = CycleMember.objects.filter(cycle=cycle).values_list("person_id", flat=True)
+    facts = fetch_all(codes, ids, cycle.year, query)
     submitted = RaterSheet.objects.filter(cycle=cycle).values("rater_id")
     # The engine only needs each group's exact sum and count: summed by the database.
     pooled = (
