@@ -124,6 +124,7 @@ PAGES = {
     "evaluation:election-create": (None, BRANCH_LIST),
     "evaluation:election-detail": (pk("election"), BRANCH),
     "evaluation:election-close": (pk("election"), BRANCH),
+    "evaluation:election-next-round": (pk("election"), BRANCH),
     # Recording the committee is the organisation's change (orgs.change): the same people here.
     "evaluation:election-committee": (pk("election"), BRANCH),
     "evaluation:selection-list": (None, EVAL_READ_LIST),

@@ -181,6 +181,52 @@ def test_seats_left_unfilled_when_too_few_pass(world):
     assert len(result.elected) == 2 and result.unfilled == 1 and result.tie_seats == 0
 
 
+def vote_round(world, election, people, votes):
+    """Cast `votes` (one content per voter, in order) on a round and close it."""
+    for person, content in zip(people, votes, strict=False):
+        ballots.ballot_cast(poll_id=election.poll_id, voter=person, content=content)
+    return elections.election_close(actor=world.users["secretary"], election=election)
+
+
+def test_a_tie_goes_to_another_round_among_the_tied(world):
+    people = voters(world)
+    first = hold(world, seats=3, candidates=people[:4], votes=_votes(people, [9, 7, 5, 5]))
+    actor = world.users["secretary"]
+    second = elections.next_round_open(actor=actor, election=first)
+    first.refresh_from_db()
+    assert first.status == Election.Status.CONTINUED
+    assert (second.round, second.previous_id, second.seats) == (2, first.pk, 1)
+    assert (second.eligible, second.present) == (first.eligible, first.present)
+    assert [int(i["key"]) for i in second.poll.items] == [people[2].pk, people[3].pk]
+    assert set(second.poll.voters.values_list("person_id", flat=True)) == {p.pk for p in people}
+    with pytest.raises(ApplicationError, match="counted ballot only"):
+        elections.next_round_open(actor=actor, election=first)  # once per round
+    # C 6, D 3: C takes the last seat; the committee is the elected of both rounds.
+    votes = [{str(people[2].pk): "for"}] * 6 + [{str(people[3].pk): "for"}] * 3
+    second = vote_round(world, second, people, votes)
+    assert elections.outcome(second).complete
+    assert [c.key for c in elections.elected_in_rounds(second)] == [str(p.pk) for p in people[:3]]
+    with pytest.raises(ApplicationError, match="no other round"):
+        elections.next_round_open(actor=actor, election=second)
+    with pytest.raises(ApplicationError, match="from the last round"):
+        elections.committee_record(  # the first round alone cannot be recorded
+            actor=world.users["party"], election=first, posts=[], approved_on=timezone.localdate()
+        )
+
+
+def test_unfilled_seats_go_to_another_round_among_those_not_elected(world):
+    people = voters(world)
+    first = hold(world, seats=3, candidates=people[:5], votes=_votes(people, [9, 5, 4, 4, 1]))
+    second = elections.next_round_open(actor=world.users["secretary"], election=first)
+    assert second.seats == 1
+    assert {int(i["key"]) for i in second.poll.items} == {p.pk for p in people[2:5]}
+    # Nobody passes again (4, 4, 1 of 9): a third round among the same three.
+    votes = [{str(people[2].pk): "for"}] * 4 + [{str(people[3].pk): "for"}] * 4
+    second = vote_round(world, second, people, votes + [{str(people[4].pk): "for"}])
+    third = elections.next_round_open(actor=world.users["secretary"], election=second)
+    assert third.round == 3 and [e.pk for e in elections.rounds(third)][:2] == [first.pk, second.pk]
+
+
 @pytest.fixture
 def term_due(world):
     """The branch's term ends in six months, so an election today is on time."""
@@ -225,6 +271,48 @@ def test_the_committee_is_recorded_from_the_elected(world, term_due):
     }
     with pytest.raises(ApplicationError, match="recorded once"):
         elections.committee_record(posts=[(secretary, "secretary")], approved_on=today, **kw)
+
+
+def test_another_round_in_the_browser_and_the_committee_of_both(world, client_for, term_due):
+    people = voters(world)
+    first = hold(world, seats=3, candidates=people[:4], votes=_votes(people, [9, 7, 5, 5]))
+    secretary = client_for("secretary")
+    detail = reverse("evaluation:election-detail", args=[first.pk])
+    page = secretary.get(detail).content.decode()
+    assert 'data-testid="next-round"' in page
+    url = reverse("evaluation:election-next-round", args=[first.pk])
+    assert "Open another round?" in secretary.get(url).content.decode()
+    assert Election.objects.count() == 1  # asking changes nothing
+    response = secretary.post(url)
+    second = Election.objects.get(previous=first)
+    assert response.status_code == 302 and response.url == reverse(
+        "evaluation:election-detail", args=[second.pk]
+    )
+    assert "counted ballot only" in secretary.get(url).content.decode()  # not twice
+    assert 'data-testid="following"' in secretary.get(detail).content.decode()
+    second = vote_round(world, second, people, [{str(people[2].pk): "for"}] * 9)
+    page = secretary.get(reverse("evaluation:election-detail", args=[second.pk])).content.decode()
+    assert "round 2" in page and people[0].name in page and "Record the new committee" in page
+    today = timezone.localdate().isoformat()
+    committee = reverse("evaluation:election-committee", args=[second.pk])
+    form = secretary.get(committee).content.decode()
+    assert all(p.name in form for p in people[:3]) and people[3].name not in form
+    data = secretary.get(f"/api/v1/evaluation/elections/{second.pk}").json()
+    assert (data["round"], data["previous_id"]) == (2, first.pk)
+    response = secretary.post(
+        committee,
+        {
+            "years": 3,
+            "secretary": people[0].pk,
+            "deputy_secretary": people[1].pk,
+            "members": [people[2].pk],
+            "approved_on": today,
+        },
+    )
+    second.refresh_from_db()
+    assert response.status_code == 302 and second.status == Election.Status.RECORDED
+    current = world.branch.posts.filter(ends_on__isnull=True)
+    assert {p.person_id for p in current} == {p.pk for p in people[:3]}
 
 
 def test_the_election_in_the_browser_pages(world, client_for, term_due):

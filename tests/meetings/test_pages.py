@@ -265,6 +265,28 @@ def test_inbox_reminders_due_and_overdue_once(world):
     assert not Notice.objects.filter(event_key=f"meetings.due:{world.branch.pk}:general:2025-04-01").exists()  # fmt: skip
 
 
+def test_inbox_reminders_from_the_grid_match_the_rule_set(world, monkeypatch):
+    """The reminders read the heat map's grid; the rule set run verdict by verdict
+    (`compliance.judge_each`) gives the same reminders on every day of a year."""
+    from tongxin.meetings import compliance, inbox
+
+    held(world.branch, held_on=D(2025, 2, 10))
+    held(world.branch, kind="lesson", held_on=D(2025, 5, 6))
+    held(world.other_branch, held_on=D(2025, 7, 3), signed=False)
+
+    def drafts(today):
+        return [(d.user_id, d.event_key, str(d.subject), str(d.body)) for d in inbox.due(today)]
+
+    days = [D(2025, month, day) for month in range(1, 13) for day in (1, 15, 28)]
+    from_grid = {today: drafts(today) for today in days}
+    monkeypatch.setattr(compliance, "judge", compliance.judge_each)
+    from_rules = {today: drafts(today) for today in days}
+    assert from_grid == from_rules
+    assert sum(map(len, from_grid.values())) > 10  # reminders of both kinds were compared
+    keys = {d[1].split(":")[0] for ds in from_grid.values() for d in ds}
+    assert keys == {"meetings.due", "meetings.overdue"}
+
+
 def test_inbox_waiting_work(world):
     from tongxin.meetings.inbox import waiting
 

@@ -256,11 +256,12 @@ def confirm_page(
     question: str,
     done: str,
     back: str,
-    redirect_to: str,
+    redirect_to: Callable[[], str] | str,
     blocker: str | None = None,
 ):
     """GET asks for confirmation; POST performs a destructive action. A `blocker` (why the
-    action cannot be done now) is shown at once, without the button."""
+    action cannot be done now) is shown at once, without the button. `redirect_to` may be a
+    callable, for an object the action makes."""
     from django.contrib import messages
     from django.shortcuts import redirect
 
@@ -274,7 +275,7 @@ def confirm_page(
             error = exc.message
         else:
             messages.success(request, done)
-            return redirect(redirect_to)
+            return redirect(redirect_to() if callable(redirect_to) else redirect_to)
     return render(
         request,
         "confirm.html",

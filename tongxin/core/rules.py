@@ -94,6 +94,7 @@ class Settings(Mapping[str, Setting]):
 
     def __init__(self, ruleset: RuleSet, stored: Mapping[str, Setting] | None = None):
         stored = stored or {}
+        self.ruleset = ruleset  # the rules these settings are for
         self._by_code: dict[str, Setting] = {}
         for rule in ruleset.values():
             row = stored.get(rule.code)

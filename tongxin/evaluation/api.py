@@ -63,6 +63,8 @@ class ElectionOut(Schema):
     poll_id: int
     approved_on: str | None
     term_id: int | None
+    round: int = Field(1, description="1 for the first round; 2, 3, ... for later rounds.")
+    previous_id: int | None = Field(None, description="The round before this one, if any.")
     needed: int | None = Field(None, description="Votes a candidate needs (after the count).")
     candidates: list[CandidateOut] | None = Field(
         None, description="The count, after the ballot closes; null before."
@@ -223,6 +225,8 @@ def _election(e: Election) -> dict:
         "poll_id": e.poll_id,
         "approved_on": e.approved_on.isoformat() if e.approved_on else None,
         "term_id": e.term_id,
+        "round": e.round,
+        "previous_id": e.previous_id,
     }
     if e.poll.status == Poll.Status.CLOSED:
         result = elections.outcome(e)

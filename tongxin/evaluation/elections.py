@@ -5,10 +5,14 @@ election_open(...)       the eligible voters (full members on the roster that da
                          (domain.md section 2); a poll with the candidates as items,
                          "for" / "against" as choices, at most `seats` "for" per ballot
 election_close(...)      the poll closed and counted (ballots.poll_close)
+next_round_open(...)     another round after a count that left seats open (a tie for the
+                         last seats: among the tied; seats unfilled: among the candidates
+                         not elected), the same voters present, the seats still open
 outcome(election)        pure: votes per candidate, the elected (more than half of the
                          votes of those present, the most votes first), ties at the
                          last seat and unfilled seats named, never decided silently
-committee_record(...)    the elected divided into posts and the committee term recorded
+elected_in_rounds(e)     the elected of an election's rounds up to this one
+committee_record(...)    the elected (of every round) divided into posts and the committee term recorded
                          through orgs.services.election_record, with the higher
                          organisation's approval date
 """
@@ -25,7 +29,7 @@ from django.utils.translation import gettext as _
 from tongxin.core.audit import audit_record
 from tongxin.core.exceptions import ApplicationError
 from tongxin.evaluation import ballots
-from tongxin.evaluation.models import Election, Poll
+from tongxin.evaluation.models import Election, Poll, PollVoter
 
 FOR, AGAINST = "for", "against"
 MAX_SEATS = 7  # a committee has at most 7 members (domain.md section 2)
@@ -134,6 +138,87 @@ def election_close(*, actor, election: Election) -> Election:
     return election
 
 
+def next_round_open(*, actor, election: Election) -> Election:
+    """Another round of a counted election whose count left seats open: the tied candidates
+    contest the seats they tie for; seats nobody won go to another round among the
+    candidates not elected. The voters present at the round vote again (the quorum was
+    checked when the election opened); the round before is marked as continued and can no
+    longer be recorded on its own."""
+    with transaction.atomic():
+        election = (
+            Election.objects.select_for_update().select_related("organisation").get(pk=election.pk)
+        )
+        if election.status != Election.Status.COUNTED:
+            raise ApplicationError(_("Another round follows a counted ballot only."))
+        result = outcome(election)
+        if result.complete:
+            raise ApplicationError(_("Every seat is filled: there is no other round to hold."))
+        elected = {c.key for c in result.elected}
+        if result.tie_seats:
+            seats, standing = result.tie_seats, [c for c in result.candidates if c.tied]
+        else:
+            seats = result.unfilled
+            standing = [c for c in result.candidates if c.key not in elected]
+        if not standing:
+            raise ApplicationError(
+                _("No candidate is left for another round: record the committee of those elected.")
+            )
+        organisation = election.organisation
+        voters = list(
+            PollVoter.objects.filter(poll=election.poll).values_list("person_id", flat=True)
+        )
+        today = timezone.localdate()
+        poll = ballots.poll_open(
+            actor=actor,
+            kind=Poll.Kind.ELECTION,
+            title=f"{organisation.name_zh} {today:%Y-%m-%d} 换届选举（第{election.round + 1}轮）",
+            court=organisation.court,
+            organisation=organisation,
+            items=[{"key": int(c.key), "label": c.name} for c in standing],
+            choices=[FOR, AGAINST],
+            voters=voters,
+            limit=seats,
+        )
+        election.status = Election.Status.CONTINUED
+        election.save(update_fields=["status"])
+        following = Election.objects.create(
+            organisation=organisation,
+            held_on=today,
+            seats=seats,
+            eligible=election.eligible,
+            present=election.present,
+            poll=poll,
+            previous=election,
+            round=election.round + 1,
+        )
+        audit_record(
+            actor=actor,
+            action="evaluation.election.next_round",
+            obj=following,
+            before=None,
+            after={"previous": election.pk, "round": following.round, "seats": seats},
+            court=organisation.court,
+        )
+    return following
+
+
+def rounds(election: Election) -> list[Election]:
+    """The rounds of an election up to this one, the first first."""
+    chain = [election]
+    while chain[-1].previous_id is not None:
+        chain.append(Election.objects.select_related("poll").get(pk=chain[-1].previous_id))
+    return chain[::-1]
+
+
+def elected_in_rounds(election: Election) -> list:
+    """The candidates elected in the rounds up to this one (counted rounds only), in order."""
+    out = []
+    for held in rounds(election):
+        if held.poll.status == Poll.Status.CLOSED:
+            out.extend(outcome(held).elected)
+    return out
+
+
 @dataclass(frozen=True)
 class Candidate:
     key: str
@@ -215,12 +300,16 @@ def committee_record(
 
     with transaction.atomic():
         election = Election.objects.select_for_update().get(pk=election.pk)
+        if election.status == Election.Status.CONTINUED:
+            raise ApplicationError(
+                _("Another round followed this one: record the committee from the last round.")
+            )
         if election.status != Election.Status.COUNTED:
             raise ApplicationError(
                 _("The committee is recorded once, after the ballot has been counted.")
             )
-        result = outcome(election)
-        if not result.elected:
+        elected = elected_in_rounds(election)
+        if not elected:
             raise ApplicationError(_("Nobody was elected: hold another round."))
         if approved_on < election.held_on:
             raise ApplicationError(
@@ -234,7 +323,7 @@ def committee_record(
                 extra={"approved_on": [_("Not in the future.")]},
             )
         chosen = {str(person.pk) for person, _post in posts}
-        wanted = {c.key for c in result.elected}
+        wanted = {c.key for c in elected}
         if chosen != wanted:
             raise ApplicationError(
                 _("Give each elected member one post, and no post to anyone not elected.")

@@ -63,6 +63,11 @@ urlpatterns = [
     path("elections/<int:pk>/", views_election.election_detail, name="election-detail"),
     path("elections/<int:pk>/close/", views_election.election_close, name="election-close"),
     path(
+        "elections/<int:pk>/next-round/",
+        views_election.election_next_round,
+        name="election-next-round",
+    ),
+    path(
         "elections/<int:pk>/committee/",
         views_election.committee_record,
         name="election-committee",

@@ -76,11 +76,14 @@ def election_detail(request, election: Election):
     poll = election.poll
     result = elections.outcome(election) if poll.status == poll.Status.CLOSED else None
     scope = scope_for(request.user)
+    earlier = elections.rounds(election)[:-1]
+    elected_before = [c for held in earlier for c in elections.outcome(held).elected]
     can_record = (
         election.status == Election.Status.COUNTED
-        and bool(result and result.elected)
+        and bool(result and (result.elected or elected_before))
         and scope.visible(Election, Perm.ORG_CHANGE).filter(pk=election.pk).exists()
     )
+    following = Election.objects.filter(previous=election).first()
     return render(
         request,
         "evaluation/election_detail.html",
@@ -89,6 +92,12 @@ def election_detail(request, election: Election):
             "status": ballots.poll_status(poll),
             "result": result,
             "can_record": can_record,
+            "can_continue": election.status == Election.Status.COUNTED
+            and result is not None
+            and not result.complete,
+            "earlier": earlier,
+            "elected_before": elected_before,
+            "following": following,
         },
     )
 
@@ -110,16 +119,45 @@ def election_close(request, election: Election):
     )
 
 
+@requires(Perm.EVAL_BRANCH, Election)
+def election_next_round(request, election: Election):
+    """Another round for the seats a count left open (confirmed first)."""
+    back = reverse("evaluation:election-detail", args=[election.pk])
+    made = {}
+    blocker = None
+    if election.status != Election.Status.COUNTED:
+        blocker = _("Another round follows a counted ballot only.")
+    elif elections.outcome(election).complete:
+        blocker = _("Every seat is filled: there is no other round to hold.")
+
+    def action():
+        made["row"] = elections.next_round_open(actor=request.user, election=election)
+
+    return confirm_page(
+        request,
+        obj=election,
+        action=action,
+        question=_(
+            "Open another round? The voters present vote again, for the seats still open, "
+            "among the candidates the count names."
+        ),
+        done=_("The next round's secret ballot is open: each voter present votes now."),
+        back=back,
+        redirect_to=lambda: reverse("evaluation:election-detail", args=[made["row"].pk]),
+        blocker=blocker,
+    )
+
+
 @requires(Perm.ORG_CHANGE, Election)
 def committee_record(request, election: Election):
     """Divide the elected into posts; the new term begins on the election day."""
     back = reverse("evaluation:election-detail", args=[election.pk])
     if election.status != Election.Status.COUNTED:
         return redirect(back)
-    result = elections.outcome(election)
-    if not result.elected:
+    elected = elections.elected_in_rounds(election)
+    if not elected:
         raise NotFound("nobody elected")
-    people = Person.objects.filter(pk__in=[int(c.key) for c in result.elected]).order_by("name")
+    people = Person.objects.filter(pk__in=[int(c.key) for c in elected]).order_by("name")
     from tongxin.orgs.services import term_years
 
     form = committee_form_class()(

@@ -41,6 +41,13 @@ def _secretaries(today) -> dict[int, int]:
     return dict(rows)
 
 
+def _verdicts(cells):
+    """Every verdict of the cells (the heat map's grid: the same verdicts as the rule set run
+    rule by rule, judged once per distinct pattern; a period's months in order)."""
+    for cell in cells.values():
+        yield from cell.verdicts
+
+
 @reminder_source("meetings.due")
 def due(today: datetime.date):
     secretaries = _secretaries(today)
@@ -51,7 +58,7 @@ def due(today: datetime.date):
     facts = compliance.load_facts(orgs, first, today.replace(day=1), today)
     seen = set()
     url_base = reverse("meetings:heatmap")
-    for verdict in compliance.run(compliance.RULES, facts):
+    for verdict in _verdicts(compliance.judge(facts)):
         if not verdict.period:
             continue
         start, end = verdict.period

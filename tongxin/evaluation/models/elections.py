@@ -23,6 +23,7 @@ class Election(models.Model):
     class Status(models.TextChoices):
         VOTING = "voting", _("Voting")
         COUNTED = "counted", _("Counted")
+        CONTINUED = "continued", _("Continued in another round")
         RECORDED = "recorded", _("Committee recorded")
 
     organisation = models.ForeignKey(
@@ -33,12 +34,24 @@ class Election(models.Model):
     eligible = models.PositiveIntegerField(_("eligible voters"))
     present = models.PositiveIntegerField(_("voters present"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VOTING)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     poll = models.OneToOneField(
         "evaluation.Poll", on_delete=models.PROTECT, related_name="election"
     )
     approved_on = models.DateField(_("approved by the higher organisation on"), null=True)
     term = models.OneToOneField(
         "orgs.CommitteeTerm", null=True, on_delete=models.PROTECT, related_name="election"
+    )
+    # Another round of the same election (a tie for the last seats, or seats left unfilled):
+    # the same voters present vote again for the seats still open; the committee is recorded
+    # once, from the last round, with the elected of every round.
+    previous = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        verbose_name=_("previous round"),
+        on_delete=models.PROTECT,
+        related_name="next_round",
     )
 
     class Meta:

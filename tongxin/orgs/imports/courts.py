@@ -12,7 +12,8 @@ from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import Court
 from tongxin.orgs.rules import court_problems
 from tongxin.orgs.services import court_save
-from tongxin.transfer.checker import Checker, FileRef, Planned, fresh, in_chunks, ref_pk
+from tongxin.transfer.checker import Checker, FileRef, Planned, in_chunks
+from tongxin.transfer.trees import TreeRows, fresh, ref_pk
 
 TRIBUNAL = Court.Level.TRIBUNAL
 SCALARS = ("name_zh", "name_en", "level", "kind", "province")
@@ -24,7 +25,7 @@ def _key(values: dict) -> tuple:
     return ("tribunal", values.get("parent_code"), values.get("name_zh"))
 
 
-class CourtChecker(CourtRows, Checker):
+class CourtChecker(TreeRows, CourtRows, Checker):
     def run(self, rows: list):
         for row in rows:
             values = row.values

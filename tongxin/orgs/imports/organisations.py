@@ -19,15 +19,14 @@ from tongxin.transfer.checker import (
     FileRef,
     Planned,
     as_date,
-    fresh,
     in_chunks,
-    ref_pk,
 )
+from tongxin.transfer.trees import TreeRows, fresh, ref_pk
 
 Kind = PartyOrganisation.Kind
 
 
-class OrganisationChecker(CourtRows, Checker):
+class OrganisationChecker(TreeRows, CourtRows, Checker):
     def run(self, rows: list):
         for row in rows:
             self.require(row, "court_code", "name_zh")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db import IntegrityError, connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from tongxin.core.audit import snapshot
@@ -15,6 +13,7 @@ from tongxin.core.exceptions import ApplicationError
 from tongxin.orgs.facts import facts_deferred
 from tongxin.orgs.imports.lookups import CourtRows
 from tongxin.orgs.models import CommitteePost, Department, PartyOrganisation
+from tongxin.people.imports.bulk import pairs_in, update_rows
 from tongxin.people.imports.columns import (
     DATES,
     MEMBER_KINDS,
@@ -80,7 +79,7 @@ class PersonChecker(CourtRows, Checker):
         self.people = {
             (p.court_id, p.staff_number): p
             for p in in_chunks(
-                lambda chunk: people.filter(_pairs_in(Person, "staff_number", chunk)), keys
+                lambda chunk: people.filter(pairs_in(Person, "staff_number", chunk)), keys
             )
         }
         self.departments = self._memo(
@@ -93,9 +92,7 @@ class PersonChecker(CourtRows, Checker):
             lambda pairs: {
                 (d.court_id, d.name_zh): d
                 for d in in_chunks(
-                    lambda chunk: Department.objects.filter(
-                        _pairs_in(Department, "name_zh", chunk)
-                    ),
+                    lambda chunk: Department.objects.filter(pairs_in(Department, "name_zh", chunk)),
                     pairs,
                 )
             },
@@ -116,7 +113,7 @@ class PersonChecker(CourtRows, Checker):
                 (o.court_id, o.name_zh): o
                 for o in in_chunks(
                     lambda chunk: PartyOrganisation.objects.filter(
-                        _pairs_in(PartyOrganisation, "name_zh", chunk)
+                        pairs_in(PartyOrganisation, "name_zh", chunk)
                     ).select_related("parent"),
                     pairs,
                 )
@@ -368,7 +365,7 @@ class PersonChecker(CourtRows, Checker):
                 after=after,
             )
         for fields, people in groups.items():
-            _update(Person, people, fields)
+            update_rows(Person, people, fields)
 
     def _moves(self, actor, audit, items: list) -> None:
         """Close the open memberships of the members who move, end their posts in the
@@ -393,7 +390,7 @@ class PersonChecker(CourtRows, Checker):
                 )
             )
             organisations.add(organisation.pk)
-        _update(Membership, [m for _item, m in ended], ["ends_on"])
+        update_rows(Membership, [m for _item, m in ended], ["ends_on"])
         for item, membership in ended:
             audit.add(
                 action="people.membership.ended",
@@ -440,49 +437,6 @@ class PersonChecker(CourtRows, Checker):
                 post=post,
                 ends_on=max(membership.ends_on, post.starts_on + datetime.timedelta(days=1)),
             )
-
-
-def _pairs_in(model, name: str, pairs: list) -> RawSQL:
-    """Rows of `model` whose (court, `name`) is one of `pairs`: for each court, its values,
-    ORed, which SQLite (a multi-index OR) and PostgreSQL (a bitmap OR) read from the index
-    on (court, name). The values repeat from court to court (staff numbers, "民一庭党支部"),
-    so "court in (…) and name in (…)" would read every court's namesakes: a national file's
-    chunk names up to a thousand courts. (SQLite scans for a row-value IN; the condition is
-    written as SQL because the ORM takes seconds to build an OR of a thousand terms.)"""
-    by_court: dict = defaultdict(list)
-    for court_id, value in pairs:
-        by_court[court_id].append(value)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    court = f"{table}.{quote(model._meta.get_field('court').column)}"
-    column = f"{table}.{quote(model._meta.get_field(name).column)}"
-    terms, params = [], []
-    for court_id, values in by_court.items():
-        terms.append(f"({court} = %s AND {column} IN ({', '.join(['%s'] * len(values))}))")
-        params += [court_id, *values]
-    return RawSQL(f"({' OR '.join(terms)})", params, output_field=BooleanField())
-
-
-def _update(model, objects: list, names) -> None:
-    """Write the fields `names` of `objects` (already set on them): one UPDATE by primary key
-    per object, sent by executemany (Django's bulk_update builds a CASE per object and
-    field, about 6 ms a row in Python)."""
-    if not objects:
-        return
-    fields = [model._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(model._meta.pk.column),
-    )
-    params = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
-        + [obj.pk]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _leaves_party(item: Planned) -> bool:
