@@ -4,7 +4,8 @@ computation's. On PostgreSQL one foreign key (computation_id, cycle_id) -> the c
 foreign key): one check per row at commit instead of two, for a national cycle's 370,000
 rows. SQLite cannot add a constraint to an existing table: triggers check the pair when a
 result is inserted or changed (deleting a computation that still has results is stopped on
-SQLite by the ORM's cascade only, on PostgreSQL by the foreign key too)."""
+SQLite by the ORM's cascade only, on PostgreSQL by the foreign key too). The result's cycle
+loses its index: results are read by computation or by person."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -70,6 +71,7 @@ class Migration(migrations.Migration):
             name="cycle",
             field=models.ForeignKey(
                 db_constraint=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="results",
                 to="evaluation.cycle",

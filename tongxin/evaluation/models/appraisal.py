@@ -206,7 +206,9 @@ class Result(models.Model):
     # PostgreSQL (bench/README.md). Django does not manage that constraint (db_constraint
     # False on both fields); a migration that remakes this table on SQLite must recreate
     # the triggers. The computation needs no index of its own: eval_result_once starts
-    # with it.
+    # with it. Nor the cycle: results are read by computation (the latest) or by person,
+    # and a cycle's results by a join from a few rows (its open reviews); cycles are not
+    # deleted (an index less to fill for each of a national cycle's rows).
     computation = models.ForeignKey(
         Computation,
         on_delete=models.CASCADE,
@@ -215,7 +217,11 @@ class Result(models.Model):
         db_constraint=False,
     )
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.CASCADE, related_name="results", db_constraint=False
+        Cycle,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=20)
