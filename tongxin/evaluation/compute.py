@@ -8,6 +8,7 @@ import contextlib
 import gc
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -90,7 +91,12 @@ def _encoder():
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover (CPython has it)
         return base.encode
-    chunks = make(None, base.default, json.encoder.encode_basestring, None, ":", ",",
+    other = base.default
+
+    def default(value):
+        return str(value) if type(value) is Decimal else other(value)  # as Django's does
+
+    chunks = make(None, default, json.encoder.encode_basestring, None, ":", ",",
                   False, False, True)  # fmt: skip
     join = "".join
     return lambda value: join(chunks(value, 0))
