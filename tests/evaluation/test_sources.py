@@ -98,3 +98,40 @@ def test_dues_on_time_from_the_ledger(world):
     assert sources.sources()["dues_on_time"].fetch([p.pk], 2025) == {p.pk: round(2 / 12, 4)}
     months = sources.sources()["membership_months"].fetch([p.pk], 2025)
     assert months == {p.pk: 12}
+
+
+def test_sources_join_the_people_in_the_database_when_given_their_query(world):
+    """A cycle's people reach the sources with the query selecting them: the app's own
+    sources then join it instead of sending the ids, with the same answer."""
+    import datetime
+
+    from tongxin.people.models import DuesPayment, Person
+
+    p = world.members[0]
+    DuesPayment.objects.create(
+        person=p,
+        organisation=world.branch,
+        month=datetime.date(2025, 1, 1),
+        amount=10,
+        status="paid",
+        paid_on=datetime.date(2025, 1, 5),
+    )
+    ids = [m.pk for m in world.members]
+    joined = sources.PersonIds(ids)
+    joined.query = Person.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    own = ("membership_months", "dues_on_time", "democratic_grade", "commitments_fulfilled")
+    known = sources.sources()
+    for code in own:
+        assert known[code].fetch(joined, 2025) == known[code].fetch(ids, 2025), code
+    assert known["dues_on_time"].fetch(joined, 2025) == {p.pk: round(1 / 12, 4)}
+    assert known["membership_months"].fetch(joined, 2025)
+    # fetch_all hands the query on.
+    with fake_sources({"x": {ids[0]: 1}}):
+        seen = []
+        sources.register("y", "y")(lambda person_ids, year: seen.append(person_ids) or {})
+        try:
+            facts = sources.fetch_all(["x", "y"], ids, 2025, joined.query)
+        finally:
+            sources.unregister("y")
+    assert facts[ids[0]] == {"x": 1}
+    assert seen[0] == ids and seen[0].query is joined.query

@@ -5,6 +5,11 @@ answering for many people in a fixed number of queries. The appraisal never read
 app's tables: each app's facts come through its own selector, wrapped here or in
 `sources_apps.py` (registered only when that app is installed). A person missing from a
 source's answer has no record there; the criterion is then left out (grading.py).
+
+When the people are a cycle's members, the ids come as a `PersonIds` list whose `query`
+selects the same people in the database: a source reading a table may then join it there
+(`_chunks` gives the query once instead of lists of ids), instead of sending hundreds of
+thousands of ids; any other source simply uses the list.
 """
 
 from __future__ import annotations
@@ -55,9 +60,22 @@ def known_codes() -> set[str]:
     return set(sources()) | {a[0] for a in ADAPTERS}
 
 
-def fetch_all(codes: Iterable[str], person_ids: list[int], year: int) -> dict[int, dict]:
-    """{pid: {code: value}} for the given sources (unknown codes give nothing)."""
+class PersonIds(list):
+    """The person ids asked for, with `query`: a queryset of the same ids (or None)."""
+
+    query = None
+
+
+def fetch_all(
+    codes: Iterable[str], person_ids: list[int], year: int, query=None
+) -> dict[int, dict]:
+    """{pid: {code: value}} for the given sources (unknown codes give nothing). `query`: a
+    queryset selecting exactly `person_ids` (values_list of the ids), passed on to the
+    sources as `person_ids.query`."""
     known = sources()
+    if query is not None:
+        person_ids = PersonIds(person_ids)
+        person_ids.query = query
     facts: dict[int, dict] = {pid: {} for pid in person_ids}
     for code in sorted(set(codes)):
         source = known.get(code)
@@ -70,6 +88,11 @@ def fetch_all(codes: Iterable[str], person_ids: list[int], year: int) -> dict[in
 
 
 def _chunks(ids: list[int], size: int = 5000):
+    """Lists of at most `size` ids; or once the query selecting them, when there is one."""
+    query = getattr(ids, "query", None)
+    if query is not None:
+        yield query
+        return
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
 

@@ -174,6 +174,10 @@ class Computation(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # What a result's (computation, cycle) refers to (migration 0007).
+        constraints = [
+            models.UniqueConstraint(fields=["id", "cycle"], name="eval_computation_cycle")
+        ]
 
     def __str__(self):
         return f"{self.cycle_id} #{self.pk}"
@@ -194,14 +198,31 @@ class Result(models.Model):
         TIE = grading.TIE, _("Tied at the quota line: the committee decides")
         UNGRADED = grading.UNGRADED, _("No grade")
 
-    # The database keeps its constraints: checking them for each of a national cycle's rows
-    # at commit costs about 4 s of a ~45 s compute (bench/README.md), a price paid for rows
-    # nobody can orphan. The computation needs no index of its own: eval_result_once starts
-    # with it.
+    # The result's computation and cycle are checked by the database as one pair: a foreign
+    # key (computation_id, cycle_id) -> the computation's (id, cycle_id) on PostgreSQL, so
+    # a result's cycle is its computation's (and exists: the computation's own foreign key);
+    # on SQLite triggers check the pair on insert and update (migration 0007). One check per
+    # row at commit instead of two: each costs about 2 s of a national compute on
+    # PostgreSQL (bench/README.md). Django does not manage that constraint (db_constraint
+    # False on both fields); a migration that remakes this table on SQLite must recreate
+    # the triggers. The computation needs no index of its own: eval_result_once starts
+    # with it. Nor the cycle: results are read by computation (the latest) or by person,
+    # and a cycle's results by a join from a few rows (its open reviews); cycles are not
+    # deleted (an index less to fill for each of a national cycle's rows).
     computation = models.ForeignKey(
-        Computation, on_delete=models.CASCADE, related_name="results", db_index=False
+        Computation,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
     )
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="results")
+    cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
+    )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=20)
     unit = models.CharField(max_length=20)
