@@ -218,27 +218,3 @@ def test_a_range_open_on_one_side_scores_like_the_trial_apps_ranges():
     assert grading.SCORERS["range"](at_least, scoring)[0] == 100
     assert grading.SCORERS["range"](below, scoring)[0] == Decimal(100) - Decimal(9) / 90 * 50
     assert grading.SCORERS["range"](at_most, scoring)[0] == Decimal(100) - Decimal(1) / 3 * 50
-
-
-def test_the_generated_tree_function_takes_codes_and_sources_as_data():
-    """tree_code.py writes variable names only: codes and sources that would break Python
-    source text (quotes, newlines) score like any other, nested and left out alike."""
-    odd = 'x"\n)\\'
-    scheme = {
-        "tree": [
-            {
-                "code": odd,
-                "weight": 50,
-                "children": [
-                    {"code": "q'", "weight": 50, "source": odd, "scoring": {"kind": "ratio"}},
-                    {"code": "none", "weight": 50, "source": "nil", "scoring": {"kind": "ratio"}},
-                ],
-            },
-            {"code": "r", "weight": 50, "scoring": {"kind": "raters", "groups": {"g": 100}}},
-        ],
-        "rules": [],
-    }
-    o = grading.score_person(scheme, Person(1, "u", {odd: 0.805}, {"g": (Decimal(70),)}))
-    assert o.scores == {"q'": "80.50", "none": None, odd: "80.50", "r": "70.00"}
-    assert o.groups == {"r": {"g": {"mean": "70.00", "count": 1}}}
-    assert o.final == Decimal("75.25")
