@@ -29,8 +29,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
-from tongxin.evaluation.tree_code import tree_function
-
 EXCELLENT = "excellent"  # 优秀
 COMPETENT = "competent"  # 称职
 BASIC = "basic"  # 基本称职
@@ -312,6 +310,36 @@ def _compile(nodes) -> tuple:
 _ZERO = Decimal(0)
 
 
+def _score_tree(tree: tuple, person: Person, scores: dict, groups: dict) -> Decimal | None:
+    """The raw score of each criterion into `scores` (text rounded to the cent, None: no
+    record, left out), the rater groups' means and counts into `groups`; returns the
+    weighted mean of the criteria scored (their weights scaled up to the whole)."""
+    total = _ZERO
+    weighted = _ZERO
+    used = False
+    facts = person.facts
+    for code, weight, _text, children, scorer, scoring, source in tree:
+        if children is not None:
+            score = _score_tree(children, person, scores, groups)
+        elif scorer is _raters:
+            score, detail = _raters(person.ratings, scoring)
+            if detail:
+                groups[code] = detail
+        else:
+            value = facts.get(source)
+            score = None if value is None else scorer(value, scoring)[0]
+        if score is None:
+            scores[code] = None
+            continue
+        scores[code] = str(score.quantize(TWO, ROUND_HALF_UP))
+        used = True
+        total += weight
+        weighted += score * weight
+    if not used or total == 0:
+        return None
+    return weighted / total
+
+
 def explain_criteria(tree: tuple, scores: Mapping, groups: Mapping, facts: Mapping) -> dict:
     """The explanation of each criterion, rebuilt from what a result stores (its raw
     scores, rater groups and facts) and the compiled scheme it was computed with:
@@ -356,20 +384,13 @@ def quota(rate: Decimal | int | str, assessed: int) -> int:
     return math.floor(Decimal(str(rate)) * assessed / 100)
 
 
-def _prepare(scheme: Mapping) -> tuple:
-    """What score_person needs of a scheme, done once for many people: the compiled tree,
-    the thresholds, the tree as one function (tree_code.py)."""
-    tree = _compile(scheme["tree"])
-    return tree, thresholds(scheme), tree_function(tree, _raters, TWO)
-
-
 def score_person(scheme: Mapping, person: Person, compiled: tuple | None = None) -> Outcome:
     """Raw scores, final score and vetoes of one person (no quota yet). `compiled`:
-    _prepare(scheme) done once for many people (grade_many)."""
-    tree, t, score_tree = compiled or _prepare(scheme)
+    (_compile(tree), thresholds) done once for many people (grade_many)."""
+    tree, t = compiled or (_compile(scheme["tree"]), None)
     scores: dict[str, str | None] = {}
     groups: dict[str, dict] = {}
-    final = score_tree(person.facts, person.ratings, scores, groups)
+    final = _score_tree(tree, person, scores, groups)
     if final is not None:
         final = final.quantize(TWO, ROUND_HALF_UP)
     vetoes = [
@@ -453,7 +474,7 @@ def grade_many(schemes: Mapping[str, Mapping], people: Iterable[tuple[str, Perso
     score then its tie-break criteria; candidates of different schemes by final score only
     (their criteria differ), so a tie between them goes to the committee.
     Returns {unit: {"quota": n, "outcomes": {pid: Outcome}}}."""
-    compiled = {c: _prepare(s) for c, s in schemes.items()}
+    compiled = {c: (_compile(s["tree"]), thresholds(s)) for c, s in schemes.items()}
     units: dict[str, list[tuple[str, Outcome]]] = {}
     for category, person in people:
         units.setdefault(person.unit, []).append(
