@@ -474,17 +474,23 @@ def grade_many(schemes: Mapping[str, Mapping], people: Iterable[tuple[str, Perso
     score then its tie-break criteria; candidates of different schemes by final score only
     (their criteria differ), so a tie between them goes to the committee.
     Returns {unit: {"quota": n, "outcomes": {pid: Outcome}}}."""
+    return {
+        unit: {"quota": limit, "outcomes": {o.pid: o for o in outcomes}}
+        for unit, limit, outcomes in grade_units(schemes, people, rate)
+    }
+
+
+def grade_units(schemes: Mapping[str, Mapping], people: Iterable[tuple[str, Person]], rate):
+    """grade_many one unit at a time: (unit, quota, outcomes) as each unit is graded, so that
+    a caller can write a unit's results while the next is scored (services.cycle_compute)."""
     compiled = {c: (_compile(s["tree"]), thresholds(s)) for c, s in schemes.items()}
-    units: dict[str, list[tuple[str, Outcome]]] = {}
+    units: dict[str, list[tuple[str, Person]]] = {}
     for category, person in people:
-        units.setdefault(person.unit, []).append(
-            (category, score_person(schemes[category], person, compiled[category]))
-        )
-    result = {}
-    for unit, pairs in units.items():
-        category_of = {o.pid: c for c, o in pairs}
+        units.setdefault(person.unit, []).append((category, person))
+    for unit, members in units.items():
+        category_of = {person.pid: c for c, person in members}
         single = len(set(category_of.values())) == 1
-        outcomes = [o for _, o in pairs]
+        outcomes = [score_person(schemes[c], person, compiled[c]) for c, person in members]
         limit = quota(rate, len(outcomes))
 
         def key(o, single=single, category_of=category_of):
@@ -495,8 +501,7 @@ def grade_many(schemes: Mapping[str, Mapping], people: Iterable[tuple[str, Perso
             return _eligible(schemes[c], o, compiled[c][1][EXCELLENT])
 
         allot(outcomes, limit, eligible, key)
-        result[unit] = {"quota": limit, "outcomes": {o.pid: o for o in outcomes}}
-    return result
+        yield unit, limit, outcomes
 
 
 def grade_all(scheme: Mapping, people: Iterable[Person], rate) -> dict[str, dict]:

@@ -9,6 +9,7 @@ open or computed cycle back to draft (logged with its reason) so that its scheme
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -238,15 +239,18 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
         cycle = _locked(cycle)
         _need(cycle, Cycle.Status.OPEN, Cycle.Status.COMPUTED)
         people, facts = compute.inputs(cycle)
-        graded = grading.grade_many(cycle.frozen, people, cycle.rate)
+        sizes = Counter(person.unit for _category, person in people)
         run = Computation.objects.create(
             cycle=cycle,
             computed_by=actor if getattr(actor, "pk", None) else None,
-            quotas={u: g["quota"] for u, g in graded.items()},
+            quotas={unit: grading.quota(cycle.rate, n) for unit, n in sizes.items()},
             schemes=cycle.frozen,
         )
         category = {p.pid: c for c, p in people}
-        rows = [
+        no_facts: dict = {}
+        # Streamed: each unit's rows are written (PostgreSQL parses and indexes them in its
+        # own process) while the engine scores the next unit.
+        rows = (
             (
                 run.pk,
                 cycle.pk,
@@ -260,12 +264,12 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
                 o.scores,
                 o.groups,
                 o.vetoes,
-                facts.get(o.pid, {}),
+                facts.get(o.pid, no_facts),
             )
-            for unit, g in graded.items()
-            for o in g["outcomes"].values()
-        ]
-        compute.results_write(rows)
+            for unit, _quota, outcomes in grading.grade_units(cycle.frozen, people, cycle.rate)
+            for o in outcomes
+        )
+        written = compute.results_write(rows)
         before = snapshot(cycle)
         cycle.status = Cycle.Status.COMPUTED
         cycle.save(update_fields=["status"])
@@ -274,7 +278,7 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
             "evaluation.cycle.computed",
             cycle,
             before,
-            {**snapshot(cycle), "computation": run.pk, "results": len(rows)},
+            {**snapshot(cycle), "computation": run.pk, "results": written},
         )
     return run
 
