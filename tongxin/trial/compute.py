@@ -117,22 +117,22 @@ def compute(
 
 
 def _results(rows, slots) -> list[Result]:
+    everyone = [(item.code, item.value, n, d) for item, n, d in slots]
+    judges = [(item.code, item.value, n, d) for item, n, d in slots if item.judges]
     results = []
     for row in rows:
         court_id, department, no_dept, judge_id, no_judge, type_code, no_type = row[:7]
         if court_id is None:
             continue
-        cells = row[7:]
         level = COURT if no_dept and no_judge else DEPARTMENT if not no_dept else JUDGE
         if level == DEPARTMENT and department is None:
             continue
+        cells = [None if cell is None else float(cell) for cell in row[7:]]
         values = {}
-        for item, n, d in slots:
-            if level == JUDGE and not item.judges:
-                continue
-            numerator = _number(cells[n])
-            denominator = _number(cells[d]) if d is not None else None
-            values[item.code] = (numerator, denominator, item.value(numerator, denominator))
+        for code, value, n, d in judges if level == JUDGE else everyone:
+            numerator = cells[n]
+            denominator = cells[d] if d is not None else None
+            values[code] = (numerator, denominator, value(numerator, denominator))
         results.append(
             Result(
                 level=level,
@@ -152,9 +152,3 @@ def facts_sql(period: Period, where: str = "") -> tuple[str, dict]:
         FACTS_SQL.format(max_chain=MAX_CHAIN, where=where),
         {"start": period.start, "end": period.end},
     )
-
-
-def _number(value):
-    if value is None:
-        return None
-    return float(value)
