@@ -18,10 +18,19 @@ that the shared machine's load falls on all of them alike:
 - **product-direct**: the same through the one-statement path the rolled-up one replaced
   (`direct=True`: every case joined to its links, every aggregate per grouping set);
 - **reference-duckdb**, **reference-polars**: bench/trial.py's hand-written references (the
-  base counts, mean and median per court, department and judge; no appeals, no chains).
+  base counts, mean and median per court, department and judge; no appeals, no chains): the
+  **subset** references;
+- **reference-full-duckdb**, **reference-full-polars** (bench/trial_references.py): every
+  indicator's numerator and denominator as the product computes them (appeals joined to
+  their origin, dispute chains, mediation, enforcement, over 12 months), one hand-written
+  DuckDB statement and a Polars program: the **full** references.
 
-Wall time and CPU time (all threads of the process) are reported; the ratio is to the best
-reference of the same run (best of `--repeat`). Results: bench/results/trial-indicators-<cases>.json.
+Before the timed rounds, the **check** (a subprocess) compares the product's numbers with
+both full references on the bench data and stops the run if they differ (`--no-check` skips
+it).
+
+Wall time and CPU time (all threads of the process) are reported; the ratios are to the best
+subset reference and to the best full reference of the same run (best of `--repeat`). Results: bench/results/trial-indicators-<cases>.json.
 """
 
 from __future__ import annotations

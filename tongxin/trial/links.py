@@ -22,7 +22,7 @@ import os
 import secrets
 from pathlib import Path
 
-from tongxin.trial.facts import MAX_CHAIN
+from tongxin.trial.facts import LINKED_SQL, MAX_CHAIN
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +32,21 @@ COLUMNS = (
     "enforcement_claimed, enforcement_recovered, origin_case_number"
 )
 # Every derived case, and every other case whose number some derived case names as origin,
-# with what of the links does not depend on the period: whether the case hangs from an
-# origin the store holds (`hangs`: it starts no dispute), and the first case of the dispute
-# it belongs to (`root`, followed at most MAX_CHAIN steps as facts.LINKS_SQL follows it; NULL
-# for a case that starts one, or in a loop of origins). A run then counts the disputes'
-# sizes by the period's end without following the chains again.
+# numbered (`held_row`), with what of the links does not depend on the period: whether the
+# case hangs from an origin the store holds (`hangs`: it starts no dispute), the row of that
+# origin (`origin_row`), and the row of the first case of the dispute it belongs to
+# (`root_row`, followed at most MAX_CHAIN steps as facts.LINKS_SQL follows it; NULL for a
+# case that starts one, or in a loop of origins). A run then joins by row numbers, not case
+# numbers, and counts the disputes' sizes without following the chains again. (Case numbers
+# are unique in the store: its upsert replaces by case number.)
 HELD_SQL = f"""WITH RECURSIVE
 derived AS MATERIALIZED (SELECT {COLUMNS} FROM cases WHERE origin_case_number IS NOT NULL),
 held AS MATERIALIZED (
-    SELECT {COLUMNS} FROM derived UNION ALL SELECT {COLUMNS} FROM cases
-    WHERE origin_case_number IS NULL AND case_number IN (SELECT origin_case_number FROM derived)
+    SELECT *, row_number() OVER () - 1 AS held_row FROM (
+        SELECT {COLUMNS} FROM derived UNION ALL SELECT {COLUMNS} FROM cases
+        WHERE origin_case_number IS NULL
+          AND case_number IN (SELECT origin_case_number FROM derived)
+    )
 ),
 present AS MATERIALIZED (
     SELECT case_number, origin_case_number FROM derived
@@ -55,25 +60,33 @@ chain(case_number, root, depth) AS (
     FROM present p JOIN chain ON p.origin_case_number = chain.case_number
     WHERE chain.depth < {MAX_CHAIN}
 )
-SELECT h.*, pr.case_number IS NOT NULL AS hangs, ch.root FROM held h
+SELECT h.*, pr.case_number IS NOT NULL AS hangs, o.held_row AS origin_row,
+       r.held_row AS root_row
+FROM held h
 LEFT JOIN present pr ON pr.case_number = h.case_number
-LEFT JOIN chain ch ON ch.case_number = h.case_number"""
-# The links of facts.LINKS_SQL read from the held cases (`held`, with `hangs` and `root`).
-HELD_LINKS_SQL = """derived AS (SELECT * FROM held WHERE origin_case_number IS NOT NULL),
-present AS (SELECT case_number FROM held WHERE hangs),
-sizes AS (
-    SELECT root, count(*) AS derived FROM held
-    WHERE root IS NOT NULL AND filed_on <= $end GROUP BY root
+LEFT JOIN held o ON o.case_number = h.origin_case_number
+LEFT JOIN chain ch ON ch.case_number = h.case_number
+LEFT JOIN held r ON r.case_number = ch.root"""
+# The links of facts.LINKS_SQL read from the held cases (`held`), joined by row number:
+# the appeals against each held case and the size of the dispute it starts by the period's
+# end; and the linked facts (facts.LINKED_SQL) with `hangs` for the join to `present`.
+HELD_LINKS_SQL = """sizes AS (
+    SELECT root_row AS held_row, count(*) AS derived FROM held
+    WHERE root_row IS NOT NULL AND filed_on <= $end GROUP BY 1
 ),
 appeals AS (
-    SELECT origin_case_number AS case_number,
+    SELECT origin_row AS held_row,
            count(*) FILTER (WHERE filed_on BETWEEN $start AND $end) AS appeals_in,
            count(*) FILTER (WHERE closed_on BETWEEN $start AND $end
                             AND closing_method IN ('reversed', 'remanded')) AS reversed_in
-    FROM derived WHERE stage = 'second_instance'
+    FROM held WHERE stage = 'second_instance' AND origin_row IS NOT NULL
     GROUP BY 1
 )"""
-VERSION = "2"  # of the file's columns: part of its key, so an older file is never read
+HELD_JOINS_SQL = """LEFT JOIN appeals ap ON ap.held_row = c.held_row
+    LEFT JOIN sizes sz ON sz.held_row = c.held_row"""
+assert "pr.case_number IS NULL AND" in LINKED_SQL
+HELD_LINKED_SQL = LINKED_SQL.replace("pr.case_number IS NULL AND", "NOT c.hangs AND")
+VERSION = "3"  # of the file's columns: part of its key, so an older file is never read
 
 
 def _key(con) -> str | None:

@@ -26,12 +26,10 @@ import re
 
 from tongxin.trial.facts import (
     FLAGS_SQL,
-    JOINS_SQL,
     LINKED,
-    LINKED_SQL,
     UNLINKED_SQL,
 )
-from tongxin.trial.links import HELD_LINKS_SQL
+from tongxin.trial.links import HELD_JOINS_SQL, HELD_LINKED_SQL, HELD_LINKS_SQL
 
 GRAIN = ("court_id", "department", "judge_id", "type_code")
 _ADDITIVE = re.compile(r"^(count|sum)\(([^()]*)\)(?:\s+FILTER\s+\(WHERE\s+(.*)\))?$", re.S)
@@ -149,14 +147,14 @@ def rows(con, parts: list[str], where: str, params: dict, grouping: str, picked:
     sql = fine
     if delta:
         both = (
-            f"SELECT {FLAGS_SQL}, {LINKED_SQL.format(prefix='')}, "
-            f"{UNLINKED_SQL.format(prefix='u_')} FROM held c {JOINS_SQL} "
+            f"SELECT {FLAGS_SQL}, {HELD_LINKED_SQL.format(prefix='')}, "
+            f"{UNLINKED_SQL.format(prefix='u_')} FROM held c {HELD_JOINS_SQL} "
             f"WHERE c.filed_on <= $end {where}"
         )
         on = " AND ".join(f"f.{k} IS NOT DISTINCT FROM d.{k}" for k in grain.split(", "))
         names = ", ".join("d." + item.rsplit(" AS ", 1)[1] for item in delta)
         sql = (
-            f"WITH held AS MATERIALIZED (SELECT * FROM {held()}), {HELD_LINKS_SQL}, "
+            f"WITH held AS (SELECT * FROM {held()}), {HELD_LINKS_SQL}, "
             f"fine AS ({fine}), "
             f"delta AS (SELECT {grain}, {', '.join(delta)} FROM ({both}) GROUP BY ALL) "
             f"SELECT f.*, {names} FROM fine f LEFT JOIN delta d ON {on}"
