@@ -27,6 +27,7 @@ per-row path: tests/trial/test_fastimport.py.
 from __future__ import annotations
 
 import datetime
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -192,6 +193,65 @@ def _partitions(con, stage: Path, batch_id: int, years: set):
         con.execute("DROP TABLE _part")
 
 
+def _direct(con, stage_sql: str, incoming: Path, batch_id: int):
+    """The direct pass: one statement checks every row and writes the accepted rows in the
+    store's columns straight into partition files under `incoming` (the store's `adopt` takes
+    them), the rejected rows into a partition of their own (y=-1) with their facts as one bit
+    mask (in batch_id) and their row number (in court_id). Exact only when no case number
+    comes twice among the accepted rows and no rejected row that could be a duplicate shares
+    one with an accepted row: checked on the written files, one partition at a time; None
+    when it is not so (the caller then takes the staged two-pass path)."""
+    from tongxin.trial.store import _DUCK_TYPES, SCHEMA, WRITE_OPTIONS
+
+    mask = " + ".join(f"CASE WHEN {f} THEN {1 << i} ELSE 0 END" for i, f in enumerate(_FACTS))
+    special = {
+        "court_id": "CASE WHEN clean THEN court_id ELSE _row END",
+        "batch_id": f"CASE WHEN clean THEN {int(batch_id)} ELSE {mask} END",
+    }
+    cols = ", ".join(
+        f"CAST({special.get(f.name, f.name)} AS {_DUCK_TYPES[f.type]}) AS {f.name}" for f in SCHEMA
+    )
+    con.execute(
+        f"COPY (SELECT {cols}, CASE WHEN clean THEN year ELSE -1 END AS y, CASE WHEN clean "
+        f"THEN province ELSE '_' END AS p FROM ({stage_sql})) TO {lit(str(incoming))} "
+        f"({WRITE_OPTIONS}, PARTITION_BY (y, p))"
+    )
+    bits = ", ".join(f"(batch_id >> {i}) & 1 = 1 AS {f}" for i, f in enumerate(_FACTS))
+    rejected = sorted(incoming.glob("y=-1/p=*/*.parquet"))
+    listed = ", ".join(lit(str(path)) for path in rejected)
+    con.execute(
+        f"CREATE TEMP TABLE _rejected AS SELECT court_id AS _row, {bits}, court AS court_code, "
+        "CAST(NULL AS BIGINT) AS dup_of FROM "
+        + (f"read_parquet([{listed}])" if rejected else "(SELECT 0 AS court_id, 0 AS batch_id, "
+           "'' AS court) WHERE false")
+    )  # fmt: skip
+    # the rejected rows that would be duplicates of an accepted row of the same number
+    con.execute("CREATE TEMP TABLE _maybe (year SMALLINT, province VARCHAR, case_number VARCHAR)")
+    if rejected:
+        con.execute(
+            "INSERT INTO _maybe SELECT DISTINCT year, province, case_number FROM "
+            f"read_parquet([{listed}]) WHERE (batch_id & 3) = 2"  # ok and not faulty
+        )
+    staged = []
+    for directory in sorted(incoming.glob("y=*/p=*")):
+        year, province = int(directory.parent.name[2:]), unquote(directory.name[2:])
+        if year == -1:
+            continue
+        paths = sorted(directory.glob("*.parquet"))
+        listed = ", ".join(lit(str(path)) for path in paths)
+        # distinct hashes are distinct numbers; equal ones are taken as duplicates (exact path)
+        twice, shared = con.execute(
+            f"SELECT count(*) - count(DISTINCT hash(case_number)), count(*) FILTER (WHERE "
+            "case_number IN (SELECT case_number FROM _maybe m WHERE m.year = ? AND "
+            f"m.province = ?)) FROM read_parquet([{listed}])",
+            [year, province],
+        ).fetchone()
+        if twice or shared:
+            return None
+        staged.append((year, province, paths))
+    return staged
+
+
 def _rejects(con, source: _Source, sheet, result) -> None:
     from tongxin.trial.imports import KIND, invalid_case_number, problem_reasons
 
@@ -258,16 +318,28 @@ def import_file(
             fastsql.macros(con)
             fastsql.reference_tables(con)
             exprs, faults, joins = fastsql.columns(con, source.idents, sheet)
-            stage = work / "stage"
-            # Pass 1. Partition directories y=<year>/p=<province> (rows that do not parse: y=0).
-            con.execute(
-                f"COPY (SELECT *, year AS y, province AS p FROM ("
-                f"{_stage_sql(exprs, faults, joins, today)})) TO {lit(str(stage))} "
-                "(FORMAT parquet, PARTITION_BY (y, p), COMPRESSION uncompressed)"
-            )
+            store = store or CaseStore()
+            stage_sql = _stage_sql(exprs, faults, joins, today)
             years: set[int] = set()
-            parts = _partitions(con, stage, batch_id, years)
-            counts = (store or CaseStore()).merge(con, parts, on_partition=on_partition)
+            incoming = store.incoming()
+            try:
+                staged = _direct(con, stage_sql, incoming, batch_id)
+                if staged is not None:
+                    years.update(year for year, _p, _f in staged)
+                    counts = store.adopt(con, staged, on_partition=on_partition)
+            finally:
+                shutil.rmtree(incoming, ignore_errors=True)
+            if staged is None:  # duplicates in the file: the staged two-pass path
+                con.execute("DROP TABLE _rejected")
+                stage = work / "stage"
+                # Pass 1. Partitions y=<year>/p=<province> (rows that do not parse: y=0).
+                con.execute(
+                    f"COPY (SELECT *, year AS y, province AS p FROM ({stage_sql})) TO "
+                    f"{lit(str(stage))} (FORMAT parquet, PARTITION_BY (y, p), COMPRESSION "
+                    "uncompressed)"
+                )
+                parts = _partitions(con, stage, batch_id, years)
+                counts = store.merge(con, parts, on_partition=on_partition)
             # each accepted row is inserted, updated or unchanged
             result.accepted = counts["inserted"] + counts["updated"] + counts["unchanged"]
             _rejects(con, source, sheet, result)
