@@ -154,6 +154,7 @@ def import_fast(work: Path, name: str) -> dict:
         "rows_per_second": rows / seconds,
         "inserted": result.counts["inserted"],
         "stored": CaseStore().count(),
+        "load_after": os.getloadavg(),
     }
 
 
@@ -319,6 +320,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--keep", type=Path, help="work in this directory and keep it (reuse its files)"
     )
+    parser.add_argument(
+        "--tag", help="results go to trial[-import]-<cases>-<tag>.json (earlier ones kept)"
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -330,6 +334,7 @@ def main(argv=None) -> None:
         result["peak_mb"] = _peak_mb()
         print(json.dumps(result))
         return
+    suffix = f"-{args.tag}" if args.tag else ""
     with contextlib.ExitStack() as stack:
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
@@ -357,6 +362,8 @@ def main(argv=None) -> None:
             report[name] = min(runs, key=lambda r: r["seconds"])
             report[name]["runs"] = [round(r["seconds"], 3) for r in runs]
             print(name, report[name], flush=True)
+        store = args.work / "store" / "cases"
+        report["store_mb"] = sum(f.stat().st_size for f in store.rglob("*.parquet")) / 2**20
         report["fast_import_ratio_to_read"] = (
             report["import-parquet-fast"]["seconds"] / report["read-parquet-duckdb"]["seconds"]
         )
@@ -366,7 +373,7 @@ def main(argv=None) -> None:
             )
         if args.import_only:
             RESULTS.mkdir(exist_ok=True)
-            out = RESULTS / f"trial-import-{args.cases}.json"
+            out = RESULTS / f"trial-import-{args.cases}{suffix}.json"
             out.write_text(json.dumps(report, indent=1))
             return
         for name in ("indicators", "reference-duckdb", "reference-polars"):
@@ -381,7 +388,7 @@ def main(argv=None) -> None:
         report["ratio_to_best_reference"] = report["indicators"]["seconds"] / reference
         print("ratio", round(report["ratio_to_best_reference"], 2))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"trial-{args.cases}.json").write_text(json.dumps(report, indent=1))
+    (RESULTS / f"trial-{args.cases}{suffix}.json").write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

@@ -4,19 +4,24 @@ UTF-8, UTF-8 with BOM, GBK or GB18030 (read once by the per-row path's own CSV r
 
 The per-row path (`services.check_file_to_table`) reads every row into Python; this one lets
 DuckDB read the file and checks every row with set-based SQL, with the per-row path's own
-rules and messages (the SQL pieces: `fastsql.py`), in two streaming passes so that memory
-stays bounded whatever the file's size:
+rules and messages (the SQL pieces: `fastsql.py`), streaming, so that memory stays bounded
+whatever the file's size. One statement reads the file, cleans each cell, parses the case
+numbers (a simple pattern and a join to the case-type table), joins courts, judges and
+statutory limits and computes every rejection fact as a column; then:
 
-1. **check**: one statement reads the file, cleans each cell, parses the case numbers (a
-   simple pattern and a join to the case-type table), joins courts, judges and statutory
-   limits, computes every rejection fact as a column, and writes the rows in the store's
-   columns with their facts to a staging directory partitioned like the store (filing year,
-   province; rows whose case number does not parse in a partition of their own).
-2. **merge**, one partition at a time (duplicates share a case number, so a partition): the
-   duplicates in the file (an aggregate of the numbers seen twice), the accepted rows handed
-   to `CaseStore.merge` (old rows minus the replaced numbers plus the new ones, one new file
-   per partition, all published by one atomic manifest swap, or none), the rejected rows'
-   facts kept aside.
+- **direct pass** (`_direct`, tried first): that statement writes the accepted rows in the
+  store's columns straight into one file per partition (filing year, province) under the
+  store's root, the rejected rows with their facts apart; if the written files show no case
+  number twice (and no rejected row that could be a duplicate shares one with an accepted
+  row), the store takes them (`CaseStore.adopt`: a new partition by a rename, a partition it
+  holds by a merge), all published by one atomic manifest swap, or none;
+- **staged path** (a file with duplicate numbers; the direct pass's files are discarded):
+  the same statement writes every row with its facts to a staging directory partitioned
+  like the store (rows whose case number does not parse in a partition of their own), then
+  one partition at a time (duplicates share a case number, so a partition) the duplicates
+  in the file (an aggregate of the numbers seen twice) are found, the accepted rows handed
+  to `CaseStore.merge` (old rows minus the replaced numbers plus the new ones), the rejected
+  rows' facts kept aside.
 
 The reasons of a rejected row are built in Python for the rejected rows only: its cell
 faults by `Sheet.row` on its raw cells, its other faults from the facts the SQL computed, by
