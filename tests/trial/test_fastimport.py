@@ -140,6 +140,15 @@ def test_a_number_that_comes_twice_takes_the_staged_path(judges, tmp_path, monke
     assert not list((tmp_path / "fast-store").glob(".incoming-*"))
 
 
+def test_sweep_removes_what_an_interrupted_direct_pass_left(tmp_path):
+    store = CaseStore(tmp_path / "store")
+    left = store.incoming() / "y=2024" / "p=苏"
+    left.mkdir(parents=True)
+    (left / "data_0.parquet").write_bytes(b"PAR1")
+    assert store.sweep() == 1
+    assert not list(store.root.glob(".incoming-*"))
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
 def test_csv_files_give_the_per_row_result_on_the_fast_path_too(judges, tmp_path, encoding):
     # with a short record, a long one (cells beyond the header), blank records, a quoted cell
