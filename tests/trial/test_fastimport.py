@@ -126,13 +126,20 @@ def test_a_file_without_duplicates_takes_the_direct_pass_with_the_same_result(
         [row("(2024)苏0102民初3号", "2024-01-06", judge="X9")],
         # the same number spelt two ways, both clean
         [row("（２０２４）苏0102民初03号", "2024-01-07")],
+        # in another partition (2023), rejected the second time; 2024's goes the direct way
+        [
+            row("(2023)苏0102民初5号", "2023-05-01"),
+            row("(2023)苏0102民初5号", "2023-05-02"),
+            row("(2023)苏0102民初05号", "2023-05-03", judge="X9"),
+        ],
     ],
+    ids=["rejected-twin", "spelt-twice", "other-partition"],
 )
 def test_a_number_that_comes_twice_takes_the_staged_path(judges, tmp_path, monkeypatch, extra):
     staged = _spy_staged(monkeypatch)
     rows = [row("(2024)苏0102民初3号", "2024-01-05"), *UNIQUE, *extra]
     result, table, fast, fast_table = _both(tmp_path, parquet_bytes(rows))
-    assert staged  # the direct pass found the duplicate and was discarded
+    assert staged  # the direct pass found the duplicate: its partition checked again
     assert "duplicate" in " ".join(why for _n, _c, why in result.rejected)
     assert fast.rejected == result.rejected
     assert fast.accepted == result.accepted
