@@ -175,32 +175,12 @@ class CaseStore:
         partitions through here one at a time (bounded memory). A partition's new file is the
         old rows minus the replaced case numbers plus the new rows; nothing is visible before
         the manifest swap, and a failure removes the files written."""
-        with self._locked():
-            manifest = self.manifest()
-            written: list[Path] = []
-            try:
-                counts = {"inserted": 0, "updated": 0, "unchanged": 0}
-                files = dict(manifest["files"])
-                token = secrets.token_hex(6)
-                for done, (year, province) in enumerate(partitions, start=1):
-                    key = f"year={year}/province={province}"
-                    target = self.root / "cases" / key / f"part-{token}.parquet"
-                    source = self._partition_source(con, files.get(key), key, counts)
-                    if source is None:
-                        continue
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    written.append(target)
-                    _write(con, source, target)
-                    files[key] = target.name
-                    if on_partition is not None:
-                        on_partition(done, total)
-                if written:
-                    self._publish(manifest, files)
-            except BaseException:
-                for path in written:
-                    path.unlink(missing_ok=True)
-                raise
-        return counts
+
+        def place(key, old, target, counts, _payload) -> bool:
+            return self._merge_part(con, old, key, target, counts)
+
+        items = ((year, province, None) for year, province in partitions)
+        return self._replace(items, total, on_partition, place)
 
     def adopt(self, con, staged, *, on_partition=None) -> dict:
         """Insert or replace, atomically, partitions already written as files in the store's
@@ -208,6 +188,34 @@ class CaseStore:
         with one row per case number, the files under this store's root, e.g. `incoming()`).
         A partition the store does not hold yet takes its one file as it is (a rename); the
         others are merged as in `merge`. Nothing is visible before the manifest swap."""
+
+        def place(key, old, target, counts, paths) -> bool:
+            if not old and len(paths) == 1:
+                counts["inserted"] += pq.ParquetFile(paths[0]).metadata.num_rows
+                _take(paths[0], target)
+                return True
+            listed = ", ".join(f"'{_quote(str(path))}'" for path in paths)
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW _part AS SELECT * FROM "
+                f"read_parquet([{listed}], hive_partitioning = false)"
+            )
+            return self._merge_part(con, old, key, target, counts)
+
+        return self._replace(staged, len(staged), on_partition, place)
+
+    def _merge_part(self, con, old, key: str, target: Path, counts: dict) -> bool:
+        """The partition's new file from `_part` and its old file (False: nothing changes)."""
+        source = self._partition_source(con, old, key, counts)
+        if source is None:
+            return False
+        _write(con, source, target)
+        return True
+
+    def _replace(self, items, total, on_partition, place) -> dict:
+        """The one swap of `merge` and `adopt`: for each (year, province, payload) item,
+        `place(key, old file name, target, counts, payload)` writes the partition's new file
+        to `target` (True) or leaves the partition as it is (False); one manifest swap
+        publishes them all, and a failure removes every file written."""
         with self._locked():
             manifest = self.manifest()
             written: list[Path] = []
@@ -215,28 +223,17 @@ class CaseStore:
                 counts = {"inserted": 0, "updated": 0, "unchanged": 0}
                 files = dict(manifest["files"])
                 token = secrets.token_hex(6)
-                for done, (year, province, paths) in enumerate(staged, start=1):
+                for done, (year, province, payload) in enumerate(items, start=1):
                     key = f"year={year}/province={province}"
                     target = self.root / "cases" / key / f"part-{token}.parquet"
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    if not files.get(key) and len(paths) == 1:
-                        counts["inserted"] += pq.ParquetFile(paths[0]).metadata.num_rows
-                        _take(paths[0], target)
-                        written.append(target)
-                    else:
-                        listed = ", ".join(f"'{_quote(str(path))}'" for path in paths)
-                        con.execute(
-                            "CREATE OR REPLACE TEMP VIEW _part AS SELECT * FROM "
-                            f"read_parquet([{listed}], hive_partitioning = false)"
-                        )
-                        source = self._partition_source(con, files.get(key), key, counts)
-                        if source is None:
-                            continue
-                        written.append(target)
-                        _write(con, source, target)
+                    written.append(target)  # removed on failure, even half-written
+                    if not place(key, files.get(key), target, counts, payload):
+                        written.pop()
+                        continue
                     files[key] = target.name
                     if on_partition is not None:
-                        on_partition(done, len(staged))
+                        on_partition(done, total)
                 if written:
                     self._publish(manifest, files)
             except BaseException:
