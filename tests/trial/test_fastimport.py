@@ -86,6 +86,76 @@ def test_a_generated_file_with_injected_bad_rows_gives_the_same_result(judges, t
     assert _rows(fast_table) == _rows(table)
 
 
+def _spy_staged(monkeypatch):
+    """The calls of the staged two-pass path (taken when the direct pass is not exact)."""
+    calls = []
+    real = fastimport._partitions
+
+    def partitions(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(fastimport, "_partitions", partitions)
+    return calls
+
+
+# ROWS without its duplicate case numbers (1号 three times, 17号 twice)
+UNIQUE = [r for i, r in enumerate(ROWS) if i not in (19, 20, 26)]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_file_without_duplicates_takes_the_direct_pass_with_the_same_result(
+    judges, tmp_path, monkeypatch, fmt
+):
+    staged = _spy_staged(monkeypatch)
+    data = parquet_bytes(UNIQUE) if fmt == "parquet" else csv_bytes(UNIQUE, encoding="gbk")
+    result, table, fast, fast_table = _both(tmp_path, data, fmt)
+    assert not staged  # the direct pass was exact
+    assert len(result.rejected) >= 17 and result.accepted == 6
+    assert "duplicate" not in " ".join(why for _n, _c, why in result.rejected)
+    assert fast.rejected == result.rejected
+    assert fast.accepted == result.accepted
+    assert _rows(fast_table) == _rows(table)
+    assert not list((tmp_path / "fast-store").glob(".incoming-*"))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # a rejected row (unknown judge) with the number of an accepted row
+        [row("(2024)苏0102民初3号", "2024-01-06", judge="X9")],
+        # the same number spelt two ways, both clean
+        [row("（２０２４）苏0102民初03号", "2024-01-07")],
+        # in another partition (2023), rejected the second time; 2024's goes the direct way
+        [
+            row("(2023)苏0102民初5号", "2023-05-01"),
+            row("(2023)苏0102民初5号", "2023-05-02"),
+            row("(2023)苏0102民初05号", "2023-05-03", judge="X9"),
+        ],
+    ],
+    ids=["rejected-twin", "spelt-twice", "other-partition"],
+)
+def test_a_number_that_comes_twice_takes_the_staged_path(judges, tmp_path, monkeypatch, extra):
+    staged = _spy_staged(monkeypatch)
+    rows = [row("(2024)苏0102民初3号", "2024-01-05"), *UNIQUE, *extra]
+    result, table, fast, fast_table = _both(tmp_path, parquet_bytes(rows))
+    assert staged  # the direct pass found the duplicate: its partition checked again
+    assert "duplicate" in " ".join(why for _n, _c, why in result.rejected)
+    assert fast.rejected == result.rejected
+    assert fast.accepted == result.accepted
+    assert _rows(fast_table) == _rows(table)
+    assert not list((tmp_path / "fast-store").glob(".incoming-*"))
+
+
+def test_sweep_removes_what_an_interrupted_direct_pass_left(tmp_path):
+    store = CaseStore(tmp_path / "store")
+    left = store.incoming() / "y=2024" / "p=苏"
+    left.mkdir(parents=True)
+    (left / "data_0.parquet").write_bytes(b"PAR1")
+    assert store.sweep() == 1
+    assert not list(store.root.glob(".incoming-*"))
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
 def test_csv_files_give_the_per_row_result_on_the_fast_path_too(judges, tmp_path, encoding):
     # with a short record, a long one (cells beyond the header), blank records, a quoted cell

@@ -140,16 +140,20 @@ def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(
     import_file(_write(tmp_path, "a.csv", csv_bytes(GOOD[:2])))
     before = (store.manifest(), store.query("SELECT * FROM cases ORDER BY 1"))
     files_before = sorted(p.name for p in store.root.rglob("*.parquet"))
-    real = store_module._write
+    real_write, real_take = store_module._write, store_module._take
     calls = []
 
-    def failing(con, source, target):
-        calls.append(target)
-        if len(calls) == 2:  # the second partition: the first is already written
-            raise OSError("disk full")
-        return real(con, source, target)
+    def failing(real):
+        def partition(*args):  # a partition merged (written) or taken as written (renamed)
+            calls.append(args[-1])
+            if len(calls) == 2:  # the second partition: the first is already written
+                raise OSError("disk full")
+            return real(*args)
 
-    monkeypatch.setattr(store_module, "_write", failing)
+        return partition
+
+    monkeypatch.setattr(store_module, "_write", failing(real_write))
+    monkeypatch.setattr(store_module, "_take", failing(real_take))
     other_year = [row("(2023)苏0102民初9号", "2023-05-01"), row("(2024)苏0102民初2号", "2024-01-06", "2024-02-02", "判决")]  # fmt: skip
     with pytest.raises(OSError):
         import_file(_write(tmp_path, "b.csv", csv_bytes(other_year)))

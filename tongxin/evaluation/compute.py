@@ -4,8 +4,6 @@ the results by COPY on PostgreSQL."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 from collections.abc import Iterable
 from decimal import Decimal
@@ -63,19 +61,6 @@ def inputs(cycle: Cycle):
         (c, person(p, u, facts.get(p, no_facts), ratings.get(p, no_facts))) for p, c, u in members
     ]
     return people, facts
-
-
-@contextlib.contextmanager
-def no_gc():
-    """Off while millions of small acyclic dicts are built: the cyclic collector rescanning
-    the growing heap made the compute superlinear at national scale."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 _COPIED = ("computation", "cycle", "person", "category", "unit", "final", "grade", "status", "rank")

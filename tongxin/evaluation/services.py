@@ -31,6 +31,7 @@ from tongxin.evaluation.models import (
     Scheme,
 )
 from tongxin.evaluation.schemes import scheme_check
+from tongxin.lib.collector import collector_paused
 
 
 def _audit(actor, action, obj, before=None, after=None, court=None):
@@ -235,7 +236,7 @@ def ratings_save(*, rater, cycle: Cycle, scores: dict, submit: bool = False) -> 
 
 def cycle_compute(*, actor, cycle: Cycle) -> Computation:
     """Run the engine; the results are new rows (earlier runs stay as they were)."""
-    with transaction.atomic(), compute.no_gc():
+    with transaction.atomic(), collector_paused():
         cycle = _locked(cycle)
         _need(cycle, Cycle.Status.OPEN, Cycle.Status.COMPUTED)
         people, facts = compute.inputs(cycle)

@@ -10,9 +10,7 @@ month). See docs/organisational-life.md for the definitions.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -22,6 +20,7 @@ from django.db.models.functions import Length, Trim
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.rules import Finding, Rule, RuleSet, run
+from tongxin.lib.collector import collector_paused
 from tongxin.meetings.models import Attendance, ComplianceRule, Kind, MeetingOrganisation
 
 COMPLIANT = "compliant"
@@ -286,7 +285,7 @@ def load_facts(orgs_qs, first: datetime.date, last: datetime.date, today: dateti
     """Everything `judge` reads, in five queries: the organisations (a queryset of
     PartyOrganisation, already scoped), the rule versions, the committee posts, the meetings
     held for them in the period, and their attendance counts per organisation."""
-    with gc_paused():
+    with collector_paused():
         return _load(orgs_qs, first, last, today)
 
 
@@ -368,20 +367,6 @@ def _load(orgs_qs, first, last, today) -> Facts:
     )
 
 
-@contextlib.contextmanager
-def gc_paused():
-    """Without the cyclic garbage collector while a million acyclic tuples are made: each of
-    its passes walks every object alive, and they would run thousands of times (3x slower
-    nationally)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 NONE = (0, 0)
 
 
@@ -405,7 +390,7 @@ def judge(facts: Facts):
     mapping (organisation id, month) → Cell, see `grid.Grid`)."""
     from tongxin.meetings.grid import judge_grid
 
-    with gc_paused():
+    with collector_paused():
         return judge_grid(facts)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tongxin.lib.collector import collector_paused
 from tongxin.trial import links, rollup
 from tongxin.trial.facts import FACTS_SQL, MAX_CHAIN
 from tongxin.trial.indicators import INDICATORS, Indicator, Period
@@ -100,39 +101,41 @@ def compute(
     grouping, picked = _grouping(levels, by_case_type)
     parts, slots = _aggregates(indicators)
     con = store.connect(threads=threads)
-    try:
-        if direct or not rollup.rollable(parts):
-            sql = (
-                FACTS_SQL.format(max_chain=MAX_CHAIN, where=where)
-                + f"SELECT {picked}, {', '.join(parts)} FROM facts GROUP BY {grouping}"
-            )
-            rows = con.execute(sql, params).fetchall()
-        else:
-            rows = rollup.rows(
-                con, parts, where, params, grouping, picked, lambda: links.held(store, con)
-            )
-    finally:
-        con.close()
-    return _results(rows, slots)
+    with collector_paused():  # tens of thousands of acyclic tuples and dicts
+        try:
+            rows = _rows(con, store, parts, where, params, grouping, picked, direct)
+        finally:
+            con.close()
+        return _results(rows, slots)
+
+
+def _rows(con, store, parts, where, params, grouping, picked, direct) -> list:
+    if direct or not rollup.rollable(parts):
+        sql = (
+            FACTS_SQL.format(max_chain=MAX_CHAIN, where=where)
+            + f"SELECT {picked}, {', '.join(parts)} FROM facts GROUP BY {grouping}"
+        )
+        return con.execute(sql, params).fetchall()
+    return rollup.rows(con, parts, where, params, grouping, picked, lambda: links.held(store, con))
 
 
 def _results(rows, slots) -> list[Result]:
+    everyone = [(item.code, item.value, n, d) for item, n, d in slots]
+    judges = [(item.code, item.value, n, d) for item, n, d in slots if item.judges]
     results = []
     for row in rows:
         court_id, department, no_dept, judge_id, no_judge, type_code, no_type = row[:7]
         if court_id is None:
             continue
-        cells = row[7:]
         level = COURT if no_dept and no_judge else DEPARTMENT if not no_dept else JUDGE
         if level == DEPARTMENT and department is None:
             continue
+        cells = [None if cell is None else float(cell) for cell in row[7:]]
         values = {}
-        for item, n, d in slots:
-            if level == JUDGE and not item.judges:
-                continue
-            numerator = _number(cells[n])
-            denominator = _number(cells[d]) if d is not None else None
-            values[item.code] = (numerator, denominator, item.value(numerator, denominator))
+        for code, value, n, d in judges if level == JUDGE else everyone:
+            numerator = cells[n]
+            denominator = cells[d] if d is not None else None
+            values[code] = (numerator, denominator, value(numerator, denominator))
         results.append(
             Result(
                 level=level,
@@ -152,9 +155,3 @@ def facts_sql(period: Period, where: str = "") -> tuple[str, dict]:
         FACTS_SQL.format(max_chain=MAX_CHAIN, where=where),
         {"start": period.start, "end": period.end},
     )
-
-
-def _number(value):
-    if value is None:
-        return None
-    return float(value)

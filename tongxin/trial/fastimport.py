@@ -4,19 +4,25 @@ UTF-8, UTF-8 with BOM, GBK or GB18030 (read once by the per-row path's own CSV r
 
 The per-row path (`services.check_file_to_table`) reads every row into Python; this one lets
 DuckDB read the file and checks every row with set-based SQL, with the per-row path's own
-rules and messages (the SQL pieces: `fastsql.py`), in two streaming passes so that memory
-stays bounded whatever the file's size:
+rules and messages (the SQL pieces: `fastsql.py`), streaming, so that memory stays bounded
+whatever the file's size. One statement reads the file, cleans each cell, parses the case
+numbers (a simple pattern and a join to the case-type table), joins courts, judges and
+statutory limits and computes every rejection fact as a column; then:
 
-1. **check**: one statement reads the file, cleans each cell, parses the case numbers (a
-   simple pattern and a join to the case-type table), joins courts, judges and statutory
-   limits, computes every rejection fact as a column, and writes the rows in the store's
-   columns with their facts to a staging directory partitioned like the store (filing year,
-   province; rows whose case number does not parse in a partition of their own).
-2. **merge**, one partition at a time (duplicates share a case number, so a partition): the
-   duplicates in the file (an aggregate of the numbers seen twice), the accepted rows handed
-   to `CaseStore.merge` (old rows minus the replaced numbers plus the new ones, one new file
-   per partition, all published by one atomic manifest swap, or none), the rejected rows'
-   facts kept aside.
+- **direct pass** (`_direct`): that statement writes the accepted rows in the store's
+  columns straight into one file per partition (filing year, province) under the store's
+  root, the rejected rows with their facts apart; a partition whose written files show no
+  case number twice (and no rejected row that could be a duplicate sharing one with an
+  accepted row) is taken as written by the store (`CaseStore.adopt`: a new partition by a
+  rename, a partition it holds by a merge);
+- **staged path** (`_redo`, only for the partitions where a number comes twice; their direct
+  files are discarded): the same statement, filtered to those partitions, writes their rows
+  (accepted or not) with their facts to a staging directory, then one partition at a time
+  (duplicates share a case number, so a partition) the duplicates in the file are found (an
+  aggregate of the numbers seen twice, the first clean row kept), the accepted rows written
+  for `adopt`, the rejected rows' facts kept aside.
+
+All the partitions are published by one atomic manifest swap, or none.
 
 The reasons of a rejected row are built in Python for the rejected rows only: its cell
 faults by `Sheet.row` on its raw cells, its other faults from the facts the SQL computed, by
@@ -27,6 +33,7 @@ per-row path: tests/trial/test_fastimport.py.
 from __future__ import annotations
 
 import datetime
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -151,7 +158,8 @@ def _partitions(con, stage: Path, batch_id: int, years: set):
     accepted rows, as `CaseStore.merge` wants; the rejected rows' facts go to `_rejected`."""
     flags = ", ".join(f"{f} BOOLEAN" for f in _FACTS)
     con.execute(
-        f"CREATE TEMP TABLE _rejected (_row BIGINT, {flags}, court_code VARCHAR, dup_of BIGINT)"
+        f"CREATE TEMP TABLE IF NOT EXISTS _rejected (_row BIGINT, {flags}, court_code VARCHAR, "
+        "dup_of BIGINT)"
     )
     stored = ", ".join("s." + c for c in COLUMNS if c != "batch_id")
     facts = ", ".join(f"s.{f}" for f in _FACTS)
@@ -190,6 +198,97 @@ def _partitions(con, stage: Path, batch_id: int, years: set):
             years.add(year)
             yield year, province
         con.execute("DROP TABLE _part")
+
+
+def _direct(con, stage_sql: str, incoming: Path, batch_id: int):
+    """The direct pass: one statement checks every row and writes the accepted rows in the
+    store's columns straight into partition files under `incoming` (the store's `adopt` takes
+    them), the rejected rows into a partition of their own (y=-1) with their facts as one bit
+    mask (in batch_id) and their row number (in court_id). A partition is exact only when no
+    case number comes twice among its accepted rows and no rejected row that could be a
+    duplicate shares one with an accepted row: checked on the written files, one partition at
+    a time. Returns the exact partitions (year, province, files) and those to do again
+    (`_redo`)."""
+    from tongxin.trial.store import _DUCK_TYPES, SCHEMA, WRITE_OPTIONS
+
+    mask = " + ".join(f"CASE WHEN {f} THEN {1 << i} ELSE 0 END" for i, f in enumerate(_FACTS))
+    special = {
+        "court_id": "CASE WHEN clean THEN court_id ELSE _row END",
+        "batch_id": f"CASE WHEN clean THEN {int(batch_id)} ELSE {mask} END",
+    }
+    cols = ", ".join(
+        f"CAST({special.get(f.name, f.name)} AS {_DUCK_TYPES[f.type]}) AS {f.name}" for f in SCHEMA
+    )
+    con.execute(
+        f"COPY (SELECT {cols}, CASE WHEN clean THEN year ELSE -1 END AS y, CASE WHEN clean "
+        f"THEN province ELSE '_' END AS p FROM ({stage_sql})) TO {lit(str(incoming))} "
+        f"({WRITE_OPTIONS}, PARTITION_BY (y, p))"
+    )
+    bits = ", ".join(f"(batch_id >> {i}) & 1 = 1 AS {f}" for i, f in enumerate(_FACTS))
+    rejected = sorted(incoming.glob("y=-1/p=*/*.parquet"))
+    listed = ", ".join(lit(str(path)) for path in rejected)
+    con.execute(
+        f"CREATE TEMP TABLE _rejected AS SELECT court_id AS _row, {bits}, court AS court_code, "
+        "CAST(NULL AS BIGINT) AS dup_of FROM "
+        + (f"read_parquet([{listed}])" if rejected else "(SELECT 0 AS court_id, 0 AS batch_id, "
+           "'' AS court) WHERE false")
+    )  # fmt: skip
+    # the rejected rows that would be duplicates of an accepted row of the same number
+    con.execute("CREATE TEMP TABLE _maybe (year SMALLINT, province VARCHAR, case_number VARCHAR)")
+    if rejected:
+        con.execute(
+            "INSERT INTO _maybe SELECT DISTINCT year, province, case_number FROM "
+            f"read_parquet([{listed}]) WHERE (batch_id & 3) = 2"  # ok and not faulty
+        )
+    con.execute(  # where the rejected rows' numbers fall (for `_redo`)
+        "CREATE TEMP TABLE _rejected_at AS SELECT court_id AS _row, year, province FROM "
+        + (f"read_parquet([{listed}])" if rejected else "(SELECT 0 AS court_id, "
+           "CAST(0 AS SMALLINT) AS year, '' AS province) WHERE false")
+    )  # fmt: skip
+    staged, redo = [], []
+    for directory in sorted(incoming.glob("y=*/p=*")):
+        year, province = int(directory.parent.name[2:]), unquote(directory.name[2:])
+        if year == -1:
+            continue
+        paths = sorted(directory.glob("*.parquet"))
+        listed = ", ".join(lit(str(path)) for path in paths)
+        # distinct hashes are distinct numbers; equal ones are taken as duplicates (exact path)
+        twice, shared = con.execute(
+            f"SELECT count(*) - count(DISTINCT hash(case_number)), count(*) FILTER (WHERE "
+            "case_number IN (SELECT case_number FROM _maybe m WHERE m.year = ? AND "
+            f"m.province = ?)) FROM read_parquet([{listed}])",
+            [year, province],
+        ).fetchone()
+        if twice or shared:
+            redo.append((year, province))
+        else:
+            staged.append((year, province, paths))
+    return staged, redo
+
+
+def _redo(con, stage_sql: str, stage: Path, incoming: Path, batch_id: int, redo: list):
+    """The partitions (year, province) where the direct pass found a number twice, through
+    the staged path: their rows (every row whose parsed number falls in one of them, accepted
+    or not) checked again and staged with their facts, then the duplicates resolved per
+    partition by `_partitions`; each partition's accepted rows written as a file under
+    `incoming` for `CaseStore.adopt`, their rejected rows' facts (with their duplicates) in
+    place of the direct pass's."""
+    from tongxin.trial.store import _write
+
+    which = " OR ".join(f"(year = {int(y)} AND province = {lit(p)})" for y, p in redo)
+    con.execute(
+        f"DELETE FROM _rejected WHERE _row IN (SELECT _row FROM _rejected_at WHERE {which})"
+    )
+    con.execute(
+        f"COPY (SELECT *, year AS y, province AS p FROM ({stage_sql}) WHERE {which}) TO "
+        f"{lit(str(stage))} (FORMAT parquet, PARTITION_BY (y, p), COMPRESSION uncompressed)"
+    )
+    staged = []
+    for year, province in _partitions(con, stage, batch_id, set()):
+        target = incoming / f"redo-{len(staged)}.parquet"
+        _write(con, "SELECT * FROM _part", target)
+        staged.append((year, province, [target]))
+    return staged
 
 
 def _rejects(con, source: _Source, sheet, result) -> None:
@@ -258,16 +357,18 @@ def import_file(
             fastsql.macros(con)
             fastsql.reference_tables(con)
             exprs, faults, joins = fastsql.columns(con, source.idents, sheet)
-            stage = work / "stage"
-            # Pass 1. Partition directories y=<year>/p=<province> (rows that do not parse: y=0).
-            con.execute(
-                f"COPY (SELECT *, year AS y, province AS p FROM ("
-                f"{_stage_sql(exprs, faults, joins, today)})) TO {lit(str(stage))} "
-                "(FORMAT parquet, PARTITION_BY (y, p), COMPRESSION uncompressed)"
-            )
+            store = store or CaseStore()
+            stage_sql = _stage_sql(exprs, faults, joins, today)
             years: set[int] = set()
-            parts = _partitions(con, stage, batch_id, years)
-            counts = (store or CaseStore()).merge(con, parts, on_partition=on_partition)
+            incoming = store.incoming()
+            try:
+                staged, redo = _direct(con, stage_sql, incoming, batch_id)
+                if redo:  # partitions with a number twice: their rows checked again, staged
+                    staged += _redo(con, stage_sql, work / "stage", incoming, batch_id, redo)
+                years.update(year for year, _p, _f in staged)
+                counts = store.adopt(con, staged, on_partition=on_partition)
+            finally:
+                shutil.rmtree(incoming, ignore_errors=True)
             # each accepted row is inserted, updated or unchanged
             result.accepted = counts["inserted"] + counts["updated"] + counts["unchanged"]
             _rejects(con, source, sheet, result)

@@ -22,6 +22,8 @@ import os
 import secrets
 from pathlib import Path
 
+from tongxin.trial.facts import LINKED_SQL, MAX_CHAIN
+
 log = logging.getLogger(__name__)
 
 COLUMNS = (
@@ -29,14 +31,62 @@ COLUMNS = (
     "closing_method, filed_on, closed_on, time_limit_days, excluded_days, "
     "enforcement_claimed, enforcement_recovered, origin_case_number"
 )
-# Every derived case, and every other case whose number some derived case names as origin.
-HELD_SQL = (
-    f"WITH derived AS MATERIALIZED (SELECT {COLUMNS} FROM cases "
-    "WHERE origin_case_number IS NOT NULL) "
-    f"SELECT {COLUMNS} FROM derived UNION ALL SELECT {COLUMNS} FROM cases "
-    "WHERE origin_case_number IS NULL "
-    "AND case_number IN (SELECT origin_case_number FROM derived)"
+# Every derived case, and every other case whose number some derived case names as origin,
+# numbered (`held_row`), with what of the links does not depend on the period: whether the
+# case hangs from an origin the store holds (`hangs`: it starts no dispute), the row of that
+# origin (`origin_row`), and the row of the first case of the dispute it belongs to
+# (`root_row`, followed at most MAX_CHAIN steps as facts.LINKS_SQL follows it; NULL for a
+# case that starts one, or in a loop of origins). A run then joins by row numbers, not case
+# numbers, and counts the disputes' sizes without following the chains again. (Case numbers
+# are unique in the store: its upsert replaces by case number.)
+HELD_SQL = f"""WITH RECURSIVE
+derived AS MATERIALIZED (SELECT {COLUMNS} FROM cases WHERE origin_case_number IS NOT NULL),
+held AS MATERIALIZED (
+    SELECT *, row_number() OVER () - 1 AS held_row FROM (
+        SELECT {COLUMNS} FROM derived UNION ALL SELECT {COLUMNS} FROM cases
+        WHERE origin_case_number IS NULL
+          AND case_number IN (SELECT origin_case_number FROM derived)
+    )
+),
+present AS MATERIALIZED (
+    SELECT case_number, origin_case_number FROM derived
+    WHERE origin_case_number IN (SELECT case_number FROM held)
+),
+chain(case_number, root, depth) AS (
+    SELECT p.case_number, p.origin_case_number, 1 FROM present p
+    WHERE p.origin_case_number NOT IN (SELECT case_number FROM present)
+    UNION ALL
+    SELECT p.case_number, chain.root, chain.depth + 1
+    FROM present p JOIN chain ON p.origin_case_number = chain.case_number
+    WHERE chain.depth < {MAX_CHAIN}
 )
+SELECT h.*, pr.case_number IS NOT NULL AS hangs, o.held_row AS origin_row,
+       r.held_row AS root_row
+FROM held h
+LEFT JOIN present pr ON pr.case_number = h.case_number
+LEFT JOIN held o ON o.case_number = h.origin_case_number
+LEFT JOIN chain ch ON ch.case_number = h.case_number
+LEFT JOIN held r ON r.case_number = ch.root"""
+# The links of facts.LINKS_SQL read from the held cases (`held`), joined by row number:
+# the appeals against each held case and the size of the dispute it starts by the period's
+# end; and the linked facts (facts.LINKED_SQL) with `hangs` for the join to `present`.
+HELD_LINKS_SQL = """sizes AS (
+    SELECT root_row AS held_row, count(*) AS derived FROM held
+    WHERE root_row IS NOT NULL AND filed_on <= $end GROUP BY 1
+),
+appeals AS (
+    SELECT origin_row AS held_row,
+           count(*) FILTER (WHERE filed_on BETWEEN $start AND $end) AS appeals_in,
+           count(*) FILTER (WHERE closed_on BETWEEN $start AND $end
+                            AND closing_method IN ('reversed', 'remanded')) AS reversed_in
+    FROM held WHERE stage = 'second_instance' AND origin_row IS NOT NULL
+    GROUP BY 1
+)"""
+HELD_JOINS_SQL = """LEFT JOIN appeals ap ON ap.held_row = c.held_row
+    LEFT JOIN sizes sz ON sz.held_row = c.held_row"""
+assert "pr.case_number IS NULL AND" in LINKED_SQL
+HELD_LINKED_SQL = LINKED_SQL.replace("pr.case_number IS NULL AND", "NOT c.hangs AND")
+VERSION = "3"  # of the file's columns: part of its key, so an older file is never read
 
 
 def _key(con) -> str | None:
@@ -46,7 +96,7 @@ def _key(con) -> str | None:
     found = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'cases'").fetchone()
     if not found or "read_parquet" not in found[0]:
         return None
-    return hashlib.sha256(found[0].encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256((VERSION + found[0]).encode("utf-8")).hexdigest()[:20]
 
 
 def _quote(path: Path) -> str:

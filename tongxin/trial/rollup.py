@@ -26,13 +26,10 @@ import re
 
 from tongxin.trial.facts import (
     FLAGS_SQL,
-    JOINS_SQL,
     LINKED,
-    LINKED_SQL,
-    LINKS_SQL,
-    MAX_CHAIN,
     UNLINKED_SQL,
 )
+from tongxin.trial.links import HELD_JOINS_SQL, HELD_LINKED_SQL, HELD_LINKS_SQL
 
 GRAIN = ("court_id", "department", "judge_id", "type_code")
 _ADDITIVE = re.compile(r"^(count|sum)\(([^()]*)\)(?:\s+FILTER\s+\(WHERE\s+(.*)\))?$", re.S)
@@ -115,6 +112,11 @@ def _plan(parts: list[str]):
         function, argument, condition = parsed
         linked = bool(_LINKED.search(expression))
         given = condition if argument == "*" else f"({condition}) AND {argument} IS NOT NULL"
+        if function == "sum" and not linked and not _NUMBER.match(argument):
+            # The fine grains' sums are NULL where they sum no value, and so is their sum:
+            # no count needed to tell a sum over no value (one aggregate less per sum).
+            total.append(base.sum(argument, condition))
+            continue
         count = base.count(argument, condition)
         if linked:
             delta.append(f"sum({_flag(given)} - {_flag(_unlinked(given))}) AS e{index}")
@@ -144,50 +146,42 @@ def rows(con, parts: list[str], where: str, params: dict, grouping: str, picked:
     fine = f"SELECT {grain}, {base.select()} FROM ({_plain(where)}) GROUP BY ALL"
     sql = fine
     if delta:
-        links = LINKS_SQL.replace("{derived}", "derived").replace("{held}", "held")
         both = (
-            f"SELECT {FLAGS_SQL}, {LINKED_SQL.format(prefix='')}, "
-            f"{UNLINKED_SQL.format(prefix='u_')} FROM held c {JOINS_SQL} "
+            f"SELECT {FLAGS_SQL}, {HELD_LINKED_SQL.format(prefix='')}, "
+            f"{UNLINKED_SQL.format(prefix='u_')} FROM held c {HELD_JOINS_SQL} "
             f"WHERE c.filed_on <= $end {where}"
         )
         on = " AND ".join(f"f.{k} IS NOT DISTINCT FROM d.{k}" for k in grain.split(", "))
         names = ", ".join("d." + item.rsplit(" AS ", 1)[1] for item in delta)
         sql = (
-            f"WITH RECURSIVE held AS MATERIALIZED (SELECT * FROM {held()}), "
-            "derived AS (SELECT * FROM held WHERE origin_case_number IS NOT NULL), "
-            f"{links.format(max_chain=MAX_CHAIN).strip()}, "
+            f"WITH held AS (SELECT * FROM {held()}), {HELD_LINKS_SQL}, "
             f"fine AS ({fine}), "
             f"delta AS (SELECT {grain}, {', '.join(delta)} FROM ({both}) GROUP BY ALL) "
             f"SELECT f.*, {names} FROM fine f LEFT JOIN delta d ON {on}"
         )
+    keys = [f"k{i}" for i in range(7)]
+    # As DOUBLE: the numbers are read as floats anyway (exact below 2**53), and fetching the
+    # sums' HUGEINT into Python costs more than the roll-up.
+    rolled = (
+        f"SELECT * FROM (SELECT {picked}, {', '.join(f'({t})::DOUBLE' for t in total)} "
+        f"FROM _fine GROUP BY {grouping}) r({', '.join(keys + [f'a{i}' for i in range(len(total))])})"
+    )
+    cells, additive = [], iter(range(len(total)))
+    for index in range(len(parts)):
+        cells.append(f"h.h{index}" if index in holistic else f"r.a{next(additive)}")
+    query = f"SELECT {', '.join(f'r.{k}' for k in keys)}, {', '.join(cells)} FROM ({rolled}) r"
+    if holistic:
+        # The aggregates that do not add up, per grouping set over the unlinked facts, put in
+        # their places by the grouping keys (a set without a row gives them NULL, as there).
+        names = ", ".join(keys + [f"h{i}" for i in holistic])
+        aggregates = ", ".join(parts[i] for i in holistic)
+        query += (
+            f" LEFT JOIN (SELECT * FROM (SELECT {picked}, {aggregates} FROM ({_plain(where)}) "
+            f"GROUP BY {grouping}) h({names})) h ON "
+            + " AND ".join(f"r.{k} IS NOT DISTINCT FROM h.{k}" for k in keys)
+        )
     con.execute(f"CREATE TEMP TABLE _fine AS {sql}", params)
     try:
-        rolled = con.execute(
-            # As DOUBLE: the numbers are read as floats anyway (exact below 2**53), and
-            # fetching the sums' HUGEINT into Python costs more than the roll-up.
-            f"SELECT {picked}, {', '.join(f'({t})::DOUBLE' for t in total)} FROM _fine "
-            f"GROUP BY {grouping}"
-        ).fetchall()
+        return con.execute(query, params).fetchall()
     finally:
         con.execute("DROP TABLE _fine")
-    found = {}
-    if holistic:
-        aggregates = ", ".join(parts[i] for i in holistic)
-        query = f"SELECT {picked}, {aggregates} FROM ({_plain(where)}) GROUP BY {grouping}"
-        found = {row[:7]: row[7:] for row in con.execute(query, params).fetchall()}
-    return _merge(rolled, len(parts), holistic, found)
-
-
-def _merge(rolled, size: int, holistic: list[int], found: dict) -> list[tuple]:
-    """Put the holistic aggregates (computed per grouping set over the unlinked facts) in
-    their places among the rolled-up cells."""
-    additive = [i for i in range(size) if i not in holistic]
-    out = []
-    for row in rolled:
-        cells = [None] * size
-        for index, value in zip(additive, row[7:], strict=True):
-            cells[index] = value
-        for index, value in zip(holistic, found.get(row[:7], ()), strict=False):
-            cells[index] = value
-        out.append(tuple(row[:7]) + tuple(cells))
-    return out

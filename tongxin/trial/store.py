@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -174,6 +175,47 @@ class CaseStore:
         partitions through here one at a time (bounded memory). A partition's new file is the
         old rows minus the replaced case numbers plus the new rows; nothing is visible before
         the manifest swap, and a failure removes the files written."""
+
+        def place(key, old, target, counts, _payload) -> bool:
+            return self._merge_part(con, old, key, target, counts)
+
+        items = ((year, province, None) for year, province in partitions)
+        return self._replace(items, total, on_partition, place)
+
+    def adopt(self, con, staged, *, on_partition=None) -> dict:
+        """Insert or replace, atomically, partitions already written as files in the store's
+        columns (the set-based import's direct pass: `staged` lists (year, province, files)
+        with one row per case number, the files under this store's root, e.g. `incoming()`).
+        A partition the store does not hold yet takes its one file as it is (a rename); the
+        others are merged as in `merge`. Nothing is visible before the manifest swap."""
+
+        def place(key, old, target, counts, paths) -> bool:
+            if not old and len(paths) == 1:
+                counts["inserted"] += pq.ParquetFile(paths[0]).metadata.num_rows
+                _take(paths[0], target)
+                return True
+            listed = ", ".join(f"'{_quote(str(path))}'" for path in paths)
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW _part AS SELECT * FROM "
+                f"read_parquet([{listed}], hive_partitioning = false)"
+            )
+            return self._merge_part(con, old, key, target, counts)
+
+        return self._replace(staged, len(staged), on_partition, place)
+
+    def _merge_part(self, con, old, key: str, target: Path, counts: dict) -> bool:
+        """The partition's new file from `_part` and its old file (False: nothing changes)."""
+        source = self._partition_source(con, old, key, counts)
+        if source is None:
+            return False
+        _write(con, source, target)
+        return True
+
+    def _replace(self, items, total, on_partition, place) -> dict:
+        """The one swap of `merge` and `adopt`: for each (year, province, payload) item,
+        `place(key, old file name, target, counts, payload)` writes the partition's new file
+        to `target` (True) or leaves the partition as it is (False); one manifest swap
+        publishes them all, and a failure removes every file written."""
         with self._locked():
             manifest = self.manifest()
             written: list[Path] = []
@@ -181,15 +223,14 @@ class CaseStore:
                 counts = {"inserted": 0, "updated": 0, "unchanged": 0}
                 files = dict(manifest["files"])
                 token = secrets.token_hex(6)
-                for done, (year, province) in enumerate(partitions, start=1):
+                for done, (year, province, payload) in enumerate(items, start=1):
                     key = f"year={year}/province={province}"
                     target = self.root / "cases" / key / f"part-{token}.parquet"
-                    source = self._partition_source(con, files.get(key), key, counts)
-                    if source is None:
-                        continue
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    written.append(target)
-                    _write(con, source, target)
+                    written.append(target)  # removed on failure, even half-written
+                    if not place(key, files.get(key), target, counts, payload):
+                        written.pop()
+                        continue
                     files[key] = target.name
                     if on_partition is not None:
                         on_partition(done, total)
@@ -200,6 +241,12 @@ class CaseStore:
                     path.unlink(missing_ok=True)
                 raise
         return counts
+
+    def incoming(self) -> Path:
+        """A fresh directory (not yet created) under the store's root for files that `adopt`
+        will take: on the store's file system, so that taking one is a rename."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return self.root / f".incoming-{secrets.token_hex(6)}"
 
     def _partition_source(self, con, old: str | None, key: str, counts: dict) -> str | None:
         """The rows of the partition's new file as SQL over `_part` (None: nothing changes),
@@ -283,6 +330,9 @@ class CaseStore:
             if str(path) not in current:
                 path.unlink()
                 removed += 1
+        for path in self.root.glob(".incoming-*"):  # an import's direct pass, interrupted
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
         return removed
 
 
@@ -319,11 +369,24 @@ _DUCK_TYPES = {
 TYPED = ", ".join(f"CAST({f.name} AS {_DUCK_TYPES[f.type]}) AS {f.name}" for f in SCHEMA)
 
 
+# The store's files: zstd at level 1, the rows in the order they come. What costs in a write is
+# Parquet's encoding, not the codec (1 M rows, CPU seconds: Snappy 3.5-3.7, zstd level 1
+# 3.6-3.8, level 3 3.7-4.1; sizes 22, 17, 16 MB); sorting by court and filing date (as the
+# store was before 2026-12-01) made the files smaller (the 5 M store: 60 MB against 110 MB in
+# Snappy unsorted) but needs the whole partition sorted before a file can be written.
+# bench/README.md, "2026-12-01: the direct pass".
+WRITE_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 256000"
+
+
+def _take(path: Path, target: Path) -> None:
+    """A partition file written by the import's direct pass becomes the store's (a rename)."""
+    os.replace(path, target)
+
+
 def _write(con, source: str, target: Path) -> None:
-    """One partition file, written by DuckDB (zstd; sorted by court and filing date)."""
+    """One partition file, written by DuckDB."""
     con.execute(
-        f"COPY (SELECT {TYPED} FROM ({source}) ORDER BY court, filed_on) TO "
-        f"'{_quote(str(target))}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 256000)"
+        f"COPY (SELECT {TYPED} FROM ({source})) TO '{_quote(str(target))}' ({WRITE_OPTIONS})"
     )
 
 
