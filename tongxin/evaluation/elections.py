@@ -221,11 +221,17 @@ def rounds(election: Election) -> list[Election]:
 
 def elected_in_rounds(election: Election) -> list:
     """The candidates elected in the rounds up to this one (counted rounds only), in order."""
-    out = []
-    for held in rounds(election):
-        if held.poll.status == Poll.Status.CLOSED:
-            out.extend(outcome(held).elected)
-    return out
+    return elected_in(rounds(election))
+
+
+def elected_in(held_rounds: list[Election]) -> list:
+    """The candidates elected in the given rounds (counted rounds only), in order."""
+    return [
+        c
+        for held in held_rounds
+        if held.poll.status == Poll.Status.CLOSED
+        for c in outcome(held).elected
+    ]
 
 
 @dataclass(frozen=True)

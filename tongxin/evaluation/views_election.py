@@ -77,7 +77,7 @@ def election_detail(request, election: Election):
     result = elections.outcome(election) if poll.status == poll.Status.CLOSED else None
     scope = scope_for(request.user)
     earlier = elections.rounds(election)[:-1]
-    elected_before = [c for held in earlier for c in elections.outcome(held).elected]
+    elected_before = elections.elected_in(earlier)
     can_record = (
         election.status == Election.Status.COUNTED
         and bool(result and (result.elected or elected_before))
