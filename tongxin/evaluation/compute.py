@@ -9,11 +9,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import Count, DecimalField, Sum
 
 from tongxin.evaluation import grading
-from tongxin.evaluation.models import Cycle, CycleMember, RaterAssignment, RaterSheet, Result
+from tongxin.evaluation.models import (
+    Computation,
+    Cycle,
+    CycleMember,
+    RaterAssignment,
+    RaterSheet,
+    Result,
+)
 from tongxin.evaluation.sources import fetch_all
 
 _TOTAL = DecimalField(max_digits=20, decimal_places=2)
@@ -63,8 +70,17 @@ def inputs(cycle: Cycle):
     return people, facts
 
 
-_COPIED = ("computation", "cycle", "person", "category", "unit", "final", "grade", "status", "rank")
+_COPIED = ("person", "category", "unit", "final", "grade", "status", "rank")
 _JSON = ("scores", "groups", "vetoes", "facts")
+
+# Migration 0008's advisory lock and setting (tests/evaluation/test_result_integrity.py
+# checks they are the same).
+REFS_LOCK = 0x6576616C726573
+REFS_CHECKED = "tongxin.eval_result_refs"
+_MISSING = (
+    "SELECT r.person_id FROM evaluation_result r WHERE r.computation_id = %s"
+    " AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id = r.person_id) LIMIT 1"
+)
 
 
 def _encoder():
@@ -87,20 +103,24 @@ def _encoder():
     return lambda value: join(chunks(value, 0))
 
 
-def results_write(rows: Iterable[tuple]) -> int:
-    """Rows in the order of _COPIED + _JSON; returns how many were written. PostgreSQL: by
-    COPY (a multi-row INSERT adapts every JSON value through the driver's array quoting,
-    several times slower at national scale); elsewhere bulk_create. The explanation is not
-    stored: it is rebuilt from the raw scores when shown (Result.criteria)."""
+def results_write(run: Computation, rows: Iterable[tuple]) -> int:
+    """The results of `run`, rows in the order of _COPIED + _JSON; returns how many were
+    written. PostgreSQL: by COPY (a multi-row INSERT adapts every JSON value through the
+    driver's array quoting, several times slower at national scale), the rows' persons
+    checked in one query afterwards instead of row by row (migration 0008); elsewhere
+    bulk_create, checked by the database's triggers. The explanation is not stored: it is
+    rebuilt from the raw scores when shown (Result.criteria)."""
     names = (*_COPIED, *_JSON)
     if connection.vendor != "postgresql":
         made = Result.objects.bulk_create(
             [
                 Result(
+                    computation=run,
+                    cycle_id=run.cycle_id,
                     **{
-                        f"{n}_id" if n in ("computation", "cycle", "person") else n: v
+                        "person_id" if n == "person" else n: v
                         for n, v in zip(names, row, strict=True)
-                    }
+                    },
                 )
                 for row in rows
             ],
@@ -110,17 +130,38 @@ def results_write(rows: Iterable[tuple]) -> int:
     quote = connection.ops.quote_name
     # The explanation column of earlier results: empty for the rows written here.
     columns = ", ".join(
-        quote(Result._meta.get_field(n).column) for n in (*names, "stored_criteria")
+        quote(Result._meta.get_field(n).column)
+        for n in ("computation", "cycle", *names, "stored_criteria")
     )
     encode = _encoder()
     plain = len(_COPIED)
     statement = f"COPY {quote(Result._meta.db_table)} ({columns}) FROM STDIN"
     written = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        write = copy.write_row
-        for row in rows:
-            write([*row[:plain], *[encode(v) if v else _EMPTY[type(v)] for v in row[plain:]], "{}"])
-            written += 1
+    pair = (run.pk, run.cycle_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'checked', true)", [REFS_CHECKED])
+        with cursor.cursor.copy(statement) as copy:
+            write = copy.write_row
+            for row in rows:
+                write(
+                    [
+                        *pair,
+                        *row[:plain],
+                        *[encode(v) if v else _EMPTY[type(v)] for v in row[plain:]],
+                        "{}",
+                    ]
+                )
+                written += 1
+        cursor.execute("SELECT set_config(%s, '', true)", [REFS_CHECKED])
+        # As the trigger does for every other write: under the lock a guarded delete takes.
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [REFS_LOCK])
+        cursor.execute(_MISSING, [run.pk])
+        missing = cursor.fetchone()
+    if missing:
+        raise IntegrityError(
+            f'insert on table "evaluation_result" violates foreign key constraint'
+            f' "eval_result_person": person {missing[0]} does not exist'
+        )
     return written
 
 

@@ -253,8 +253,6 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
         # own process) while the engine scores the next unit.
         rows = (
             (
-                run.pk,
-                cycle.pk,
                 o.pid,
                 category[o.pid],
                 unit,
@@ -270,7 +268,7 @@ def cycle_compute(*, actor, cycle: Cycle) -> Computation:
             for unit, _quota, outcomes in grading.grade_units(cycle.frozen, people, cycle.rate)
             for o in outcomes
         )
-        written = compute.results_write(rows)
+        written = compute.results_write(run, rows)
         before = snapshot(cycle)
         cycle.status = Cycle.Status.COMPUTED
         cycle.save(update_fields=["status"])

@@ -198,17 +198,21 @@ class Result(models.Model):
         TIE = grading.TIE, _("Tied at the quota line: the committee decides")
         UNGRADED = grading.UNGRADED, _("No grade")
 
-    # The result's computation and cycle are checked by the database as one pair: a foreign
-    # key (computation_id, cycle_id) -> the computation's (id, cycle_id) on PostgreSQL, so
-    # a result's cycle is its computation's (and exists: the computation's own foreign key);
-    # on SQLite triggers check the pair on insert and update (migration 0007). One check per
-    # row at commit instead of two: each costs about 2 s of a national compute on
-    # PostgreSQL (bench/README.md). Django does not manage that constraint (db_constraint
-    # False on both fields); a migration that remakes this table on SQLite must recreate
-    # the triggers. The computation needs no index of its own: eval_result_once starts
-    # with it. Nor the cycle: results are read by computation (the latest) or by person,
-    # and a cycle's results by a join from a few rows (its open reviews); cycles are not
-    # deleted (an index less to fill for each of a national cycle's rows).
+    # The database checks a result's person and its (computation, cycle) pair as foreign
+    # keys would (migrations 0007, 0008), without a foreign key's per-row check at commit
+    # for the national bulk write (about 3.4 s of a national compute, bench/README.md): on
+    # PostgreSQL a row trigger checks every ordinary write, the one bulk writer
+    # (compute.results_write) checks the rows it copied in one query; triggers refuse
+    # deleting or renumbering a person or a computation that results name, and one
+    # advisory lock stands in for a foreign key's row locks. On SQLite row triggers. The
+    # pair: a result's cycle is its computation's. Django manages none of it (db_constraint
+    # False); a migration that remakes evaluation_result, people_person or
+    # evaluation_computation on SQLite must recreate the triggers
+    # (tests/evaluation/test_result_integrity.py fails otherwise). The computation needs no
+    # index of its own: eval_result_once starts with it. Nor the cycle: results are read by
+    # computation (the latest) or by person, and a cycle's results by a join from a few
+    # rows (its open reviews); cycles are not deleted (an index less to fill for each of a
+    # national cycle's rows).
     computation = models.ForeignKey(
         Computation,
         on_delete=models.CASCADE,
@@ -223,7 +227,9 @@ class Result(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     category = models.CharField(max_length=20)
     unit = models.CharField(max_length=20)
     final = models.DecimalField(max_digits=6, decimal_places=2, null=True)

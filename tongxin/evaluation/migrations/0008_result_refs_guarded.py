@@ -1,0 +1,192 @@
+"""A result's person and its (computation, cycle) pair, checked without a foreign key's
+per-row cost for the bulk writer. PostgreSQL checks a foreign key row by row at commit: for
+a national cycle's 370,000 results about 3.4 s of a 12 s compute (bench/README.md).
+
+- Every other write of a result is checked row by row, as before, by a trigger (the person
+  exists; the result's cycle is its computation's).
+- The one bulk writer, `evaluation.compute.results_write`, sets `tongxin.eval_result_refs`
+  to "checked" for its COPY (the trigger's WHEN skips those rows) and then checks the rows
+  it wrote itself in one anti-join (about 0.4 s for a national cycle), in the same
+  transaction, and takes its computation and cycle from the computation (the pair cannot
+  differ). A statement trigger over the COPY's transition table was tried: it stores every
+  new row again, 1.7 s.
+- The referenced side is guarded as a foreign key guards it: deleting a person or a
+  computation that results still name is refused (a computation's results go first, as the
+  ORM's cascade does), and their ids never change.
+- A foreign key also locks each referenced row until commit, so that a concurrent delete
+  cannot slip between the check and the commit. Here one transaction-level advisory lock
+  does it: each check takes it shared, each guarded delete exclusively, so a delete waits
+  for every open transaction that wrote results and then sees them, and results written
+  after a delete wait for it and then miss the person. This relies on READ COMMITTED,
+  Django's isolation level (each statement reads what was committed before it ran). Person
+  deletes are rare; one may wait for a running compute. TRUNCATE is not guarded.
+
+SQLite: the same rules by row triggers (it checks at once). Making the person's column
+unconstrained remakes the result table on SQLite, which drops its triggers: the pair's
+triggers of migration 0007 are created again here. A later migration that remakes
+evaluation_result, people_person or evaluation_computation on SQLite must recreate these
+triggers (tests/evaluation/test_result_integrity.py fails otherwise)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+# One advisory lock key for "rows that results refer to" (any 64-bit constant; "evalres").
+LOCK = 0x6576616C726573
+
+# The setting with which the bulk writer (evaluation.compute.results_write) says that it
+# checks the rows it writes itself, in one query, in the same transaction.
+CHECKED = "tongxin.eval_result_refs"
+
+_PG = [
+    f"""
+CREATE FUNCTION eval_result_refs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared({LOCK});
+  IF NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id = NEW.person_id) THEN
+    RAISE EXCEPTION 'insert or update on table "evaluation_result" violates foreign key'
+      ' constraint "eval_result_person"' USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM evaluation_computation c
+                 WHERE c.id = NEW.computation_id AND c.cycle_id = NEW.cycle_id) THEN
+    RAISE EXCEPTION 'insert or update on table "evaluation_result" violates foreign key'
+      ' constraint "eval_result_run"' USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE TRIGGER eval_result_refs AFTER INSERT OR UPDATE ON evaluation_result FOR EACH ROW"
+    f" WHEN (current_setting('{CHECKED}', true) IS DISTINCT FROM 'checked')"
+    " EXECUTE FUNCTION eval_result_refs()",
+    f"""
+CREATE FUNCTION eval_result_person_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock({LOCK});
+  IF EXISTS (SELECT 1 FROM eval_old o JOIN evaluation_result r ON r.person_id = o.id) THEN
+    RAISE EXCEPTION 'update or delete on table "people_person" violates foreign key'
+      ' constraint "eval_result_person" on table "evaluation_result"'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE TRIGGER eval_result_person_kept AFTER DELETE ON people_person"
+    " REFERENCING OLD TABLE AS eval_old FOR EACH STATEMENT"
+    " EXECUTE FUNCTION eval_result_person_kept()",
+    f"""
+CREATE FUNCTION eval_result_run_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock({LOCK});
+  IF EXISTS (SELECT 1 FROM eval_old o JOIN evaluation_result r ON r.computation_id = o.id) THEN
+    RAISE EXCEPTION 'update or delete on table "evaluation_computation" violates foreign key'
+      ' constraint "eval_result_run" on table "evaluation_result"'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE TRIGGER eval_result_run_kept AFTER DELETE ON evaluation_computation"
+    " REFERENCING OLD TABLE AS eval_old FOR EACH STATEMENT"
+    " EXECUTE FUNCTION eval_result_run_kept()",
+    """
+CREATE FUNCTION eval_result_key_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the id of a row that results refer to does not change'
+    USING ERRCODE = 'foreign_key_violation';
+END $$""",
+    "CREATE TRIGGER eval_result_person_fixed BEFORE UPDATE OF id ON people_person"
+    " FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION eval_result_key_fixed()",
+    "CREATE TRIGGER eval_result_run_fixed BEFORE UPDATE OF id, cycle_id ON evaluation_computation"
+    " FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.cycle_id IS DISTINCT FROM"
+    " NEW.cycle_id) EXECUTE FUNCTION eval_result_key_fixed()",
+    "ALTER TABLE evaluation_result DROP CONSTRAINT eval_result_run",
+]
+_PG_UNDO = [
+    "DROP TRIGGER eval_result_refs ON evaluation_result",
+    "DROP TRIGGER eval_result_person_kept ON people_person",
+    "DROP TRIGGER eval_result_run_kept ON evaluation_computation",
+    "DROP TRIGGER eval_result_person_fixed ON people_person",
+    "DROP TRIGGER eval_result_run_fixed ON evaluation_computation",
+    "DROP FUNCTION eval_result_refs()",
+    "DROP FUNCTION eval_result_person_kept()",
+    "DROP FUNCTION eval_result_run_kept()",
+    "DROP FUNCTION eval_result_key_fixed()",
+    "ALTER TABLE evaluation_result ADD CONSTRAINT eval_result_run"
+    " FOREIGN KEY (computation_id, cycle_id)"
+    " REFERENCES evaluation_computation (id, cycle_id) DEFERRABLE INITIALLY DEFERRED",
+]
+
+
+def _abort(name):
+    return f" BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: {name}'); END"
+
+
+_RUN = (
+    " WHEN NOT EXISTS (SELECT 1 FROM evaluation_computation c"
+    " WHERE c.id = NEW.computation_id AND c.cycle_id = NEW.cycle_id)" + _abort("eval_result_run")
+)
+_PERSON = (
+    " WHEN NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id = NEW.person_id)"
+    + _abort("eval_result_person")
+)
+_PAIR = ("eval_result_run_insert", "eval_result_run_update")
+_SQLITE = {
+    "eval_result_run_insert": "BEFORE INSERT ON evaluation_result" + _RUN,
+    "eval_result_run_update": "BEFORE UPDATE OF computation_id, cycle_id ON evaluation_result"
+    + _RUN,
+    "eval_result_person_insert": "BEFORE INSERT ON evaluation_result" + _PERSON,
+    "eval_result_person_update": "BEFORE UPDATE OF person_id ON evaluation_result" + _PERSON,
+    "eval_result_person_kept": "BEFORE DELETE ON people_person WHEN EXISTS (SELECT 1 FROM"
+    " evaluation_result r WHERE r.person_id = OLD.id)" + _abort("eval_result_person"),
+    "eval_result_run_kept": "BEFORE DELETE ON evaluation_computation WHEN EXISTS (SELECT 1 FROM"
+    " evaluation_result r WHERE r.computation_id = OLD.id)" + _abort("eval_result_run"),
+    "eval_result_person_fixed": "BEFORE UPDATE OF id ON people_person WHEN OLD.id <> NEW.id"
+    + _abort("eval_result_person"),
+    "eval_result_run_fixed": "BEFORE UPDATE OF id, cycle_id ON evaluation_computation"
+    " WHEN OLD.id <> NEW.id OR OLD.cycle_id <> NEW.cycle_id" + _abort("eval_result_run"),
+}
+
+
+def guards_add(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for statement in _PG:
+            schema_editor.execute(statement)
+    elif vendor == "sqlite":
+        for name, body in _SQLITE.items():
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            schema_editor.execute(f"CREATE TRIGGER {name} {body}")
+
+
+def guards_drop(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for statement in _PG_UNDO:
+            schema_editor.execute(statement)
+    elif vendor == "sqlite":
+        for name in _SQLITE:
+            if name not in _PAIR:  # 0007's, kept (pair_restore makes them again)
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def pair_restore(apps, schema_editor):
+    """Backwards, after the table was remade with the person's foreign key: 0007's pair."""
+    if schema_editor.connection.vendor == "sqlite":
+        for name in _PAIR:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            schema_editor.execute(f"CREATE TRIGGER {name} {_SQLITE[name]}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("evaluation", "0007_result_run_pair"), ("people", "__first__")]
+
+    operations = [
+        migrations.RunPython(migrations.RunPython.noop, pair_restore),
+        migrations.AlterField(
+            model_name="result",
+            name="person",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="people.person",
+            ),
+        ),
+        migrations.RunPython(guards_add, guards_drop),
+    ]
