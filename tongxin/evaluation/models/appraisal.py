@@ -204,11 +204,12 @@ class Result(models.Model):
     # PostgreSQL a row trigger checks every ordinary write, the one bulk writer
     # (compute.results_write) checks the rows it copied in one query; triggers refuse
     # deleting or renumbering a person or a computation that results name, and one
-    # advisory lock stands in for a foreign key's row locks. On SQLite row triggers. The
-    # pair: a result's cycle is its computation's. Django manages none of it (db_constraint
-    # False); a migration that remakes evaluation_result, people_person or
-    # evaluation_computation on SQLite must recreate the triggers
-    # (tests/evaluation/test_result_integrity.py fails otherwise). The computation needs no
+    # advisory lock stands in for a foreign key's row locks. SQLite keeps the person's
+    # foreign key (migration 0008 drops it on PostgreSQL only) and checks the pair by row
+    # triggers. The pair: a result's cycle is its computation's. Django manages none of it
+    # (db_constraint False); a migration that remakes evaluation_result on SQLite must add
+    # the person's key and the triggers back (tests/evaluation/test_result_integrity.py
+    # fails otherwise). The computation needs no
     # index of its own: eval_result_once starts with it. Nor the cycle: results are read by
     # computation (the latest) or by person, and a cycle's results by a join from a few
     # rows (its open reviews); cycles are not deleted (an index less to fill for each of a
