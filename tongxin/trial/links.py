@@ -39,18 +39,26 @@ COLUMNS = (
 # case that starts one, or in a loop of origins). A run then joins by row numbers, not case
 # numbers, and counts the disputes' sizes without following the chains again. (Case numbers
 # are unique in the store: its upsert replaces by case number.)
+#
+# The numbering and the chains are worked out over case numbers alone (`keys`, `links`);
+# the cases' other columns are joined once, at the end, from a second read of the store, so
+# that no wide copy of the held cases is kept in memory while the chains are followed (at
+# 45 M cases that copy and its joins made the first run after an import peak at 11.6 GB).
 HELD_SQL = f"""WITH RECURSIVE
-derived AS MATERIALIZED (SELECT {COLUMNS} FROM cases WHERE origin_case_number IS NOT NULL),
-held AS MATERIALIZED (
+derived AS MATERIALIZED (
+    SELECT case_number, origin_case_number FROM cases WHERE origin_case_number IS NOT NULL
+),
+keys AS MATERIALIZED (
     SELECT *, row_number() OVER () - 1 AS held_row FROM (
-        SELECT {COLUMNS} FROM derived UNION ALL SELECT {COLUMNS} FROM cases
+        SELECT case_number, origin_case_number FROM derived UNION ALL
+        SELECT case_number, NULL FROM cases
         WHERE origin_case_number IS NULL
           AND case_number IN (SELECT origin_case_number FROM derived)
     )
 ),
 present AS MATERIALIZED (
     SELECT case_number, origin_case_number FROM derived
-    WHERE origin_case_number IN (SELECT case_number FROM held)
+    WHERE origin_case_number IN (SELECT case_number FROM keys)
 ),
 chain(case_number, root, depth) AS (
     SELECT p.case_number, p.origin_case_number, 1 FROM present p
@@ -59,14 +67,19 @@ chain(case_number, root, depth) AS (
     SELECT p.case_number, chain.root, chain.depth + 1
     FROM present p JOIN chain ON p.origin_case_number = chain.case_number
     WHERE chain.depth < {MAX_CHAIN}
+),
+links AS (
+    SELECT k.case_number, k.held_row, pr.case_number IS NOT NULL AS hangs,
+           o.held_row AS origin_row, r.held_row AS root_row
+    FROM keys k
+    LEFT JOIN present pr ON pr.case_number = k.case_number
+    LEFT JOIN keys o ON o.case_number = k.origin_case_number
+    LEFT JOIN chain ch ON ch.case_number = k.case_number
+    LEFT JOIN keys r ON r.case_number = ch.root
 )
-SELECT h.*, pr.case_number IS NOT NULL AS hangs, o.held_row AS origin_row,
-       r.held_row AS root_row
-FROM held h
-LEFT JOIN present pr ON pr.case_number = h.case_number
-LEFT JOIN held o ON o.case_number = h.origin_case_number
-LEFT JOIN chain ch ON ch.case_number = h.case_number
-LEFT JOIN held r ON r.case_number = ch.root"""
+SELECT {", ".join("c." + name.strip() for name in COLUMNS.split(","))},
+       l.held_row, l.hangs, l.origin_row, l.root_row
+FROM cases c JOIN links l ON l.case_number = c.case_number"""
 # The links of facts.LINKS_SQL read from the held cases (`held`), joined by row number:
 # the appeals against each held case and the size of the dispute it starts by the period's
 # end; and the linked facts (facts.LINKED_SQL) with `hangs` for the join to `present`.
@@ -113,21 +126,27 @@ def held(store, con) -> str:
     target = folder / f"held-{key}.parquet"
     if target.exists():
         return f"read_parquet('{_quote(target)}')"
-    con.execute(f"CREATE TEMP TABLE _held AS {HELD_SQL}")
     try:
         _write(con, folder, target)
     except Exception:  # noqa: BLE001  (OSError, or DuckDB's IOException): computed, not kept
         log.warning("could not keep the held cases in %s", folder, exc_info=True)
-    return "_held"
+        con.execute(f"CREATE TEMP TABLE _held AS {HELD_SQL}")
+        return "_held"
+    return f"read_parquet('{_quote(target)}')"
 
 
 def _write(con, folder: Path, target: Path) -> None:
+    """The held cases streamed into their file (rows in no particular order: they are
+    joined by their numbers)."""
     folder.mkdir(parents=True, exist_ok=True)
     staged = folder / f".held-{secrets.token_hex(4)}.parquet"
+    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     try:
-        con.execute(f"COPY _held TO '{_quote(staged)}' (FORMAT parquet)")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"COPY ({HELD_SQL}) TO '{_quote(staged)}' (FORMAT parquet)")
         os.replace(staged, target)
     finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if order else 'false'}")
         staged.unlink(missing_ok=True)
     for other in folder.glob("held-*.parquet"):
         if other != target:
