@@ -40,6 +40,28 @@ LOCK = 0x6576616C726573
 # checks the rows it writes itself, in one query, in the same transaction.
 CHECKED = "tongxin.eval_result_refs"
 
+
+def _kept(name, table, column, constraint):
+    """A statement trigger refusing to delete rows of `table` that results name by `column`,
+    under the lock every check takes shared."""
+    return [
+        f"""
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock({LOCK});
+  IF EXISTS (SELECT 1 FROM eval_old o JOIN evaluation_result r ON r.{column} = o.id) THEN
+    RAISE EXCEPTION 'update or delete on table "{table}" violates foreign key'
+      ' constraint "{constraint}" on table "evaluation_result"'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$""",
+        f"CREATE TRIGGER {name} AFTER DELETE ON {table}"
+        " REFERENCING OLD TABLE AS eval_old FOR EACH STATEMENT"
+        f" EXECUTE FUNCTION {name}()",
+    ]
+
+
 _PG = [
     f"""
 CREATE FUNCTION eval_result_refs() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -59,34 +81,8 @@ END $$""",
     "CREATE TRIGGER eval_result_refs AFTER INSERT OR UPDATE ON evaluation_result FOR EACH ROW"
     f" WHEN (current_setting('{CHECKED}', true) IS DISTINCT FROM 'checked')"
     " EXECUTE FUNCTION eval_result_refs()",
-    f"""
-CREATE FUNCTION eval_result_person_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_advisory_xact_lock({LOCK});
-  IF EXISTS (SELECT 1 FROM eval_old o JOIN evaluation_result r ON r.person_id = o.id) THEN
-    RAISE EXCEPTION 'update or delete on table "people_person" violates foreign key'
-      ' constraint "eval_result_person" on table "evaluation_result"'
-      USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END $$""",
-    "CREATE TRIGGER eval_result_person_kept AFTER DELETE ON people_person"
-    " REFERENCING OLD TABLE AS eval_old FOR EACH STATEMENT"
-    " EXECUTE FUNCTION eval_result_person_kept()",
-    f"""
-CREATE FUNCTION eval_result_run_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_advisory_xact_lock({LOCK});
-  IF EXISTS (SELECT 1 FROM eval_old o JOIN evaluation_result r ON r.computation_id = o.id) THEN
-    RAISE EXCEPTION 'update or delete on table "evaluation_computation" violates foreign key'
-      ' constraint "eval_result_run" on table "evaluation_result"'
-      USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END $$""",
-    "CREATE TRIGGER eval_result_run_kept AFTER DELETE ON evaluation_computation"
-    " REFERENCING OLD TABLE AS eval_old FOR EACH STATEMENT"
-    " EXECUTE FUNCTION eval_result_run_kept()",
+    *_kept("eval_result_person_kept", "people_person", "person_id", "eval_result_person"),
+    *_kept("eval_result_run_kept", "evaluation_computation", "computation_id", "eval_result_run"),
     """
 CREATE FUNCTION eval_result_key_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
