@@ -108,8 +108,9 @@ def results_write(run: Computation, rows: Iterable[tuple]) -> int:
     written. PostgreSQL: by COPY (a multi-row INSERT adapts every JSON value through the
     driver's array quoting, several times slower at national scale), the rows' persons
     checked in one query afterwards instead of row by row (migration 0008); elsewhere
-    bulk_create, checked by the database's triggers. The explanation is not stored: it is
-    rebuilt from the raw scores when shown (Result.criteria)."""
+    bulk_create (SQLite checks the person's foreign key at commit, the pair by triggers).
+    The explanation is not stored: it is rebuilt from the raw scores when shown
+    (Result.criteria)."""
     names = (*_COPIED, *_JSON)
     if connection.vendor != "postgresql":
         made = Result.objects.bulk_create(
