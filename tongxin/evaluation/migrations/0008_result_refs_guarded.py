@@ -123,9 +123,12 @@ def person_fk_drop(apps, schema_editor):
     """PostgreSQL: the person's foreign key goes (the triggers below stand in for it)."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    model = apps.get_model("evaluation", "Result")
-    for name in schema_editor._constraint_names(model, ["person_id"], foreign_key=True):
-        schema_editor.execute(f"ALTER TABLE evaluation_result DROP CONSTRAINT {name}")
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "evaluation_result")
+    for name, info in found.items():
+        if info["foreign_key"] and info["columns"] == ["person_id"]:
+            schema_editor.execute(f"ALTER TABLE evaluation_result DROP CONSTRAINT {name}")
 
 
 def person_fk_add(apps, schema_editor):

@@ -209,11 +209,10 @@ class Result(models.Model):
     # triggers. The pair: a result's cycle is its computation's. Django manages none of it
     # (db_constraint False); a migration that remakes evaluation_result on SQLite must add
     # the person's key and the triggers back (tests/evaluation/test_result_integrity.py
-    # fails otherwise). The computation needs no
-    # index of its own: eval_result_once starts with it. Nor the cycle: results are read by
-    # computation (the latest) or by person, and a cycle's results by a join from a few
-    # rows (its open reviews); cycles are not deleted (an index less to fill for each of a
-    # national cycle's rows).
+    # fails otherwise). The computation needs no index of its own: eval_result_once
+    # starts with it. Nor the cycle: results are read by computation (the latest) or by
+    # person, and a cycle's results by a join from a few rows (its open reviews); cycles
+    # are not deleted (an index less to fill for each of a national cycle's rows).
     computation = models.ForeignKey(
         Computation,
         on_delete=models.CASCADE,
