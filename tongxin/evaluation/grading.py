@@ -86,7 +86,7 @@ class Person(NamedTuple):
     ratings: Mapping[str, tuple[Decimal, ...] | Pooled] = _NONE
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """`scores` (code -> raw score text, None: left out) and `groups` (rater criterion code
     -> each group's mean and count) are what is stored; `criteria`, the explanation, is
@@ -393,26 +393,34 @@ def score_person(scheme: Mapping, person: Person, compiled: tuple | None = None)
     final = _score_tree(tree, person, scores, groups)
     if final is not None:
         final = final.quantize(TWO, ROUND_HALF_UP)
-    vetoes = [
-        {
-            "code": r["code"],
-            "effect": r["effect"],
-            "source": r["source"],
-            "when_grade": r.get("when_grade", ""),
-        }
-        for r in scheme.get("rules") or ()
-        if _test(r, person.facts.get(r["source"]))
-    ]
+    rules = scheme.get("rules")
+    facts = person.facts
+    vetoes = (
+        [
+            {
+                "code": r["code"],
+                "effect": r["effect"],
+                "source": r["source"],
+                "when_grade": r.get("when_grade", ""),
+            }
+            for r in rules
+            if _test(r, facts.get(r["source"]))
+        ]
+        if rules
+        else []
+    )
     outcome = Outcome(
         person.pid, person.unit, scores, final, vetoes, None, UNGRADED, None, groups,
-        person.facts, tree,
+        facts, tree,
     )  # fmt: skip
-    # A rule with "when_grade" (two incompetent years in a row) applies after grading.
-    later = [v for v in vetoes if v["when_grade"]] if vetoes else vetoes
-    if later:
-        outcome.vetoes = vetoes = [v for v in vetoes if not v["when_grade"]]
-    effects = {v["effect"] for v in vetoes}
-    if NO_GRADE in effects or final is None:
+    later = effects = ()
+    if vetoes:
+        # A rule with "when_grade" (two incompetent years in a row) applies after grading.
+        later = [v for v in vetoes if v["when_grade"]]
+        if later:
+            outcome.vetoes = vetoes = [v for v in vetoes if not v["when_grade"]]
+        effects = {v["effect"] for v in vetoes}
+    if final is None or NO_GRADE in effects:
         return outcome
     t = t or thresholds(scheme)
     grade = COMPETENT if final >= t[COMPETENT] else BASIC if final >= t[BASIC] else INCOMPETENT
@@ -430,7 +438,7 @@ _BARS = frozenset({NO_EXCELLENT, CAP_BASIC, NO_GRADE})
 def _eligible(scheme, outcome: Outcome, excellent: Decimal | None = None) -> bool:
     if outcome.status != GRADED or outcome.grade != COMPETENT:
         return False
-    if any(v["effect"] in _BARS for v in outcome.vetoes):
+    if outcome.vetoes and any(v["effect"] in _BARS for v in outcome.vetoes):
         return False
     bar = excellent if excellent is not None else thresholds(scheme)[EXCELLENT]
     return outcome.final >= bar
