@@ -9,7 +9,7 @@ from typing import Literal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tongxin.api.common import ERRORS, CourtCode, Id, PageOut, PageQuery, Text
 from tongxin.core.exceptions import ApplicationError, NotFound
@@ -143,8 +143,11 @@ def meeting_create(request, body: MeetingIn):
     if len(joint) != len(set(body.joint)):
         raise NotFound("not found")
     values = body.dict(exclude={"organisation_id", "joint"})
-    return 201, services.meeting_save(
-        actor=request.auth, meeting=None, organisation=org, values=values, joint=joint
+    return Status(
+        201,
+        services.meeting_save(
+            actor=request.auth, meeting=None, organisation=org, values=values, joint=joint
+        ),
     )
 
 
