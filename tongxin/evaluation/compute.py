@@ -141,23 +141,26 @@ def results_write(run: Computation, rows: Iterable[tuple]) -> int:
         for n in ("computation", "cycle", *names, "stored_criteria")
     )
     encode = _encoder()
-    plain = len(_COPIED)
     statement = f"COPY {quote(Result._meta.db_table)} ({columns}) FROM STDIN"
     written = 0
-    pair = (run.pk, run.cycle_id)
+    run_pk, cycle_pk = run.pk, run.cycle_id
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, 'checked', true)", [REFS_CHECKED])
         with cursor.cursor.copy(statement) as copy:
             write = copy.write_row
-            for row in rows:
+            # Unpacked in the order of _COPIED + _JSON (a row of another length is refused);
+            # an empty JSON value written as such without the encoder.
+            for person, category, unit, final, grade, status, rank, scores, groups, vetoes, facts in rows:  # fmt: skip  # noqa: E501
                 write(
-                    [
-                        *pair,
-                        *row[:plain],
-                        *[encode(v) if v else _EMPTY[type(v)] for v in row[plain:]],
+                    (
+                        run_pk, cycle_pk, person, category, unit, final, grade, status, rank,
+                        encode(scores) if scores else "{}",
+                        encode(groups) if groups else "{}",
+                        encode(vetoes) if vetoes else "[]",
+                        encode(facts) if facts else "{}",
                         "{}",
-                    ]
-                )
+                    )
+                )  # fmt: skip
                 written += 1
         cursor.execute("SELECT set_config(%s, '', true)", [REFS_CHECKED])
         # As the trigger does for every other write: under the lock a guarded delete takes.
@@ -170,6 +173,3 @@ def results_write(run: Computation, rows: Iterable[tuple]) -> int:
             f' "eval_result_person": person {missing[0]} does not exist'
         )
     return written
-
-
-_EMPTY = {dict: "{}", list: "[]"}
