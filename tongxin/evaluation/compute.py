@@ -148,19 +148,20 @@ def results_write(run: Computation, rows: Iterable[tuple]) -> int:
         cursor.execute("SELECT set_config(%s, 'checked', true)", [REFS_CHECKED])
         with cursor.cursor.copy(statement) as copy:
             write = copy.write_row
-            # Unpacked in the order of _COPIED + _JSON (a row of another length is refused);
-            # an empty JSON value written as such without the encoder.
-            for person, category, unit, final, grade, status, rank, scores, groups, vetoes, facts in rows:  # fmt: skip  # noqa: E501
+            # The plain columns, then _JSON's (an empty one written without the encoder).
+            for *plain, scores, groups, vetoes, facts in rows:
                 write(
                     (
-                        run_pk, cycle_pk, person, category, unit, final, grade, status, rank,
+                        run_pk,
+                        cycle_pk,
+                        *plain,
                         encode(scores) if scores else "{}",
                         encode(groups) if groups else "{}",
                         encode(vetoes) if vetoes else "[]",
                         encode(facts) if facts else "{}",
                         "{}",
                     )
-                )  # fmt: skip
+                )
                 written += 1
         cursor.execute("SELECT set_config(%s, '', true)", [REFS_CHECKED])
         # As the trigger does for every other write: under the lock a guarded delete takes.
